@@ -1,0 +1,3 @@
+#include <lzma.h>
+#include <zstd.h>
+#include <zlib.h>
