@@ -1,0 +1,107 @@
+import XCTest
+@testable import GuestProtocol
+
+final class XDRTests: XCTestCase {
+    func testScalarsAreBigEndian() {
+        var e = XDREncoder()
+        e.u32(0x0102_0304)
+        e.i32(-2)
+        e.u64(0x0A0B_0C0D_0E0F_1011)
+        e.bool(true)
+        XCTAssertEqual(e.bytes, [1, 2, 3, 4, 0xFF, 0xFF, 0xFF, 0xFE, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0, 0, 0, 1])
+        var d = XDRDecoder(e.bytes)
+        XCTAssertEqual(try d.u32(), 0x0102_0304)
+        XCTAssertEqual(try d.i32(), -2)
+        XCTAssertEqual(try d.u64(), 0x0A0B_0C0D_0E0F_1011)
+        XCTAssertEqual(try d.bool(), true)
+        XCTAssertNoThrow(try d.finish())
+    }
+
+    func testStringsArePaddedToFourBytes() throws {
+        var e = XDREncoder()
+        e.string("abcde")
+        e.string("")
+        e.stringList(["x", "/dev/sda1"])
+        XCTAssertEqual(Array(e.bytes.prefix(12)), [0, 0, 0, 5, 0x61, 0x62, 0x63, 0x64, 0x65, 0, 0, 0])
+        XCTAssertEqual(e.bytes.count, 12 + 4 + 4 + 8 + 16)
+        var d = XDRDecoder(e.bytes)
+        XCTAssertEqual(try d.string(), "abcde")
+        XCTAssertEqual(try d.string(), "")
+        XCTAssertEqual(try d.stringList(), ["x", "/dev/sda1"])
+        try d.finish()
+    }
+
+    func testDecoderRejectsLiesAboutLength() {
+        // A length word far beyond the buffer: must fail, not read out of bounds.
+        var d = XDRDecoder([0x7F, 0xFF, 0xFF, 0xFF, 1, 2])
+        XCTAssertThrowsError(try d.opaque())
+        // A list count that cannot fit in what is left.
+        var l = XDRDecoder([0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0])
+        XCTAssertThrowsError(try l.stringList())
+        // Strings over their declared bound.
+        var e = XDREncoder()
+        e.string(String(repeating: "E", count: 40))
+        var s = XDRDecoder(e.bytes)
+        XCTAssertEqual(try? s.string(limit: 32), nil)
+        // A NUL inside a string.
+        var n = XDREncoder()
+        n.opaque([0x61, 0, 0x62])
+        var nd = XDRDecoder(n.bytes)
+        XCTAssertThrowsError(try nd.string())
+    }
+
+    func testHeaderLayoutMatchesLibguestfs() throws {
+        let h = MessageHeader(procedure: Procedure.listDevices.number, direction: .call, serial: 0x1234_5678,
+                              progressHint: 9, optargsBitmask: 3)
+        var e = XDREncoder()
+        h.encode(into: &e)
+        // prog, vers, proc, direction, serial (5 words), progress_hint and optargs (2 hypers), status.
+        XCTAssertEqual(e.bytes.count, 40)
+        XCTAssertEqual(Array(e.bytes[0 ..< 8]), [0x20, 0x00, 0xF5, 0xF5, 0, 0, 0, 4])
+        XCTAssertEqual(Array(e.bytes[8 ..< 12]), [0, 0, 0, 7])
+        XCTAssertEqual(Array(e.bytes[16 ..< 20]), [0x12, 0x34, 0x56, 0x78])
+        XCTAssertEqual(e.bytes[27], 9)
+        XCTAssertEqual(e.bytes[35], 3)
+        var d = XDRDecoder(e.bytes)
+        XCTAssertEqual(try MessageHeader.decode(from: &d), h)
+        var bad = e.bytes
+        bad[15] = 7 // direction 7 does not exist
+        var bd = XDRDecoder(bad)
+        XCTAssertThrowsError(try MessageHeader.decode(from: &bd))
+    }
+
+    func testErrorChunkAndProgressRoundTrip() throws {
+        let err = MessageError(errnoString: "ENOENT", message: "/etc/nothing: No such file or directory")
+        var e = XDREncoder()
+        err.encode(into: &e)
+        var d = XDRDecoder(e.bytes)
+        XCTAssertEqual(try MessageError.decode(from: &d), err)
+
+        let long = MessageError(errnoString: "EIO", message: String(repeating: "x", count: Guestfs.errorLen + 10))
+        var le = XDREncoder()
+        long.encode(into: &le)
+        var ld = XDRDecoder(le.bytes)
+        XCTAssertEqual(try MessageError.decode(from: &ld).message.utf8.count, Guestfs.errorLen)
+
+        let chunk = Chunk(data: Array(0 ..< 255))
+        XCTAssertEqual(try Chunk.decode(chunk.encode()), chunk)
+        var oversize = XDREncoder()
+        oversize.i32(0)
+        oversize.opaque([UInt8](repeating: 1, count: Guestfs.maxChunkSize + 1))
+        XCTAssertThrowsError(try Chunk.decode(oversize.bytes))
+
+        let p = Progress(procedure: 67, serial: 2, position: 1 << 33, total: 1 << 34)
+        XCTAssertEqual(p.encode().count, Guestfs.progressSize)
+        XCTAssertEqual(try Progress.decode(p.encode()), p)
+    }
+
+    func testProcedureNumbersAreLibguestfs() {
+        XCTAssertEqual(Procedure.named("list-devices")?.number, 7)
+        XCTAssertEqual(Procedure.named("mount_ro")?.number, 73)
+        XCTAssertEqual(Procedure.named("vfs-type")?.number, 198)
+        XCTAssertEqual(Procedure.named("internal-autosync")?.number, 282)
+        XCTAssertEqual(Procedure.numbered(67)?.name, "download")
+        XCTAssertNil(Procedure.named("no-such-call"))
+        XCTAssertEqual(Set(Procedure.all.map(\.number)).count, Procedure.all.count)
+    }
+}
