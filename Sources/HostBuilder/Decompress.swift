@@ -64,7 +64,7 @@ enum Decompress {
         strm.avail_in = input.count
         var status = LZMA_OK
         while status == LZMA_OK {
-            try output.write { out, room in
+            output.write { out, room in
                 strm.next_out = out
                 strm.avail_out = room
                 status = lzma_code(&strm, LZMA_FINISH)
@@ -132,7 +132,7 @@ enum Decompress {
                 strm.avail_in = UInt32(take)
                 fed += take
             }
-            try output.write { out, room in
+            output.write { out, room in
                 let slice = min(room, Int(UInt32.max))
                 strm.next_out = out
                 strm.avail_out = UInt32(slice)

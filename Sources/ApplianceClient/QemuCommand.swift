@@ -1,0 +1,67 @@
+import HostBuilder
+
+/// The qemu command line for one appliance boot. Pure, so tests can check it.
+public struct QemuCommand: Sendable {
+    public var appliance: Appliance
+    public var rootUUID: String
+    public var options: LaunchOptions
+    public var useKVM: Bool
+    public var channelSocket: String
+
+    public init(appliance: Appliance, rootUUID: String, options: LaunchOptions, useKVM: Bool, channelSocket: String) {
+        self.appliance = appliance
+        self.rootUUID = rootUUID
+        self.options = options
+        self.useKVM = useKVM
+        self.channelSocket = channelSocket
+    }
+
+    /// Kernel parameters: the console on the one serial port, a panic ends the VM (with
+    /// -no-reboot), and the boot skips work a throwaway VM does not need.
+    public var kernelCommandLine: String {
+        var words = [
+            "console=ttyS0", "panic=1", "8250.nr_uarts=1", "no_timer_check", "tsc=reliable",
+            "cryptomgr.notests", "edd=off", "root=UUID=\(rootUUID)",
+        ]
+        if !options.verbose { words.append("quiet") }
+        return words.joined(separator: " ")
+    }
+
+    public var arguments: [String] {
+        var a = [
+            "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+            "-machine", "pc,accel=\(useKVM ? "kvm" : "tcg")",
+            "-m", String(options.memoryMB),
+            "-kernel", appliance.kernel, "-initrd", appliance.initrd, "-append", kernelCommandLine,
+            "-serial", "stdio",
+        ]
+        if useKVM { a += ["-cpu", "host"] }
+        // User disks are SCSI disks on virtio-scsi, as libguestfs attaches them: sda, sdb, … in order.
+        a += ["-device", "virtio-scsi-pci,id=scsi"]
+        for (i, d) in options.drives.enumerated() {
+            var drive = "file=\(escape(d.path)),if=none,id=hd\(i),format=\(d.format ?? "raw"),cache=writeback"
+            if d.readOnly { drive += ",readonly=on" }
+            a += ["-drive", drive, "-device", "scsi-hd,drive=hd\(i),bus=scsi.0"]
+        }
+        let root = "file=\(escape(appliance.root)),if=none,id=appliance,format=raw,readonly=on"
+        switch options.rootMedia {
+        case .cdrom: a += ["-drive", root + ",media=cdrom", "-device", "scsi-cd,drive=appliance,bus=scsi.0"]
+        case .disk: a += ["-drive", root, "-device", "virtio-blk-pci,drive=appliance"]
+        }
+        a += [
+            "-device", "virtio-serial-pci",
+            "-chardev", "socket,id=channel0,path=\(escape(channelSocket))",
+            "-device", "virtserialport,chardev=channel0,name=org.libguestfs.channel.0",
+        ]
+        return a
+    }
+
+    /// qemu's option parser splits on commas; a literal comma is written twice.
+    func escape(_ s: String) -> String { s.replacingOccurrences(of: ",", with: ",,") }
+}
+
+private extension String {
+    func replacingOccurrences(of a: String, with b: String) -> String {
+        split(separator: Character(a), omittingEmptySubsequences: false).joined(separator: b)
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import GuestProtocol
+import HostBuilder
+
+/// One running appliance: a qemu process and the protocol channel to its guestd.
+/// Used from one thread at a time.
+public final class Session {
+    public let appliance: Appliance
+    public let usedKVM: Bool
+    /// Called for each progress message the daemon sends during a call.
+    public var onProgress: ((GuestProtocol.Progress) -> Void)?
+    /// Seconds from starting qemu to the daemon's launch flag.
+    public private(set) var bootSeconds: Double = 0
+
+    private let process: Process
+    private let console: ConsoleLog
+    private let channel: FrameChannel
+    private let tempDir: String
+    private var serial: UInt32 = 0x1000
+    private var closed = false
+
+    /// Boots the appliance and waits for guestd's launch flag. With accel `auto`, a KVM
+    /// that exists but cannot run a guest is noticed, remembered, and TCG is used.
+    public static func launch(appliance: Appliance, options: LaunchOptions,
+                              notice: (String) -> Void = { FileHandle.standardError.write(Data(("appliance: " + $0 + "\n").utf8)) }) throws -> Session {
+        let kvm = KVMProbe(stateDirectory: options.stateDirectory, qemu: options.qemu)
+        switch options.accel {
+        case .tcg:
+            return try Session(appliance: appliance, options: options, useKVM: false)
+        case .kvm:
+            if let why = kvm.unavailableReason() { throw ClientError.usage("--accel kvm: \(why)") }
+            return try Session(appliance: appliance, options: options, useKVM: true)
+        case .auto:
+            if let why = kvm.unavailableReason() {
+                notice("\(why); using TCG (software emulation, slower)")
+                return try Session(appliance: appliance, options: options, useKVM: false)
+            }
+            do {
+                return try Session(appliance: appliance, options: options, useKVM: true)
+            } catch let ClientError.qemuExited(status, console) {
+                let last = console.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                kvm.rememberUnusable(because: "qemu exited with status \(status) under KVM: \(last)")
+                notice("KVM is present but qemu could not run a guest with it (\(last)); using TCG")
+                return try Session(appliance: appliance, options: options, useKVM: false)
+            }
+        }
+    }
+
+    private init(appliance: Appliance, options: LaunchOptions, useKVM: Bool) throws {
+        self.appliance = appliance
+        self.usedKVM = useKVM
+        let started = Date()
+        var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
+        guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
+        let dir = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        tempDir = dir
+
+        var cleanup = true
+        defer { if cleanup { try? FileManager.default.removeItem(atPath: dir) } }
+
+        let listener = try ListeningSocket(path: dir + "/channel")
+        var opts = options
+        opts.drives = try options.drives.map(Self.checked)
+        let command = QemuCommand(appliance: appliance, rootUUID: try appliance.rootUUID(), options: opts,
+                                  useKVM: useKVM, channelSocket: listener.path)
+        guard let qemu = executablePath(options.qemu) else {
+            throw ClientError.usage("\(options.qemu) not found on PATH; install qemu-system-x86 (apt-get install qemu-system-x86)")
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: qemu)
+        process.arguments = command.arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        console = ConsoleLog(reading: pipe.fileHandleForReading, echo: options.verbose)
+        do { try process.run() } catch {
+            throw ClientError.io(call: "exec", path: qemu, errno: (error as NSError).code == 0 ? ENOENT : Int32((error as NSError).code))
+        }
+        try? pipe.fileHandleForWriting.close()
+
+        let deadline = Date().addingTimeInterval(options.bootTimeout)
+        let process = self.process, console = self.console
+        do {
+            let fd = try listener.accept {
+                if !process.isRunning {
+                    process.waitUntilExit()
+                    throw ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
+                }
+                if Date() > deadline { throw ClientError.bootTimedOut(seconds: options.bootTimeout, console: console.tail()) }
+            }
+            channel = FrameChannel(fd: fd, timeout: max(1, deadline.timeIntervalSinceNow))
+            switch try channel.readFrame() {
+            case .launchFlag: break
+            case let other: throw ClientError.protocolViolation("expected the launch flag, got \(other)")
+            }
+            channel.timeout = options.callTimeout
+        } catch let e as ChannelError {
+            Self.stop(process)
+            if !process.isRunning, process.terminationStatus != 0 || e == .closed {
+                throw ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
+            }
+            throw ClientError.channel(procedure: "launch", e)
+        } catch {
+            Self.stop(process)
+            throw error
+        }
+        bootSeconds = Date().timeIntervalSince(started)
+        cleanup = false
+    }
+
+    /// Resolves the format and refuses images that cannot be opened, before qemu says it less clearly.
+    static func checked(_ d: Drive) throws -> Drive {
+        let fd = open(d.path, d.readOnly ? O_RDONLY : O_RDWR)
+        guard fd >= 0 else { throw ClientError.io(call: "open", path: d.path, errno: errno) }
+        defer { close(fd) }
+        var drive = d
+        if drive.format == nil {
+            var magic = [UInt8](repeating: 0, count: 4)
+            drive.format = read(fd, &magic, 4) == 4 && magic == [0x51, 0x46, 0x49, 0xFB] ? "qcow2" : "raw"
+        }
+        return drive
+    }
+
+    // MARK: calls
+
+    /// Sends one call and returns a decoder positioned at the reply body.
+    public func call(_ proc: Procedure, optargs: UInt64 = 0, _ encodeArgs: (inout XDREncoder) -> Void = { _ in }) throws -> XDRDecoder {
+        serial &+= 1
+        var args = XDREncoder()
+        encodeArgs(&args)
+        let header = MessageHeader(procedure: proc.number, direction: .call, serial: serial, optargsBitmask: optargs)
+        do {
+            try channel.writeMessage(header.message(body: args.bytes))
+            while true {
+                switch try channel.readFrame() {
+                case let .progress(p): onProgress?(p)
+                case .launchFlag, .cancel: throw ClientError.protocolViolation("unexpected flag word during \(proc.name)")
+                case let .message(bytes): return try decodeReply(bytes, proc)
+                }
+            }
+        } catch let e as ChannelError {
+            throw failure(proc, e)
+        } catch let e as XDRError {
+            throw ClientError.protocolViolation("\(proc.name): \(e)")
+        }
+    }
+
+    /// A FileOut call: the reply, then chunks handed to `sink` until the empty end chunk.
+    public func callFileOut(_ proc: Procedure, _ encodeArgs: (inout XDREncoder) -> Void, sink: ([UInt8]) throws -> Void) throws {
+        _ = try call(proc, encodeArgs)
+        do {
+            while true {
+                switch try channel.readFrame() {
+                case let .progress(p): onProgress?(p)
+                case .launchFlag, .cancel: throw ClientError.protocolViolation("unexpected flag word during \(proc.name)")
+                case let .message(bytes):
+                    let chunk = try Chunk.decode(bytes)
+                    if chunk.cancel { throw ClientError.transferCancelled(procedure: proc.name) }
+                    if chunk.data.isEmpty { return }
+                    try sink(chunk.data)
+                }
+            }
+        } catch let e as ChannelError {
+            throw failure(proc, e)
+        } catch let e as XDRError {
+            throw ClientError.protocolViolation("\(proc.name): \(e)")
+        }
+    }
+
+    private func decodeReply(_ bytes: [UInt8], _ proc: Procedure) throws -> XDRDecoder {
+        var d = XDRDecoder(bytes)
+        let h = try MessageHeader.decode(from: &d)
+        guard h.program == Guestfs.program, h.version == Guestfs.protocolVersion, h.direction == .reply,
+              h.serial == serial, h.procedure == proc.number else {
+            throw ClientError.protocolViolation("reply does not match call \(proc.name) (serial \(h.serial), procedure \(h.procedure))")
+        }
+        if h.status == .error {
+            let e = try MessageError.decode(from: &d)
+            throw ClientError.daemon(procedure: proc.name, errno: e.errnoString, message: e.message)
+        }
+        return d
+    }
+
+    /// A dead channel usually means a dead qemu: report its status and console instead.
+    private func failure(_ proc: Procedure, _ e: ChannelError) -> ClientError {
+        if e == .closed {
+            Thread.sleep(forTimeInterval: 0.2)
+            if !process.isRunning {
+                return .qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
+            }
+        }
+        return .channel(procedure: proc.name, e)
+    }
+
+    // MARK: shutdown
+
+    /// Closes the channel (guestd then unmounts, syncs and powers off) and waits for qemu.
+    public func shutdown(timeout: Double = 10) {
+        guard !closed else { return }
+        closed = true
+        close(channel.fd)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        Self.stop(process)
+        try? FileManager.default.removeItem(atPath: tempDir)
+    }
+
+    /// The console's last lines, for reports.
+    public func consoleTail(_ n: Int = 10) -> String { console.tail(n) }
+
+    static func stop(_ p: Process) {
+        guard p.isRunning else { return }
+        p.terminate()
+        let deadline = Date().addingTimeInterval(2)
+        while p.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        p.waitUntilExit()
+    }
+
+    deinit { shutdown(timeout: 2) }
+}

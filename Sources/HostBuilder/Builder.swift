@@ -1,0 +1,158 @@
+import Foundation
+
+/// Everything an appliance is made from.
+public struct BuildInputs: Sendable {
+    public var kernel: KernelChoice
+    /// The static init of the initrd and the daemon that becomes the root's /init.
+    public var initBinary: String
+    public var guestdBinary: String
+    /// rootfs-skel: files copied verbatim into the root.
+    public var skeleton: String?
+    public var initrdModules: [String] = BootModules.initrd
+
+    public init(kernel: KernelChoice, initBinary: String, guestdBinary: String, skeleton: String?) {
+        self.kernel = kernel
+        self.initBinary = initBinary
+        self.guestdBinary = guestdBinary
+        self.skeleton = skeleton
+    }
+}
+
+/// Builds appliances: kernel (the PVH ELF when the kernel has one), initrd (cpio), root (ext2).
+public struct Builder: Sendable {
+    public let inputs: BuildInputs
+    /// Receives one line per step; the CLI prints them on stderr.
+    public let progress: @Sendable (String) -> Void
+
+    public init(inputs: BuildInputs, progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.inputs = inputs
+        self.progress = progress
+    }
+
+    /// The content key: stat fingerprints of every input and the builder's version.
+    public func key() throws -> String {
+        var lines = [Cache.builderVersion, inputs.initrdModules.joined(separator: ",")]
+        lines.append(try Cache.fingerprint(inputs.kernel.kernel))
+        lines.append(try Cache.fingerprint(inputs.kernel.modulesDir + "/modules.dep"))
+        lines.append(try Cache.fingerprint(inputs.initBinary))
+        lines.append(try Cache.fingerprint(inputs.guestdBinary))
+        if let skel = inputs.skeleton { lines += try Cache.treeFingerprint(skel) }
+        return Cache.digest(lines)
+    }
+
+    /// The cached appliance for these inputs, built first if it is missing or incomplete.
+    public func cached(in cacheDir: String = Cache.defaultDirectory(), force: Bool = false) throws -> Appliance {
+        try makeDirectory(cacheDir)
+        let key = try key()
+        let appliance = Appliance(directory: "\(cacheDir)/appliance-\(key.prefix(16))")
+        if !force, isComplete(appliance, key: key) { return appliance }
+        let lock = try CacheLock(directory: cacheDir)
+        defer { withExtendedLifetime(lock) {} }
+        // Another builder may have finished while we waited for the lock.
+        if !force, isComplete(appliance, key: key) { return appliance }
+        try build(into: appliance.directory, key: key, replacing: true)
+        removeStale(in: cacheDir, keeping: appliance.directory)
+        return appliance
+    }
+
+    /// Builds into `directory` under a temporary name and renames it into place.
+    @discardableResult
+    public func build(into directory: String, force: Bool) throws -> Appliance {
+        let key = try key()
+        let appliance = Appliance(directory: directory)
+        if !force, isComplete(appliance, key: key) { return appliance }
+        if !force, FileManager.default.fileExists(atPath: directory) {
+            throw BuildError.format(path: directory, reason: "exists and is not an appliance built from these inputs; use --force to replace it")
+        }
+        try build(into: directory, key: key, replacing: true)
+        return appliance
+    }
+
+    func isComplete(_ a: Appliance, key: String) -> Bool {
+        guard let stamp = try? String(contentsOfFile: a.stamp, encoding: .utf8), stamp == key + "\n" else { return false }
+        let fm = FileManager.default
+        return [a.kernel, a.initrd, a.root, a.readmeFixed].allSatisfy { fm.fileExists(atPath: $0) }
+    }
+
+    private func build(into directory: String, key: String, replacing: Bool) throws {
+        let started = Date()
+        let parent = (directory as NSString).deletingLastPathComponent
+        try makeDirectory(parent)
+        let tmp = "\(parent)/.\((directory as NSString).lastPathComponent).tmp-\(getpid())"
+        try? FileManager.default.removeItem(atPath: tmp)
+        try makeDirectory(tmp)
+        let out = Appliance(directory: tmp)
+        do {
+            try writeKernel(to: out.kernel)
+            try Initrd(inputs: inputs, progress: progress).write(to: out.initrd)
+            try RootImage(inputs: inputs, uuid: Self.uuid(fromKey: key), progress: progress).write(to: out.root)
+            try writeFile(out.readmeFixed, Data())
+            try writeFile(out.stamp, Data((key + "\n").utf8))
+            if replacing, FileManager.default.fileExists(atPath: directory) {
+                try FileManager.default.removeItem(atPath: directory)
+            }
+            guard rename(tmp, directory) == 0 else { throw BuildError.io(call: "rename", path: directory, errno: errno) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+        progress(String(format: "built %@ in %.2f s", directory, Date().timeIntervalSince(started)))
+    }
+
+    /// The uncompressed PVH ELF boots without the ~3 s of in-guest decompression under TCG;
+    /// kernels without a PVH entry ship as the bzImage.
+    private func writeKernel(to path: String) throws {
+        let source = inputs.kernel.kernel
+        let bzImage = try readFile(source)
+        if let elf = try KernelPayload.extractVmlinux(bzImage: bzImage, path: source) {
+            progress("kernel: \(source) → uncompressed PVH ELF (\(elf.count / 1_048_576) MiB)")
+            try writeFile(path, Data(elf))
+        } else {
+            progress("kernel: \(source) (no PVH entry: shipped as the bzImage)")
+            try writeFile(path, Data(bzImage))
+        }
+    }
+
+    /// A UUID derived from the key, so the same inputs give the same root.
+    static func uuid(fromKey key: String) -> String {
+        var hex = Array(Cache.digest([key, "uuid"]))
+        hex[12] = "4" // version 4 layout, variant 10xx
+        hex[16] = "8"
+        let s = String(hex)
+        func part(_ a: Int, _ b: Int) -> Substring { s[s.index(s.startIndex, offsetBy: a) ..< s.index(s.startIndex, offsetBy: b)] }
+        return "\(part(0, 8))-\(part(8, 12))-\(part(12, 16))-\(part(16, 20))-\(part(20, 32))"
+    }
+
+    private func removeStale(in cacheDir: String, keeping: String) {
+        let keep = (keeping as NSString).lastPathComponent
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: cacheDir)) ?? []
+        where name.hasPrefix("appliance-") && name != keep {
+            try? FileManager.default.removeItem(atPath: cacheDir + "/" + name)
+        }
+    }
+}
+
+func makeDirectory(_ path: String) throws {
+    do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+        throw BuildError.io(call: "mkdir", path: path, errno: (error as NSError).underlyingErrorCode)
+    }
+}
+
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw BuildError.io(call: "read", path: path, errno: access(path, R_OK) == 0 ? EIO : errno)
+    }
+    return [UInt8](data)
+}
+
+func writeFile(_ path: String, _ data: Data, mode: Int = 0o644) throws {
+    guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: mode]) else {
+        throw BuildError.io(call: "write", path: path, errno: errno)
+    }
+}
+
+extension NSError {
+    var underlyingErrorCode: Int32 {
+        (userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) } ?? EIO
+    }
+}

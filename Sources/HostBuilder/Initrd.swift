@@ -1,0 +1,31 @@
+import Foundation
+
+/// The initrd: init at /init, the boot modules decompressed and unsigned under /modules,
+/// and /modules/load-order naming them in dependency order for init's finit_module loop.
+struct Initrd {
+    let inputs: BuildInputs
+    let progress: @Sendable (String) -> Void
+
+    func write(to path: String) throws {
+        let closure = try ModuleClosure(modulesDir: inputs.kernel.modulesDir)
+        let modules = try closure.resolve(inputs.initrdModules)
+            .filter { !BootModules.excludedFromInitrd.contains($0.name.replacingOccurrences(of: "-", with: "_")) }
+
+        var cpio = CpioWriter()
+        cpio.addFile("/init", bytes: try readFile(inputs.initBinary), mode: 0o755)
+        cpio.addDirectory("/modules")
+        var order = "# loaded by /init in this order\n"
+        for m in modules {
+            let file = m.name + ".ko"
+            // finit_module wants a plain ELF; the signature is dropped because the kernel does
+            // not enforce signatures here and checking one costs time on every boot.
+            let ko = ModuleClosure.stripSignature(try ModuleClosure.moduleBytes(path: m.path))
+            cpio.addFile("/modules/" + file, bytes: ko, mode: 0o644)
+            order += file + "\n"
+        }
+        cpio.addFile("/modules/load-order", bytes: Array(order.utf8), mode: 0o644)
+        let bytes = cpio.finish()
+        try writeFile(path, Data(bytes))
+        progress("initrd: init + \(modules.count) modules (\(modules.map(\.name).joined(separator: " "))), \(bytes.count / 1024) KiB")
+    }
+}

@@ -1,0 +1,88 @@
+import ApplianceClient
+import ArgumentParser
+import Foundation
+import HostBuilder
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Boot the appliance with disk images attached and run commands against them.",
+        discussion: """
+        Commands follow `--`, separated by `:`, with guestfish's names and output:
+        \(Command.all.map { "  \($0.name)\($0.parameters.map { " " + $0 }.joined())".padding(toLength: 40, withPad: " ", startingAt: 0) + $0.summary }.joined(separator: "\n"))
+
+        Disks appear as /dev/sda, /dev/sdb, … in the order given. The VM is shut down when \
+        the commands finish; the first failing command stops the chain and sets exit status 1.
+        """
+    )
+
+    @Option(name: .customShort("a"), help: ArgumentHelp("Attach a disk image; IMAGE:ro attaches it read-only. Repeatable.", valueName: "IMAGE[:ro]"))
+    var add: [String] = []
+
+    @Flag(help: "Attach every disk read-only: the guest cannot write to them.")
+    var ro = false
+
+    @Flag(name: .shortAndLong, help: "Stream the VM's console to stderr and report the boot time.")
+    var verbose = false
+
+    @Option(help: "Accelerator: auto tries KVM and falls back to TCG (software) with a notice.")
+    var accel: AccelArgument = .auto
+
+    @Option(help: ArgumentHelp("Guest memory.", valueName: "MB"))
+    var memory = 512
+
+    @Option(name: .customLong("root-media"), help: "Attach the appliance root as a read-only disk or as a CD-ROM.")
+    var rootMedia: RootMediaArgument = .disk
+
+    @OptionGroup var source: BuildSourceOptions
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("Commands, after --: CMD ARGS [: CMD ARGS]…", valueName: "command"))
+    var commands: [String] = []
+
+    func validate() throws {
+        guard memory >= 128 else { throw ValidationError("--memory must be at least 128 (MB)") }
+    }
+
+    func run() {
+        do {
+            let chain = try Command.parseChain(commands)
+            let builder = try source.builder(verbose: verbose)
+            let appliance = try builder.cached()
+
+            var options = LaunchOptions()
+            options.drives = add.map { var d = Drive(argument: $0); d.readOnly = d.readOnly || ro; return d }
+            options.accel = accel.value
+            options.memoryMB = memory
+            options.rootMedia = rootMedia.value
+            options.verbose = verbose
+            options.stateDirectory = Cache.defaultDirectory()
+
+            let session = try Session.launch(appliance: appliance, options: options)
+            if verbose { say(String(format: "appliance ready in %.2f s (%@)", session.bootSeconds, session.usedKVM ? "KVM" : "TCG")) }
+            var failure: Error?
+            for (command, args) in chain {
+                do {
+                    try command.run(on: session, arguments: args) { FileHandle.standardOutput.write(Data($0.utf8)) }
+                } catch {
+                    failure = error
+                    break
+                }
+            }
+            // As guestfish does at close: unmount and sync so writes reach the images.
+            if failure == nil { do { try session.internalAutosync() } catch { failure = error } }
+            session.shutdown()
+            if let failure { fail(failure) }
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+enum AccelArgument: String, ExpressibleByArgument, CaseIterable {
+    case auto, kvm, tcg
+    var value: Accel { Accel(rawValue: rawValue)! }
+}
+
+enum RootMediaArgument: String, ExpressibleByArgument, CaseIterable {
+    case cdrom, disk
+    var value: RootMedia { RootMedia(rawValue: rawValue)! }
+}
