@@ -6,20 +6,22 @@ struct Errno: Error {
 
     /// Wraps the negative-errno convention of the CInit functions: `try Errno.check(r)`.
     @discardableResult
-    static func check(_ result: Int32) throws(Errno) -> Int32 {
+    @export(interface) static func check(_ result: Int32) throws(Errno) -> Int32 {
         if result < 0 { throw Errno(code: -result) }
         return result
     }
 
-    static func check(_ result: Int) throws(Errno) -> Int {
+    @export(interface) static func check(_ result: Int) throws(Errno) -> Int {
         if result < 0 { throw Errno(code: Int32(-result)) }
         return result
     }
 
     /// "EINVAL (Invalid argument)", or "errno 123" for numbers libc does not know.
     var description: String {
-        guard let name = cinit_errno_name(code) else { return "errno \(code)" }
-        guard let text = cinit_errno_text(code) else { return String(cString: name) }
-        return "\(String(cString: name)) (\(String(cString: text)))"
+        @export(interface) get {
+            guard let name = cinit_errno_name(code) else { return "errno \(code)" }
+            guard let text = cinit_errno_text(code) else { return String(cString: name) }
+            return "\(String(cString: name)) (\(String(cString: text)))"
+        }
     }
 }
