@@ -30,7 +30,20 @@ static void cinit_save_arguments(int argc, char **argv, char **envp) {
 }
 
 char *const *cinit_argv(void) { return saved_argv; }
-char *const *cinit_envp(void) { return saved_envp; }
+
+// The root's /init (guestd) is Swift: its runtime seeds hashing from getrandom(), which
+// blocks until the kernel's entropy pool is ready, about 4 s into a TCG boot without an
+// RNG device. Deterministic hashing skips that wait; nothing in the appliance needs
+// flood-resistant hash tables. Everything the kernel passed is kept after it.
+char *const *cinit_envp_for_root(void) {
+    static char extra[] = "SWIFT_DETERMINISTIC_HASHING=1";
+    static char *env[256];
+    size_t n = 0;
+    env[n++] = extra;
+    for (size_t i = 0; saved_envp && saved_envp[i] && n < 255; i++) env[n++] = saved_envp[i];
+    env[n] = NULL;
+    return env;
+}
 
 int cinit_getpid(void) { return (int)getpid(); }
 int cinit_root_is_initramfs(void) {

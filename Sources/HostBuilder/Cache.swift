@@ -12,10 +12,10 @@ public enum Cache {
         return "/var/tmp/appliance-\(getuid())"
     }
 
-    /// A fingerprint of a file from one stat: size, mtime and inode, never its bytes.
+    /// A fingerprint of a file (a symlink itself, not its target) from one lstat: size, mtime and inode, never its bytes.
     static func fingerprint(_ path: String) throws -> String {
         var st = stat()
-        guard stat(path, &st) == 0 else { throw BuildError.io(call: "stat", path: path, errno: errno) }
+        guard lstat(path, &st) == 0 else { throw BuildError.io(call: "lstat", path: path, errno: errno) }
         return "\(path) \(st.st_size) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ino)"
     }
 

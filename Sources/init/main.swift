@@ -76,7 +76,7 @@ import CInit
 
     // 7. Hand over to the root's /init, with the argv and environment the kernel gave us.
     console.progress("exec /init")
-    let result = cinit_execve("/init", cinit_argv(), cinit_envp())
+    let result = cinit_execve("/init", cinit_argv(), cinit_envp_for_root())
     console.fail("execve /init in the new root: \(Errno(code: -result).description)")
 }
 

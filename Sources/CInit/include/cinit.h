@@ -10,7 +10,8 @@
 
 // argv and envp exactly as the kernel passed them to init (captured by a constructor).
 char *const *cinit_argv(void);
-char *const *cinit_envp(void);
+// The environment for the root's /init: the kernel's, plus what guestd needs to start fast.
+char *const *cinit_envp_for_root(void);
 
 // Safety: init deletes the contents of "/" before switching root, so it refuses to run
 // unless it is PID 1 on an initramfs (ramfs or tmpfs root).
