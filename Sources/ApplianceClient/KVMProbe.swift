@@ -14,8 +14,8 @@ struct KVMProbe {
         }
         close(fd)
         if let path = markerPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            let lines = text.split(separator: "\n", maxSplits: 1).map(String.init)
-            if lines.first == hostKey { return "KVM cannot run a guest here (\(lines.count > 1 ? lines[1] : "seen before"))" }
+            let lines = text.split(separator: "\n").map(String.init)
+            if lines.first == hostKey { return "KVM cannot run a guest on this host (\(lines.count > 1 ? lines[1] : "seen before"))" }
         }
         return nil
     }

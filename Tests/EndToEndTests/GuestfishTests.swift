@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+
+/// Debian's real guestfish, with libguestfs's direct backend booting our appliance as a
+/// fixed appliance, must print what our own CLI prints.
+final class GuestfishTests: XCTestCase {
+    func testRealGuestfishDrivesOurAppliance() throws {
+        let f = try Fixture.get()
+        let script = "run : list-devices : mount-ro /dev/sda1 / : cat /\(f.fileName)"
+        let env = [
+            "LIBGUESTFS_BACKEND": "direct",
+            "LIBGUESTFS_PATH": f.appliance.directory,
+            // KVM may exist and still be unable to run a guest; TCG always works.
+            "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg",
+            "LIBGUESTFS_CACHEDIR": f.work,
+            "LIBGUESTFS_TMPDIR": f.work,
+        ]
+        let r = try Fixture.sh("guestfish --ro -a \(f.disk) \(script)", environment: env)
+        XCTAssertEqual(r.status, 0, r.err)
+        let expected = "/dev/sda\n" + String(decoding: f.fileBytes, as: UTF8.self) + "\n"
+        XCTAssertEqual(r.out, expected)
+
+        let ours = try Fixture.sh(
+            "\(f.productsDir)/appliance run --accel tcg -a \(f.disk):ro -- list-devices : mount-ro /dev/sda1 / : cat /\(f.fileName)",
+            environment: ["APPLIANCE_CACHE": f.work + "/cache", "APPLIANCE_LIBEXEC": f.productsDir])
+        XCTAssertEqual(ours.status, 0, ours.err)
+        XCTAssertEqual(ours.out, r.out, "our CLI prints what guestfish prints")
+    }
+
+    func testCLIReportsDaemonErrorsAndExitsNonZero() throws {
+        let f = try Fixture.get()
+        let r = try Fixture.sh(
+            "\(f.productsDir)/appliance run --accel tcg -a \(f.disk):ro -- mount-ro /dev/sda1 / : cat /missing : list-devices",
+            environment: ["APPLIANCE_CACHE": f.work + "/cache", "APPLIANCE_LIBEXEC": f.productsDir])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.out, "", "the chain stops at the first failure")
+        XCTAssertTrue(r.err.contains("appliance: error: download: /missing: No such file or directory"), r.err)
+    }
+
+    func testCLIRejectsBadInputBeforeBooting() throws {
+        let f = try Fixture.get()
+        let env = ["APPLIANCE_CACHE": f.work + "/cache", "APPLIANCE_LIBEXEC": f.productsDir]
+        let unknown = try Fixture.sh("\(f.productsDir)/appliance run -- frobnicate /", environment: env)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.contains("unknown command 'frobnicate'"), unknown.err)
+        let missing = try Fixture.sh("\(f.productsDir)/appliance run -a /nonexistent.img -- list-devices", environment: env)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.err.contains("/nonexistent.img"), missing.err)
+    }
+}
