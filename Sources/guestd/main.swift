@@ -1,1 +1,71 @@
-print("guestd")
+import Glibc
+import GuestProtocol
+
+/// guestd: PID 1 of the appliance root (exec'd as /init), serving libguestfs's wire
+/// protocol 4 on the virtio-serial port; or, not as PID 1 with --channel, the same
+/// daemon against a socket for tests on the host.
+func runDaemon() -> Never {
+    let isPID1 = getpid() == 1
+    var options: Options
+    do {
+        options = try Options.parse(Array(CommandLine.arguments.dropFirst()), isPID1: isPID1)
+    } catch {
+        Console.write("\(error)")
+        exit(2)
+    }
+    // A closed channel must be a write error, not a death by SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    // Host mode stands in for qemu, which libguestfs stops with SIGTERM after the
+    // channel closes; qemu exits 0 then, and so does guestd.
+    if !isPID1 { signal(SIGTERM) { _ in _exit(0) } }
+    if isPID1 {
+        Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
+        options.mergeKernelCommandLine()
+    }
+    let console = Console(quiet: options.quiet, verbose: options.verbose)
+
+    let fd: Int32, channelName: String
+    do {
+        if let path = options.channelPath {
+            (fd, channelName) = (try Channel.openHost(path), path)
+        } else {
+            let port = try Channel.openAppliancePort()
+            (fd, channelName) = (port.fd, "\(port.path) (\(Channel.portName))")
+        }
+    } catch {
+        console.fatal("cannot open the host channel: \(error)")
+        stop(options: options, console: console, status: 1)
+    }
+
+    let channel = FrameChannel(fd: fd)
+    let uptime = Console.uptime()
+    do {
+        try channel.writeWord(Guestfs.launchFlag)  // tells the host userspace is up
+    } catch {
+        console.fatal("cannot send the launch flag on \(channelName): \(error)")
+        stop(options: options, console: console, status: 1)
+    }
+    console.info("serving on \(channelName), \(uptime) s after boot")
+
+    let daemon = Daemon(channel: channel, options: options, console: console)
+    switch daemon.serve() {
+    case .closed:
+        console.info("the host closed the channel")
+        stop(options: options, console: console, status: 0, daemon: daemon)
+    case let .protocolError(why), let .channelError(why):
+        console.fatal(why)
+        stop(options: options, console: console, status: 1, daemon: daemon)
+    }
+}
+
+/// The end: as PID 1 unmount the guest filesystems, flush and power off (exiting would
+/// panic the kernel); otherwise just exit.
+func stop(options: Options, console: Console, status: Int32, daemon: Daemon? = nil) -> Never {
+    guard options.isPID1 else { exit(status) }
+    let mounts = daemon?.mounts ?? Mounts(sysroot: options.sysroot)
+    do { try mounts.unmountAll() } catch { console.fatal(error.message) }
+    Sync.syncDisks(devices: daemon?.devices ?? Devices(), includeDevices: true)
+    Boot.powerOff(console: console)
+}
+
+runDaemon()

@@ -1,0 +1,134 @@
+import Glibc
+import GuestProtocol
+
+/// What a procedure answers: a reply body, or (FileOut) an OK reply followed by a
+/// stream of chunks the closure writes.
+enum Answer {
+    case value([UInt8])
+    case fileOut((FileOutStream) throws -> Void)
+
+    static var none: Answer { .value([]) }
+}
+
+/// The header of a call read word by word, so any value of direction or status can be
+/// answered with the real daemon's "unexpected …" error instead of a decode failure.
+struct CallHeader {
+    var program, version, procedure, direction, serial: UInt32
+    var progressHint, optargsBitmask: UInt64
+    var status: UInt32
+
+    init(from d: inout XDRDecoder) throws {
+        program = try d.u32(); version = try d.u32(); procedure = try d.u32()
+        direction = try d.u32(); serial = try d.u32()
+        progressHint = try d.u64(); optargsBitmask = try d.u64()
+        status = try d.u32()
+    }
+}
+
+/// The main loop of proto.c: read a call, check its header, dispatch, reply.
+final class Daemon {
+    enum Stop: Error {
+        case closed
+        case protocolError(String)
+        case channelError(String)
+    }
+
+    let channel: FrameChannel
+    let options: Options
+    let console: Console
+    let sysroot: Sysroot
+    let mounts: Mounts
+    let devices: Devices
+    let modules: ModuleLoader
+    let files: Files
+    let progress: ProgressNotifier
+
+    init(channel: FrameChannel, options: Options, console: Console) {
+        self.channel = channel
+        self.options = options
+        self.console = console
+        sysroot = Sysroot(path: options.sysroot)
+        mounts = Mounts(sysroot: options.sysroot)
+        devices = Devices()
+        modules = ModuleLoader(console: console)
+        files = Files(sysroot: sysroot)
+        progress = ProgressNotifier(channel: channel)
+    }
+
+    /// Serves calls until the channel closes or the protocol breaks; returns why.
+    func serve() -> Stop {
+        while true {
+            do {
+                switch try channel.readFrame() {
+                case .cancel:
+                    continue  // a cancel that arrived after its transfer ended
+                case .launchFlag:
+                    return .protocolError("incoming message is too long (\(Guestfs.launchFlag) bytes)")
+                case .progress:
+                    return .protocolError("incoming message is too long (\(Guestfs.progressFlag) bytes)")
+                case let .message(bytes):
+                    try handle(bytes)
+                }
+            } catch let stop as Stop {
+                return stop
+            } catch ChannelError.closed {
+                return .closed
+            } catch let ChannelError.tooLong(n) {
+                return .protocolError("incoming message is too long (\(n) bytes)")
+            } catch {
+                return .channelError("\(error)")
+            }
+            if options.isPID1 { Boot.reapChildren() }
+        }
+    }
+
+    private func handle(_ bytes: [UInt8]) throws {
+        var d = XDRDecoder(bytes)
+        guard let h = try? CallHeader(from: &d) else { throw Stop.protocolError("could not decode message header") }
+        progress.start(procedure: h.procedure, serial: h.serial)
+        let answer: Answer
+        do throws(CallError) {
+            try check(h)
+            console.debug("<= proc \(h.procedure) serial \(h.serial), \(bytes.count) bytes")
+            answer = try dispatch(h, &d)
+        } catch {
+            try sendError(error, h)
+            return
+        }
+        switch answer {
+        case let .value(body):
+            do {
+                try channel.writeMessage(replyHeader(h, .ok).message(body: body))
+            } catch ChannelError.tooLong {
+                try sendError(CallError("guestfsd: failed to encode reply body\n(maybe the reply exceeds the maximum message size in the protocol?)"), h)
+            }
+        case let .fileOut(stream):
+            try channel.writeMessage(replyHeader(h, .ok).message())
+            do {
+                try stream(FileOutStream(channel: channel, progress: progress))
+            } catch FileOutStream.Outcome.cancelledByLibrary {
+                console.debug("transfer cancelled by the library")
+            }
+        }
+    }
+
+    /// The header checks of main_loop, with its texts.
+    private func check(_ h: CallHeader) throws(CallError) {
+        if h.program != Guestfs.program { throw CallError("wrong program (\(h.program))") }
+        if h.version != Guestfs.protocolVersion { throw CallError("wrong protocol version (\(h.version))") }
+        if h.direction != Direction.call.rawValue { throw CallError("unexpected message direction (\(Int32(bitPattern: h.direction)))") }
+        if h.status != Status.ok.rawValue { throw CallError("unexpected message status (\(Int32(bitPattern: h.status)))") }
+    }
+
+    private func replyHeader(_ h: CallHeader, _ status: Status) -> MessageHeader {
+        MessageHeader(procedure: h.procedure, direction: .reply, serial: h.serial, status: status)
+    }
+
+    /// send_error: the reply with status error, carrying the errno's name if any.
+    private func sendError(_ error: CallError, _ h: CallHeader) throws {
+        if !console.quiet { Console.write("error: \(error.message)") }
+        var e = XDREncoder()
+        MessageError(errnoString: error.errno > 0 ? ErrnoName.name(error.errno) : "", message: error.message).encode(into: &e)
+        try channel.writeMessage(replyHeader(h, .error).message(body: e.bytes))
+    }
+}

@@ -1,0 +1,156 @@
+import Glibc
+
+/// Block device enumeration as the real daemon's devsparts.ml does it, reading
+/// /sys/block (there is no udev, so no /dev/disk/by-path), hiding the appliance's own
+/// root device, and translating names so the user's disks are /dev/sda, /dev/sdb, … in
+/// attach order whatever bus they are on and wherever the root disk sits.
+struct Devices {
+    /// The kinds of block device the real daemon lists.
+    static let prefixes = ["sd", "hd", "ubd", "vd", "sr"]
+
+    /// st_dev of "/": the device holding guestd's own root.
+    let rootDevice: dev_t
+    /// /sys/block names never to show: the root's disk itself, or the whole disk when
+    /// the root is one of its partitions.
+    let hiddenDisks: Set<String>
+
+    init() {
+        var st = stat()
+        rootDevice = stat("/", &st) == 0 ? st.st_dev : dev_t.max
+        hiddenDisks = Devices.disks(holding: rootDevice)
+    }
+
+    /// The /sys/block names the root lives on: via /sys/dev/block/MAJ:MIN, whose target
+    /// is .../block/sdb for a disk or .../block/sdb/sdb1 for a partition.
+    private static func disks(holding dev: dev_t) -> Set<String> {
+        let link = "/sys/dev/block/\(Devices.major(dev)):\(Devices.minor(dev))"
+        guard let real = realpath(link, nil) else { return [] }
+        defer { free(real) }
+        let parts = String(cString: real).split(separator: "/").map(String.init)
+        guard let last = parts.last else { return [] }
+        var names: Set<String> = [last]
+        if access(link + "/partition", F_OK) == 0, parts.count >= 2 { names.insert(parts[parts.count - 2]) }
+        return names
+    }
+
+    /// glibc's major()/minor() are macros Swift does not import; same bit layout.
+    static func major(_ dev: dev_t) -> UInt64 { (UInt64(dev) >> 8) & 0xfff | (UInt64(dev) >> 32) & ~0xfff }
+    static func minor(_ dev: dev_t) -> UInt64 { UInt64(dev) & 0xff | (UInt64(dev) >> 12) & ~0xff }
+
+    /// is_root_device: the node's rdev is the root's st_dev, or it is the root's disk.
+    func isRoot(_ name: String) -> Bool {
+        if hiddenDisks.contains(name) { return true }
+        var st = stat()
+        return stat("/dev/" + name, &st) == 0 && st.st_rdev == rootDevice
+    }
+
+    /// The translation table: the non-root disks in attach order, index i being the
+    /// user's /dev/sd<driveName(i)>. Like the real cache, it keeps disks without media.
+    func disks() -> [String] {
+        let names = DirEntry.list("/sys/block").filter { n in
+            Devices.prefixes.contains { n.hasPrefix($0) } && !isRoot(n)
+        }
+        return DeviceNames.sorted(names)
+    }
+
+    /// list_devices: the disks that can be opened (an empty CD-ROM cannot), by their
+    /// user-visible names.
+    func listDevices() -> [String] {
+        let table = disks()
+        return table.filter(Devices.canOpen).map { reverse("/dev/" + $0, table: table) }
+    }
+
+    /// list_partitions: partitions of listed disks, then of md devices, each group sorted.
+    func listPartitions() -> [String] {
+        let table = disks()
+        var result: [String] = []
+        for disk in table.filter(Devices.canOpen) {
+            result += partitions(of: disk).map { reverse($0, table: table) }
+        }
+        let md = DirEntry.list("/sys/block").filter { n in
+            let b = Array(n.utf8)
+            return n.hasPrefix("md") && b.count >= 3 && DeviceNames.isDigit(b[2])
+        }
+        for disk in md { result += partitions(of: disk) }
+        return result
+    }
+
+    /// Entries of /sys/block/DISK named DISK…, e.g. sda1, nvme0n1p1.
+    private func partitions(of disk: String) -> [String] {
+        DeviceNames.sorted(DirEntry.list("/sys/block/" + disk).filter { $0.hasPrefix(disk) }.map { "/dev/" + $0 })
+    }
+
+    static func canOpen(_ name: String) -> Bool {
+        let fd = open("/dev/" + name, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { close(fd) }
+        return fd >= 0
+    }
+
+    /// reverse_device_name_translation: /dev/vdb1 → /dev/sdb1 when vdb is table entry 1.
+    func reverse(_ device: String, table: [String]? = nil) -> String {
+        let table = table ?? disks()
+        for (i, disk) in table.enumerated() {
+            let full = "/dev/" + disk
+            guard device.hasPrefix(full) else { continue }
+            let rest = device.dropFirst(full.count)
+            if rest.isEmpty || rest.utf8.first.map(DeviceNames.isDigit) == true {
+                return "/dev/sd" + DeviceNames.driveName(i) + rest
+            }
+        }
+        return device
+    }
+
+    /// device_name_translation: /dev/sdX[N], /dev/vdX[N] … name the Xth user disk; other
+    /// names pass through. The result must open, else the old-style /dev/sd → vd, hd,
+    /// ubd fallbacks are tried. Throws the errno of the failed open.
+    func translate(_ device: String) throws(SysError) -> String {
+        var candidate = device
+        let bytes = Array(device.utf8)
+        if bytes.count > 5, device.hasPrefix("/dev/"), !bytes[5...].contains(UInt8(ascii: "/")),
+           bytes[5] != UInt8(ascii: "m"),
+           let d = bytes[5...].firstIndex(of: UInt8(ascii: "d")), d - 5 >= 1, d - 5 <= 2 {
+            let start = bytes[(d + 1)...]
+            let letters = start.prefix { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+            let table = disks()
+            if letters.count < 15, let i = DeviceNames.driveIndex(letters), i < table.count {
+                candidate = "/dev/" + table[i] + String(decoding: start.dropFirst(letters.count), as: UTF8.self)
+            }
+        }
+        var fd = open(candidate, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { close(fd); return candidate }
+        var err = errno
+        guard (err == ENXIO || err == ENOENT), device.hasPrefix("/dev/sd") else { throw SysError("open", candidate, errno: err) }
+        let unit = device.dropFirst("/dev/sd".count)
+        for alt in ["/dev/vd", "/dev/hd", "/dev/ubd"] {
+            fd = open(alt + unit, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { close(fd); return alt + unit }
+            err = errno
+        }
+        throw SysError("open", device, errno: err)
+    }
+
+    /// is_device_parameter: a /dev/sd name (translation may find it), or an openable
+    /// block device other than the root.
+    func isDeviceParameter(_ device: String) -> Bool {
+        guard device.hasPrefix("/dev/") else { return false }
+        if device.hasPrefix("/dev/sd") { return true }
+        var st = stat()
+        guard stat(device, &st) == 0 else { return false }
+        if st.st_mode & S_IFMT == S_IFDIR { return device.utf8.count > 5 }
+        guard st.st_mode & S_IFMT == S_IFBLK, st.st_rdev != rootDevice else { return false }
+        let name = String(device.dropFirst(5))
+        if hiddenDisks.contains(name) { return false }
+        let fd = open(device, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
+    }
+
+    /// RESOLVE_DEVICE as the stubs do it; `function` names the stub in the messages.
+    func resolve(_ device: String, function: String) throws(CallError) -> String {
+        let real: String
+        do { real = try translate(device) } catch { throw CallError.perror("\(function): \(device)", error.errno) }
+        guard isDeviceParameter(real) else { throw CallError("\(function): \(device): expecting a device name") }
+        return real
+    }
+}

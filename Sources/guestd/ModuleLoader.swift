@@ -1,0 +1,70 @@
+import CKmod
+import Glibc
+
+/// Loads a filesystem's kernel module before mounting, as the kernel's own
+/// request_module would if the appliance had modprobe. Failures only get reported: the
+/// mount then says what is wrong.
+final class ModuleLoader {
+    private var context: OpaquePointer?
+    private let console: Console
+
+    init(console: Console) { self.console = console }
+
+    deinit { if let context { kmod_unref(context) } }
+
+    /// Makes `fstype` mountable if a module provides it. Cheap when it is built in or
+    /// already loaded: /proc/filesystems is read before the module index is opened.
+    func ensureFilesystem(_ fstype: String) {
+        guard !fstype.isEmpty, !ModuleLoader.kernelKnows(fstype) else { return }
+        guard let ctx = openContext() else { return }
+        // Filesystem modules carry the alias fs-TYPE (ext4 provides fs-ext2 too); some
+        // older ones are only known by their own name.
+        for alias in ["fs-" + fstype, fstype] where load(alias, ctx) { return }
+        console.info("no kernel module found for filesystem type \(fstype)")
+    }
+
+    private func openContext() -> OpaquePointer? {
+        if context == nil {
+            // NULL, NULL: /lib/modules/$(uname -r) and the default configuration paths.
+            context = kmod_new(nil, nil)
+            if context == nil { console.info("\(SysError("kmod_new", "/lib/modules"))") }
+        }
+        return context
+    }
+
+    /// True when some module matched the alias and it (or a dependency) loaded or was there.
+    private func load(_ alias: String, _ ctx: OpaquePointer) -> Bool {
+        var list: OpaquePointer?
+        guard kmod_module_new_from_lookup(ctx, alias, &list) == 0, let list else { return false }
+        defer { kmod_module_unref_list(list) }
+        var entry: OpaquePointer? = list
+        var loaded = false
+        while let e = entry {
+            if let mod = kmod_module_get_module(e) {
+                // No install commands: the appliance has no shell to run them.
+                let flags = Int32(KMOD_PROBE_IGNORE_COMMAND.rawValue)
+                let r = kmod_module_probe_insert_module(mod, UInt32(flags), nil, nil, nil, nil)
+                if r == 0 || r == -EEXIST { loaded = true } else {
+                    let name = kmod_module_get_name(mod).map { String(cString: $0) } ?? alias
+                    console.info("\(SysError("insert module", name, errno: -r))")
+                }
+                kmod_module_unref(mod)
+            }
+            entry = kmod_list_next(list, e)
+        }
+        return loaded
+    }
+
+    /// Whether the running kernel already registered the filesystem type.
+    static func kernelKnows(_ fstype: String) -> Bool {
+        guard let f = fopen("/proc/filesystems", "re") else { return false }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 256)
+        while fgets(&buf, Int32(buf.count), f) != nil {
+            // Lines are "nodev\tproc" or "\text4".
+            let line = String(nulTerminated: buf)
+            if line.split(whereSeparator: { $0 == "\t" || $0 == "\n" || $0 == " " }).last.map(String.init) == fstype { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,58 @@
+import Glibc
+
+/// What guestd was asked to do. As PID 1 its argv and environment are the kernel
+/// command line's leftover words, so unknown words are ignored rather than refused.
+struct Options {
+    var isPID1: Bool
+    var channelPath: String?
+    var sysroot = "/sysroot"
+    var quiet = false
+    var verbose = false
+
+    enum ParseError: Error, CustomStringConvertible {
+        case missingValue(String)
+        var description: String {
+            switch self {
+            case let .missingValue(flag): "\(flag) needs a value (usage: guestd [--channel PATH] [--sysroot DIR] [quiet] [verbose])"
+            }
+        }
+    }
+
+    static func parse(_ args: [String], isPID1: Bool) throws -> Options {
+        var o = Options(isPID1: isPID1)
+        var i = 0
+        while i < args.count {
+            let word = args[i]
+            switch word {
+            case "--channel", "--sysroot":
+                guard i + 1 < args.count else { throw ParseError.missingValue(word) }
+                if word == "--channel" { o.channelPath = args[i + 1] } else { o.sysroot = args[i + 1] }
+                i += 1
+            case "quiet": o.quiet = true
+            case "verbose", "guestfs_verbose=1", "--verbose", "-v": o.verbose = true
+            default: break
+            }
+            i += 1
+        }
+        // The host-only flags would let a kernel command line point PID 1 elsewhere.
+        if isPID1 {
+            o.channelPath = nil
+            o.sysroot = "/sysroot"
+        }
+        if let v = getenv("guestfs_verbose"), String(cString: v) == "1" { o.verbose = true }
+        return o
+    }
+
+    /// The kernel command line as PID 1 sees it: a second source for `quiet`/`verbose`
+    /// in case init did not pass its argv on.
+    mutating func mergeKernelCommandLine() {
+        guard let f = fopen("/proc/cmdline", "re") else { return }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard fgets(&buf, Int32(buf.count), f) != nil else { return }
+        for word in String(nulTerminated: buf).split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            if word == "quiet" { quiet = true }
+            if word == "guestfs_verbose=1" { verbose = true }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Glibc
+import GuestProtocol
+
+/// A failed system call: which call, on what, and errno, so every failure can be told
+/// in one line and mapped onto an error reply with the errno name.
+struct SysError: Error, CustomStringConvertible {
+    var call: String
+    var path: String
+    var errno: Int32
+
+    init(_ call: String, _ path: String, errno: Int32 = Glibc.errno) {
+        self.call = call
+        self.path = path
+        self.errno = errno
+    }
+
+    /// strerror's text, as perror and the real daemon's reply_with_perror print it.
+    var reason: String { String(cString: strerror(errno)) }
+
+    var description: String { "\(call): \(path): \(reason) (\(ErrnoName.name(errno)))" }
+}
+
+/// What an error reply carries: the message text and, when there is one, the errno.
+/// Messages follow the real daemon's reply_with_error / reply_with_perror texts.
+struct CallError: Error, CustomStringConvertible {
+    var message: String
+    var errno: Int32
+
+    init(_ message: String, errno: Int32 = 0) {
+        self.message = message
+        self.errno = errno
+    }
+
+    /// reply_with_perror: "<prefix>: <strerror>" with the errno.
+    static func perror(_ prefix: String, _ errno: Int32) -> CallError {
+        CallError("\(prefix): \(String(cString: strerror(errno)))", errno: errno)
+    }
+
+    var description: String { message }
+}

@@ -1,0 +1,115 @@
+import Glibc
+
+/// Paths of the guest filesystem, resolved as the real daemon's chroot(sysroot) would:
+/// ".." stops at the sysroot and symlinks (absolute ones too) resolve inside it. Done by
+/// walking one component at a time with openat(O_PATH|O_NOFOLLOW), so it needs neither
+/// privilege nor /proc, and nothing can name a file outside the sysroot.
+struct Sysroot {
+    let path: String
+
+    /// O_PATH needs _GNU_SOURCE, which Swift's Glibc module is not built with; the value
+    /// is the same on every Linux architecture Swift runs on (asm-generic __O_PATH).
+    private static let O_PATH: Int32 = 0o10000000
+
+    /// Linux's own limit on symlinks followed in one lookup.
+    private static let maxSymlinks = 40
+
+    /// Opens the guest path with `flags` (O_CLOEXEC is added). Throws the errno of the
+    /// failing step, as open(2) inside a chroot would.
+    func open(_ guestPath: String, flags: Int32) throws(SysError) -> Int32 {
+        let walk = try self.walk(guestPath)
+        defer { walk.close() }
+        let fd: Int32
+        if walk.stack.count == 1 {
+            fd = openat(walk.stack[0].fd, ".", flags | O_CLOEXEC)
+        } else {
+            // The last name was checked not to be a symlink; O_NOFOLLOW keeps it so.
+            let last = walk.stack[walk.stack.count - 1]
+            fd = Sysroot.withCName(last.name) { openat(walk.stack[walk.stack.count - 2].fd, $0, flags | O_NOFOLLOW | O_CLOEXEC) }
+        }
+        guard fd >= 0 else { throw SysError("open", guestPath) }
+        return fd
+    }
+
+    /// The resolved guest path of a directory, as a host path (for mount targets), after
+    /// checking it is a directory.
+    func directoryHostPath(_ guestPath: String) throws(SysError) -> String {
+        let walk = try self.walk(guestPath)
+        defer { walk.close() }
+        guard Sysroot.isDirectory(walk.stack[walk.stack.count - 1].fd) else { throw SysError("stat", guestPath, errno: ENOTDIR) }
+        let rest = walk.stack.dropFirst().map { String(decoding: $0.name, as: UTF8.self) }
+        return rest.isEmpty ? path : path + "/" + rest.joined(separator: "/")
+    }
+
+    /// The directories and final object walked, root first; ".." has been applied.
+    private struct Walk {
+        var stack: [(fd: Int32, name: [UInt8])]
+        func close() { for entry in stack { _ = Glibc.close(entry.fd) } }
+    }
+
+    private func walk(_ guestPath: String) throws(SysError) -> Walk {
+        let root = Glibc.open(path, Sysroot.O_PATH | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { throw SysError("open", path) }
+        var walk = Walk(stack: [(root, [])])
+        var pending: [[UInt8]] = Sysroot.components(Array(guestPath.utf8)).reversed()
+        var links = 0
+        func fail(_ call: String, _ e: Int32) -> SysError {
+            walk.close()
+            return SysError(call, guestPath, errno: e)
+        }
+        while let name = pending.popLast() {
+            let top = walk.stack[walk.stack.count - 1].fd
+            if name == [UInt8(ascii: "."), UInt8(ascii: ".")] {
+                guard Sysroot.isDirectory(top) else { throw fail("open", ENOTDIR) }
+                if walk.stack.count > 1 { _ = close(walk.stack.removeLast().fd) }
+                continue
+            }
+            // ENOTDIR comes from openat itself when `top` is not a directory.
+            let fd = Sysroot.withCName(name) { openat(top, $0, Sysroot.O_PATH | O_NOFOLLOW | O_CLOEXEC) }
+            guard fd >= 0 else { throw fail("open", errno) }
+            var st = stat()
+            guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw fail("fstat", e) }
+            guard st.st_mode & S_IFMT == S_IFLNK else {
+                walk.stack.append((fd, name))
+                continue
+            }
+            links += 1
+            let target = Sysroot.readLink(fd)
+            close(fd)
+            guard links <= Sysroot.maxSymlinks else { throw fail("open", ELOOP) }
+            guard let target, !target.isEmpty else { throw fail("readlink", ENOENT) }
+            if target.first == UInt8(ascii: "/") {
+                while walk.stack.count > 1 { _ = close(walk.stack.removeLast().fd) }
+            }
+            pending += Sysroot.components(target).reversed()
+        }
+        // "/file/" names a directory: a trailing slash on anything else is ENOTDIR.
+        if guestPath.hasSuffix("/"), walk.stack.count > 1, !Sysroot.isDirectory(walk.stack[walk.stack.count - 1].fd) {
+            throw fail("open", ENOTDIR)
+        }
+        return walk
+    }
+
+    private static func components(_ p: [UInt8]) -> [[UInt8]] {
+        p.split(separator: UInt8(ascii: "/")).map(Array.init).filter { $0 != [UInt8(ascii: ".")] }
+    }
+
+    private static func isDirectory(_ fd: Int32) -> Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
+    }
+
+    private static func withCName<R>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+        (name + [0]).withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { body($0) }
+        }
+    }
+
+    /// readlinkat on an O_PATH descriptor of the link itself (empty path).
+    private static func readLink(_ fd: Int32) -> [UInt8]? {
+        var buf = [UInt8](repeating: 0, count: Int(PATH_MAX))
+        let n = buf.withUnsafeMutableBytes { readlinkat(fd, "", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+        guard n >= 0 else { return nil }
+        return Array(buf[0 ..< n])
+    }
+}
