@@ -62,7 +62,8 @@ public final class Session {
         var opts = options
         opts.drives = try options.drives.map(Self.checked)
         let command = QemuCommand(appliance: appliance, rootUUID: try appliance.rootUUID(), options: opts,
-                                  useKVM: useKVM, channelSocket: listener.path)
+                                  useKVM: useKVM, channelSocket: listener.path,
+                                  initModules: appliance.bootModuleClosure(QemuCommand.bootModules(for: opts)))
         guard let qemu = executablePath(options.qemu) else {
             throw ClientError.usage("\(options.qemu) not found on PATH; install qemu-system-x86 (apt-get install qemu-system-x86)")
         }

@@ -11,6 +11,8 @@ public struct Appliance: Sendable, Equatable {
     public var initrd: String { directory + "/initrd" }
     public var root: String { directory + "/root" }
     public var readmeFixed: String { directory + "/README.fixed" }
+    /// Each boot module with its dependencies in load order: `name: dep … name` per line.
+    public var bootModules: String { directory + "/boot-modules" }
     /// Our own record of the inputs it was built from; written last, so its presence
     /// marks a complete appliance.
     public var stamp: String { directory + "/stamp" }
@@ -27,6 +29,23 @@ public struct Appliance: Sendable, Equatable {
             throw BuildError.format(path: root, reason: "no ext2 superblock")
         }
         return Self.formatUUID(Array(sb[0x68 ..< 0x78]))
+    }
+
+    /// The modules init must load for these top-level boot modules (dependencies first,
+    /// no repeats), or nil when the appliance has no index (then init loads them all).
+    public func bootModuleClosure(_ tops: [String]) -> [String]? {
+        guard let text = try? String(contentsOfFile: bootModules, encoding: .utf8) else { return nil }
+        var closures: [String: [String]] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            closures[String(parts[0])] = parts[1].split(separator: " ").map(String.init)
+        }
+        var seen = Set<String>(), order: [String] = []
+        for top in tops {
+            for m in closures[top] ?? [] where seen.insert(m).inserted { order.append(m) }
+        }
+        return order
     }
 
     static func formatUUID(_ b: [UInt8]) -> String {

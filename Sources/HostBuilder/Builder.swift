@@ -84,7 +84,7 @@ public struct Builder: Sendable {
         let out = Appliance(directory: tmp)
         do {
             try writeKernel(to: out.kernel)
-            try Initrd(inputs: inputs, progress: progress).write(to: out.initrd)
+            try Initrd(inputs: inputs, progress: progress).write(to: out.initrd, bootModulesIndex: out.bootModules)
             try RootImage(inputs: inputs, uuid: Self.uuid(fromKey: key), progress: progress).write(to: out.root)
             try writeFile(out.readmeFixed, Data())
             try writeFile(out.stamp, Data((key + "\n").utf8))

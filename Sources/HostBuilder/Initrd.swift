@@ -2,14 +2,23 @@ import Foundation
 
 /// The initrd: init at /init, the boot modules decompressed and unsigned under /modules,
 /// and /modules/load-order naming them in dependency order for init's finit_module loop.
+/// Beside it, the appliance's `boot-modules` lists each boot module with its dependencies,
+/// so a launcher can ask init (appliance.modules=) for only what its VM needs.
 struct Initrd {
     let inputs: BuildInputs
     let progress: @Sendable (String) -> Void
 
-    func write(to path: String) throws {
+    func write(to path: String, bootModulesIndex: String) throws {
         let closure = try ModuleClosure(modulesDir: inputs.kernel.modulesDir)
-        let modules = try closure.resolve(inputs.initrdModules)
-            .filter { !BootModules.excludedFromInitrd.contains($0.name.replacingOccurrences(of: "-", with: "_")) }
+        func included(_ m: ResolvedModule) -> Bool {
+            !BootModules.excludedFromInitrd.contains(m.name.replacingOccurrences(of: "-", with: "_"))
+        }
+        let modules = try closure.resolve(inputs.initrdModules).filter(included)
+        var index = ""
+        for top in inputs.initrdModules {
+            index += "\(top): " + (try closure.resolve([top]).filter(included).map(\.name).joined(separator: " ")) + "\n"
+        }
+        try writeFile(bootModulesIndex, Data(index.utf8))
 
         var cpio = CpioWriter()
         cpio.addFile("/init", bytes: try readFile(inputs.initBinary), mode: 0o755)

@@ -23,6 +23,10 @@ struct KernelCommandLine {
     var quiet = false
     /// appliance.roottimeout=SECONDS: how long to wait for the root device.
     var rootTimeoutSeconds = 30
+    /// appliance.modules=a,b,c: load only these of /modules/load-order, still in its order.
+    /// The host's launcher names what its machine and root medium need; without the word
+    /// (libguestfs knows nothing of it) every module is loaded.
+    var onlyModules: [[UInt8]]? = nil
     /// Words init could not make sense of (bad UUID, bad number), reported by main.
     var problems: [String] = []
 
@@ -40,6 +44,8 @@ struct KernelCommandLine {
                 root = .path(value.string)
             } else if let value = word.dropping(prefix: "root=") {
                 problems.append("root=\(value.string) is neither UUID=… nor /dev/NAME")
+            } else if let value = word.dropping(prefix: "appliance.modules=") {
+                onlyModules = value.words(separatedBy: [UInt8(ascii: ",")])
             } else if let value = word.dropping(prefix: "appliance.roottimeout=") {
                 if let seconds = parseDecimal(value) {
                     rootTimeoutSeconds = seconds

@@ -6,10 +6,10 @@ import CInit
 enum Modules {
     static let directory = "/modules"
 
-    /// Loads every module named in /modules/load-order. A module that is missing or fails
-    /// to load is reported and skipped: the root device may still turn up without it, and
-    /// if not, the root search names the real consequence.
-    @export(interface) static func loadAll(console: Console) {
+    /// Loads the modules named in /modules/load-order (those in `only`, when given). A module
+    /// that is missing or fails to load is reported and skipped: the root device may still
+    /// turn up without it, and if not, the root search names the real consequence.
+    @export(interface) static func loadAll(only: [[UInt8]]?, console: Console) {
         let list: [UInt8]
         do {
             list = try Files.read("\(directory)/load-order")
@@ -25,6 +25,7 @@ enum Modules {
             let entry = Array(line).words(separatedBy: whitespace)
             // Blank lines and "# comments" carry no module.
             guard let file = entry.first, file.first != UInt8(ascii: "#") else { continue }
+            if let only, !only.contains(Array(name(of: file.string).utf8)) { continue }
             load(file.string, console: console)
         }
     }
