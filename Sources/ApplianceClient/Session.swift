@@ -14,9 +14,9 @@ public final class Session {
 
     private let process: Process
     private let console: ConsoleLog
-    private let channel: FrameChannel
+    let channel: FrameChannel
     private let tempDir: String
-    private var serial: UInt32 = 0x1000
+    var serial: UInt32 = 0x1000
     private var closed = false
 
     /// Boots the appliance and waits for guestd's launch flag. With accel `auto`, a KVM
@@ -169,7 +169,7 @@ public final class Session {
         }
     }
 
-    private func decodeReply(_ bytes: [UInt8], _ proc: Procedure) throws -> XDRDecoder {
+    func decodeReply(_ bytes: [UInt8], _ proc: Procedure) throws -> XDRDecoder {
         var d = XDRDecoder(bytes)
         let h = try MessageHeader.decode(from: &d)
         guard h.program == Guestfs.program, h.version == Guestfs.protocolVersion, h.direction == .reply,
@@ -184,7 +184,7 @@ public final class Session {
     }
 
     /// A dead channel usually means a dead qemu: report its status and console instead.
-    private func failure(_ proc: Procedure, _ e: ChannelError) -> ClientError {
+    func failure(_ proc: Procedure, _ e: ChannelError) -> ClientError {
         if e == .closed {
             Thread.sleep(forTimeInterval: 0.2)
             if !process.isRunning {

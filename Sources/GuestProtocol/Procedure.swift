@@ -1,11 +1,36 @@
-/// What a procedure's arguments and reply hold, enough to encode calls and print replies
-/// the way guestfish does.
+/// What a procedure's arguments hold, after libguestfs's generator types: enough for the
+/// daemon to apply the stubs' checks (ABS_PATH, RESOLVE_DEVICE, NEED_ROOT …), for the
+/// client to encode calls and for guestfish-style commands to parse their words.
 public enum ArgumentKind: Sendable, Equatable {
-    case string        // String, Device, Pathname, Mountable …: an XDR string
+    case string        // PlainString: an XDR string, no checks
+    case pathname      // a guest path: absolute, needs a mounted root
+    case device        // a device, translated (RESOLVE_DEVICE)
+    case mountable     // a device that holds a filesystem (RESOLVE_MOUNTABLE)
+    case devOrPath     // a device, or else a guest path (REQUIRE_ROOT_OR_RESOLVE_DEVICE)
+    case fileIn        // a host file sent as chunks after the call; not in the arguments
+    case fileOut       // a host file received as chunks after the reply; not in the arguments
     case stringList
+    case filenameList  // names inside one directory: no "/" allowed
     case bool
     case int           // int32
     case int64
+    case buffer        // BufferIn: XDR opaque
+
+    /// FileIn and FileOut travel outside the argument struct.
+    public var isOnTheWire: Bool { self != .fileIn && self != .fileOut }
+}
+
+/// An optional argument: its guestfish name (`name:value`) and type. Optional arguments
+/// always follow the required ones in the XDR struct; the header's bitmask says which
+/// the caller set.
+public struct OptionalArgument: Sendable, Equatable {
+    public let name: String
+    public let kind: ArgumentKind
+
+    public init(_ name: String, _ kind: ArgumentKind) {
+        self.name = name
+        self.kind = kind
+    }
 }
 
 public enum ReturnKind: Sendable, Equatable {
@@ -15,7 +40,10 @@ public enum ReturnKind: Sendable, Equatable {
     case bool
     case string
     case stringList
-    case buffer        // RBufferOut: opaque
+    case hashtable           // RHashtable: a string list of alternating keys and values
+    case buffer              // RBufferOut: opaque
+    case structure(StructLayout)
+    case structList(StructLayout)
 }
 
 /// One daemon procedure. Numbers are libguestfs's (generator/proc_nr.ml); they never change.
@@ -23,46 +51,35 @@ public struct Procedure: Sendable, Equatable {
     public let name: String
     public let number: UInt32
     public let arguments: [ArgumentKind]
+    public let optionals: [OptionalArgument]
     public let returns: ReturnKind
-    /// The daemon streams a file to the client after an OK reply (FileOut).
-    public let fileOut: Bool
 
     public init(_ name: String, _ number: UInt32, _ arguments: [ArgumentKind], _ returns: ReturnKind,
-                fileOut: Bool = false) {
+                optionals: [OptionalArgument] = []) {
         self.name = name
         self.number = number
         self.arguments = arguments
         self.returns = returns
-        self.fileOut = fileOut
+        self.optionals = optionals
     }
+
+    /// The daemon streams a file to the client after an OK reply.
+    public var fileOut: Bool { arguments.contains(.fileOut) }
+    /// The client streams a file to the daemon after the call, before the reply.
+    public var fileIn: Bool { arguments.contains(.fileIn) }
+    /// The arguments in the XDR struct, in order (optional ones follow).
+    public var wireArguments: [ArgumentKind] { arguments.filter(\.isOnTheWire) }
 }
 
 extension Procedure {
-    public static let mount = Procedure("mount", 1, [.string, .string], .none)
-    public static let sync = Procedure("sync", 2, [], .none)
-    public static let listDevices = Procedure("list_devices", 7, [], .stringList)
-    public static let listPartitions = Procedure("list_partitions", 8, [], .stringList)
-    public static let umountAll = Procedure("umount_all", 47, [], .none)
-    public static let download = Procedure("download", 67, [.string], .none, fileOut: true)
-    public static let mountRO = Procedure("mount_ro", 73, [.string, .string], .none)
-    public static let pingDaemon = Procedure("ping_daemon", 92, [], .none)
-    public static let vfsType = Procedure("vfs_type", 198, [.string], .string)
-    public static let internalAutosync = Procedure("internal_autosync", 282, [], .none)
-    public static let ls0 = Procedure("ls0", 347, [.string], .none, fileOut: true)
-
-    /// The procedures guestd serves; everything else gets the real daemon's
-    /// "unknown procedure number" error.
-    public static let all: [Procedure] = [
-        mount, sync, listDevices, listPartitions, umountAll, download, mountRO, pingDaemon, vfsType,
-        internalAutosync, ls0,
-    ]
-
     public static func named(_ name: String) -> Procedure? {
         let n = name.replacingDashes()
         return all.first { $0.name == n }
     }
 
-    public static func numbered(_ number: UInt32) -> Procedure? { all.first { $0.number == number } }
+    public static func numbered(_ number: UInt32) -> Procedure? { byNumber[number] }
+
+    private static let byNumber: [UInt32: Procedure] = Dictionary(uniqueKeysWithValues: all.map { ($0.number, $0) })
 }
 
 extension String {

@@ -40,7 +40,6 @@ final class Daemon {
     let mounts: Mounts
     let devices: Devices
     let modules: ModuleLoader
-    let files: Files
     let progress: ProgressNotifier
 
     init(channel: FrameChannel, options: Options, console: Console) {
@@ -51,7 +50,6 @@ final class Daemon {
         mounts = Mounts(sysroot: options.sysroot)
         devices = Devices()
         modules = ModuleLoader(console: console)
-        files = Files(sysroot: sysroot)
         progress = ProgressNotifier(channel: channel)
     }
 
@@ -86,12 +84,20 @@ final class Daemon {
         var d = XDRDecoder(bytes)
         guard let h = try? CallHeader(from: &d) else { throw Stop.protocolError("could not decode message header") }
         progress.start(procedure: h.procedure, serial: h.serial)
+        let proc = Procedure.numbered(h.procedure)
+        // A FileIn call's chunks follow it: whatever fails must first cancel them.
+        let fileIn = proc?.fileIn == true && Daemon.headerIsValid(h)
+            ? FileInReceiver(channel: channel, progress: progress, progressHint: h.progressHint) : nil
         let answer: Answer
         do throws(CallError) {
             try check(h)
             console.debug("<= proc \(h.procedure) serial \(h.serial), \(bytes.count) bytes")
-            answer = try dispatch(h, &d)
+            guard let proc else { throw unknownProcedure(h.procedure) }
+            answer = try dispatch(h, proc, &d, fileIn: fileIn)
+            try fileIn?.cancel()  // a handler that succeeded without reading the file
         } catch {
+            if let fatal = fileIn?.fatal { throw fatal }
+            do throws(CallError) { try fileIn?.cancel() } catch { if let fatal = fileIn?.fatal { throw fatal } }
             try sendError(error, h)
             return
         }
@@ -110,6 +116,11 @@ final class Daemon {
                 console.debug("transfer cancelled by the library")
             }
         }
+    }
+
+    static func headerIsValid(_ h: CallHeader) -> Bool {
+        h.program == Guestfs.program && h.version == Guestfs.protocolVersion
+            && h.direction == Direction.call.rawValue && h.status == Status.ok.rawValue
     }
 
     /// The header checks of main_loop, with its texts.

@@ -1,130 +1,95 @@
 import Glibc
 import GuestProtocol
 
-/// dispatch_incoming_message and the generated stubs' checks (generator/daemon.ml):
-/// arguments are decoded strictly, then each procedure runs with the real stub's
-/// argument rules (ABS_PATH, NEED_ROOT, RESOLVE_DEVICE …) and error texts.
+/// dispatch_incoming_message and the generated stubs (generator/daemon.ml): the
+/// optional-arguments bitmask is checked, arguments are decoded strictly, then each is
+/// checked by its type (ABS_PATH, RESOLVE_DEVICE, REQUIRE_ROOT_OR_RESOLVE_DEVICE,
+/// NEED_ROOT …) with the real stubs' texts before the procedure's handler runs.
 extension Daemon {
-    func dispatch(_ h: CallHeader, _ d: inout XDRDecoder) throws(CallError) -> Answer {
-        guard let proc = Procedure.numbered(h.procedure) else { throw unknownProcedure(h.procedure) }
-        // None of the served procedures has optional arguments.
-        guard h.optargsBitmask == 0 else {
-            throw CallError("header optargs_bitmask field must be passed as 0 for calls that don't take optional arguments")
+    /// Every served procedure's handler, by number.
+    static let handlers: [UInt32: Handler] = {
+        var table: [UInt32: Handler] = [:]
+        for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
+                      fileProcedures, directoryProcedures, statProcedures] {
+            for (proc, handler) in group { table[proc.number] = handler }
         }
-        let args = try decodeStrings(proc, &d)
-        let stub = proc.name + "_stub"  // what __func__ names in the real stubs' messages
+        return table
+    }()
 
-        switch proc {
-        case .pingDaemon:
-            return .none
-        case .listDevices:
-            return .value(encode(devices.listDevices()))
-        case .listPartitions:
-            return .value(encode(devices.listPartitions()))
-        case .vfsType:
-            let device = try devices.resolve(args[0], function: stub)
-            do {
-                var e = XDREncoder()
-                e.string(try Probe.filesystemType(device))
-                return .value(e.bytes)
-            } catch {
-                throw CallError.perror("blkid: \(device): TYPE", error.errno)
+    func dispatch(_ h: CallHeader, _ proc: Procedure, _ d: inout XDRDecoder, fileIn: FileInReceiver?) throws(CallError) -> Answer {
+        guard let handler = Daemon.handlers[proc.number] else { throw unknownProcedure(h.procedure) }
+        if proc.optionals.isEmpty {
+            guard h.optargsBitmask == 0 else {
+                throw CallError("header optargs_bitmask field must be passed as 0 for calls that don't take optional arguments")
             }
-        case .mount, .mountRO:
-            let device = try devices.resolve(args[0], function: stub)
-            try mount(device: device, mountpoint: args[1], options: proc == .mountRO ? "ro" : "")
-            return .none
-        case .umountAll:
-            try mounts.unmountAll()
-            return .none
-        case .sync:
-            syncDisks()
-            return .none
-        case .internalAutosync:
-            defer { syncDisks() }
-            try mounts.unmountAll()
-            return .none
-        case .ls0:
-            try absolutePath(args[0], stub)
-            try needRoot(stub)
-            return try files.ls0(args[0])
-        case .download:
-            return try download(args[0], stub)
-        default:
-            throw unknownProcedure(h.procedure)
+        } else if h.optargsBitmask >> UInt64(proc.optionals.count) != 0 {
+            throw CallError("unknown option in optional arguments bitmask (this can happen if a program is compiled against a newer version of libguestfs, then run against an older version of the daemon)")
         }
+        var call = Call(procedure: proc, values: try decodeArguments(proc, &d), optargsBitmask: h.optargsBitmask, fileIn: fileIn)
+        try checkArguments(&call)
+        return try handler(self, call)
     }
 
-    private func unknownProcedure(_ n: UInt32) -> CallError {
+    func unknownProcedure(_ n: UInt32) -> CallError {
         CallError("dispatch_incoming_message: unknown procedure number \(Int32(bitPattern: n)), set LIBGUESTFS_PATH to point to the matching libguestfs appliance directory")
     }
 
-    /// Every served procedure takes only strings; anything else would be a new
-    /// procedure that needs its own decoding here.
-    private func decodeStrings(_ proc: Procedure, _ d: inout XDRDecoder) throws(CallError) -> [String] {
+    private func decodeArguments(_ proc: Procedure, _ d: inout XDRDecoder) throws(CallError) -> [Call.Value] {
         do {
-            var args: [String] = []
-            for kind in proc.arguments {
-                guard kind == .string else { throw XDRError.badEnum(field: "argument kind", value: 0) }
-                args.append(try d.string())
-            }
+            var values: [Call.Value] = []
+            for kind in proc.wireArguments + proc.optionals.map(\.kind) { values.append(try Call.decode(kind, &d)) }
             try d.finish()
-            return args
+            return values
         } catch {
             throw CallError("daemon failed to decode procedure arguments")
         }
     }
 
-    private func encode(_ list: [String]) -> [UInt8] {
-        var e = XDREncoder()
-        e.stringList(list)
-        return e.bytes
+    /// The stub's per-type checks, in argument order; NEED_ROOT once at the end if any
+    /// argument is a guest path.
+    private func checkArguments(_ call: inout Call) throws(CallError) {
+        let stub = call.stub
+        for (i, kind) in call.procedure.wireArguments.enumerated() {
+            switch kind {
+            case .pathname:
+                try absolutePath(call.string(i), stub)
+            case .device, .mountable:
+                call.values[i] = .string(try devices.resolve(call.string(i), function: stub))
+            case .devOrPath:
+                let path = call.string(i)
+                if devices.isDeviceParameter(path) {
+                    call.values[i] = .string(try devices.resolve(path, function: stub))
+                } else {
+                    try needRoot(stub)
+                    try absolutePath(path, stub)
+                }
+            case .filenameList:
+                for name in call.strings(i) where name.contains("/") {
+                    throw CallError("\(stub): '\(name)' is not a file name")
+                }
+            default:
+                break
+            }
+        }
+        if call.procedure.wireArguments.contains(.pathname) { try needRoot(stub) }
     }
 
     /// ABS_PATH.
-    private func absolutePath(_ path: String, _ stub: String) throws(CallError) {
+    func absolutePath(_ path: String, _ stub: String) throws(CallError) {
         guard path.hasPrefix("/") else { throw CallError("\(stub): path must start with a / character") }
     }
 
     /// NEED_ROOT. In host test mode the sysroot directory stands for a mounted root.
-    private func needRoot(_ stub: String) throws(CallError) {
-        let hostTest = !options.isPID1 && options.channelPath != nil
-        guard hostTest || mounts.isRootMounted else {
+    func needRoot(_ stub: String) throws(CallError) {
+        guard isHostTest || mounts.isRootMounted else {
             throw CallError("\(stub): you must call 'mount' first to mount the root filesystem")
         }
     }
 
-    /// download: REQUIRE_ROOT_OR_RESOLVE_DEVICE, then a device node or a guest file.
-    private func download(_ path: String, _ stub: String) throws(CallError) -> Answer {
-        if devices.isDeviceParameter(path) {
-            let device = try devices.resolve(path, function: stub)
-            let fd = open(device, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw CallError.perror(device, errno) }
-            return try files.download(fd: fd, name: device, isDevice: true)
-        }
-        try needRoot(stub)
-        try absolutePath(path, stub)
-        let fd: Int32
-        do { fd = try sysroot.open(path, flags: O_RDONLY) } catch { throw CallError.perror(path, error.errno) }
-        return try files.download(fd: fd, name: path, isDevice: false)
-    }
-
-    /// mount_vfs: the mountpoint must be a directory in the sysroot; the filesystem's
-    /// module is loaded first since nothing in the appliance would load it on demand.
-    private func mount(device: String, mountpoint: String, options: String) throws(CallError) {
-        let notDirectory = CallError("mount: \(mountpoint): mount point is not a directory")
-        guard mountpoint.hasPrefix("/") else { throw notDirectory }
-        let target: String
-        do { target = try sysroot.directoryHostPath(mountpoint) } catch {
-            throw error.errno == ENOTDIR ? notDirectory : CallError.perror("mount: \(mountpoint)", error.errno)
-        }
-        let fstype = (try? Probe.filesystemType(device)) ?? ""
-        modules.ensureFilesystem(fstype)
-        try mounts.mount(device: device, target: target, userMountpoint: mountpoint, options: options, fstype: fstype)
-    }
+    var isHostTest: Bool { !options.isPID1 && options.channelPath != nil }
 
     /// Host test mode leaves the host's own block devices alone.
-    private func syncDisks() {
+    func syncDisks() {
         Sync.syncDisks(devices: devices, includeDevices: options.isPID1)
     }
 }

@@ -9,7 +9,7 @@ struct Sysroot {
 
     /// O_PATH needs _GNU_SOURCE, which Swift's Glibc module is not built with; the value
     /// is the same on every Linux architecture Swift runs on (asm-generic __O_PATH).
-    private static let O_PATH: Int32 = 0o10000000
+    static let O_PATH: Int32 = 0o10000000
 
     /// Linux's own limit on symlinks followed in one lookup.
     private static let maxSymlinks = 40
@@ -39,6 +39,54 @@ struct Sysroot {
         guard Sysroot.isDirectory(walk.stack[walk.stack.count - 1].fd) else { throw SysError("stat", guestPath, errno: ENOTDIR) }
         let rest = walk.stack.dropFirst().map { String(decoding: $0.name, as: UTF8.self) }
         return rest.isEmpty ? path : path + "/" + rest.joined(separator: "/")
+    }
+
+    /// The directory holding the path's last name, resolved inside the sysroot, and that
+    /// name, unresolved: what unlink, mkdir, rename, lstat … act on inside a chroot.
+    /// The descriptor is O_PATH (usable as the dirfd of *at calls); the caller closes it.
+    /// "/" has no parent: its name is "." in the root.
+    func parent(_ guestPath: String) throws(SysError) -> (fd: Int32, name: String) {
+        var parts = guestPath.split(separator: "/").map(String.init).filter { $0 != "." }
+        guard let last = parts.popLast(), last != ".." else {
+            return (try open(guestPath, flags: Sysroot.O_PATH | O_DIRECTORY), ".")
+        }
+        do {
+            return (try open("/" + parts.joined(separator: "/"), flags: Sysroot.O_PATH | O_DIRECTORY), last)
+        } catch {
+            throw SysError(error.call, guestPath, errno: error.errno)
+        }
+    }
+
+    /// The host path of the resolved guest path (all symlinks followed inside the
+    /// sysroot), for calls that take a path rather than a descriptor.
+    func hostPath(_ guestPath: String) throws(SysError) -> String {
+        let walk = try self.walk(guestPath)
+        defer { walk.close() }
+        let rest = walk.stack.dropFirst().map { String(decoding: $0.name, as: UTF8.self) }
+        return rest.isEmpty ? path : path + "/" + rest.joined(separator: "/")
+    }
+
+    /// open(2) with O_CREAT inside the chroot: an existing file (or a symlink to one) is
+    /// opened through the walk; a missing one is created in its resolved directory. A
+    /// dangling symlink creates its target, as open(2) would.
+    func create(_ guestPath: String, flags: Int32, mode: mode_t, depth: Int = 0) throws(SysError) -> Int32 {
+        do {
+            return try open(guestPath, flags: flags & ~O_CREAT)
+        } catch where error.errno == ENOENT && flags & O_CREAT != 0 {
+            let (dir, name) = try parent(guestPath)
+            defer { close(dir) }
+            let fd = openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 { return fd }
+            guard errno == ELOOP, depth < Sysroot.maxSymlinks else { throw SysError("open", guestPath) }
+            // A dangling symlink: create what it names.
+            var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
+            let n = readlinkat(dir, name, &buf, buf.count)
+            guard n > 0 else { throw SysError("open", guestPath, errno: ENOENT) }
+            let target = String(decoding: buf[0 ..< n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let dirPath = guestPath.split(separator: "/").dropLast().joined(separator: "/")
+            let full = target.hasPrefix("/") ? target : "/" + dirPath + "/" + target
+            return try create(full, flags: flags, mode: mode, depth: depth + 1)
+        }
     }
 
     /// The directories and final object walked, root first; ".." has been applied.

@@ -1,14 +1,73 @@
 import Glibc
 import GuestProtocol
 
-/// FileOut procedures: ls0 and download. Each opens its source first, so a failure is
-/// still an error reply; once the OK reply is out, a failure can only cancel the stream.
-struct Files {
-    let sysroot: Sysroot
+/// FileIn and FileOut procedures: upload, download, ls0. Each opens its target first,
+/// so a failure is still an error reply (a FileIn's chunks are cancelled first); once a
+/// FileOut's OK reply is out, a failure can only cancel the stream.
+extension Daemon {
+    static let transferProcedures: [(Procedure, Handler)] = [
+        (.upload, { d, c throws(CallError) in try d.upload(c.string(0), c) }),
+        (.download, { d, c throws(CallError) in try d.download(c.string(0)) }),
+        (.ls0, { d, c throws(CallError) in try d.ls0(c.string(0)) }),
+    ]
+
+    /// upload: a device node or a guest file, created or truncated (mode 0666 less the
+    /// umask), written chunk by chunk with progress when the library gave a size hint.
+    private func upload(_ path: String, _ call: Call) throws(CallError) -> Answer {
+        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY
+        let fd: Int32
+        if path.hasPrefix("/dev/") && devices.isDeviceParameter(path) {
+            fd = open(path, flags | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw CallError.perror(path, errno) }
+        } else {
+            do { fd = try sysroot.create(path, flags: flags, mode: 0o666) } catch { throw CallError.perror(path, error.errno) }
+        }
+        return try receiveFile(into: fd, name: path, call)
+    }
+
+    /// upload_to_fd: the chunks into `fd`, then close it, with the real texts for a
+    /// write error and for the library's cancellation.
+    func receiveFile(into fd: Int32, name: String, _ call: Call) throws(CallError) -> Answer {
+        guard let fileIn = call.fileIn else { close(fd); throw CallError("\(call.stub): no file transfer") }
+        let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, data, name) }
+        switch failure {
+        case .sinkFailed?:
+            close(fd)
+            throw CallError("write error: \(name)")
+        case .cancelledByLibrary?:
+            close(fd)
+            throw CallError("file upload cancelled")
+        case nil:
+            guard close(fd) == 0 else { throw CallError.perror("close", errno) }
+            return .none
+        }
+    }
+
+    static func writeAll(_ fd: Int32, _ data: [UInt8], _ name: String) throws(SysError) {
+        var done = 0
+        while done < data.count {
+            let r = data.withUnsafeBytes { write(fd, $0.baseAddress! + done, data.count - done) }
+            if r < 0 && errno == EINTR { continue }
+            guard r > 0 else { throw SysError("write", name, errno: r < 0 ? errno : EIO) }
+            done += r
+        }
+    }
+
+    /// download: a device node or a guest file, in chunks with progress.
+    private func download(_ path: String) throws(CallError) -> Answer {
+        let fd: Int32, isDevice = path.hasPrefix("/dev/") && devices.isDeviceParameter(path)
+        if isDevice {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CallError.perror(path, errno) }
+        } else {
+            do { fd = try sysroot.open(path, flags: O_RDONLY) } catch { throw CallError.perror(path, error.errno) }
+        }
+        return try Daemon.streamFile(fd: fd, name: path, isDevice: isDevice)
+    }
 
     /// ls0: every name in the directory but "." and "..", each followed by NUL, in
     /// readdir order (the library sorts).
-    func ls0(_ path: String) throws(CallError) -> Answer {
+    private func ls0(_ path: String) throws(CallError) -> Answer {
         let fd: Int32
         do { fd = try sysroot.open(path, flags: O_RDONLY | O_DIRECTORY) } catch { throw CallError.perror("opendir: \(path)", error.errno) }
         guard let dir = fdopendir(fd) else {
@@ -34,8 +93,8 @@ struct Files {
         }
     }
 
-    /// download of an opened file or device: its bytes in chunks, with progress.
-    func download(fd: Int32, name: String, isDevice: Bool) throws(CallError) -> Answer {
+    /// The bytes of an opened file or device as a FileOut stream, with progress.
+    static func streamFile(fd: Int32, name: String, isDevice: Bool) throws(CallError) -> Answer {
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let e = errno

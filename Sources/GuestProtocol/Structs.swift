@@ -1,0 +1,93 @@
+/// libguestfs's structs (generator/structs.ml) as the protocol lays them out: fields in
+/// order, FInt64 as hyper, FBytes/FUInt64 as unsigned hyper, FInt32 as int, FString as
+/// string, FChar as one byte in a 4-byte int.
+public enum FieldKind: Sendable, Equatable {
+    case int64, uint64, int32, string, char
+}
+
+public struct StructLayout: Sendable, Equatable {
+    public let name: String
+    public let fields: [(name: String, kind: FieldKind)]
+
+    public init(_ name: String, _ fields: [(String, FieldKind)]) {
+        self.name = name
+        self.fields = fields.map { (name: $0.0, kind: $0.1) }
+    }
+
+    public static func == (a: StructLayout, b: StructLayout) -> Bool { a.name == b.name }
+
+    public static let statns = StructLayout("statns", [
+        "st_dev", "st_ino", "st_mode", "st_nlink", "st_uid", "st_gid", "st_rdev", "st_size", "st_blksize",
+        "st_blocks", "st_atime_sec", "st_atime_nsec", "st_mtime_sec", "st_mtime_nsec", "st_ctime_sec",
+        "st_ctime_nsec", "st_spare1", "st_spare2", "st_spare3", "st_spare4", "st_spare5", "st_spare6",
+    ].map { ($0, FieldKind.int64) })
+
+    public static let statvfs = StructLayout("statvfs", [
+        "bsize", "frsize", "blocks", "bfree", "bavail", "files", "ffree", "favail", "fsid", "flag", "namemax",
+    ].map { ($0, FieldKind.int64) })
+
+    public static let partition = StructLayout("partition", [
+        ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
+    ])
+}
+
+/// One field's value, whatever its XDR type.
+public enum FieldValue: Sendable, Equatable {
+    case int(Int64)
+    case string(String)
+
+    public var int: Int64 { if case let .int(v) = self { v } else { 0 } }
+}
+
+/// A decoded struct: values in the layout's field order.
+public struct StructValue: Sendable, Equatable {
+    public let layout: StructLayout
+    public var values: [FieldValue]
+
+    public init(_ layout: StructLayout, _ values: [FieldValue]) {
+        self.layout = layout
+        self.values = values
+    }
+
+    public subscript(_ field: String) -> FieldValue? {
+        layout.fields.firstIndex { $0.name == field }.map { values[$0] }
+    }
+
+    public func encode(into e: inout XDREncoder) {
+        for (f, v) in zip(layout.fields, values) {
+            switch f.kind {
+            case .int64: e.i64(v.int)
+            case .uint64: e.u64(UInt64(bitPattern: v.int))
+            case .int32, .char: e.i32(Int32(truncatingIfNeeded: v.int))
+            case .string: if case let .string(s) = v { e.string(s) } else { e.string("") }
+            }
+        }
+    }
+
+    public static func decode(_ layout: StructLayout, from d: inout XDRDecoder) throws -> StructValue {
+        var values: [FieldValue] = []
+        for f in layout.fields {
+            switch f.kind {
+            case .int64: values.append(.int(try d.i64()))
+            case .uint64: values.append(.int(Int64(bitPattern: try d.u64())))
+            case .int32, .char: values.append(.int(Int64(try d.i32())))
+            case .string: values.append(.string(try d.string(field: f.name)))
+            }
+        }
+        return StructValue(layout, values)
+    }
+
+    /// guestfs_int_print_TYPE_indent: "INDENTname: value" lines as guestfish prints them.
+    public func printed(indent: String = "") -> String {
+        var out = ""
+        for (f, v) in zip(layout.fields, values) {
+            switch (f.kind, v) {
+            case let (.uint64, .int(x)): out += "\(indent)\(f.name): \(UInt64(bitPattern: x))\n"
+            case let (.char, .int(x)): out += "\(indent)\(f.name): \(Character(UnicodeScalar(UInt8(truncatingIfNeeded: x))))\n"
+            case let (_, .int(x)): out += "\(indent)\(f.name): \(x)\n"
+            case let (_, .string(s)): out += "\(indent)\(f.name): \(s)\n"
+            }
+        }
+        return out
+    }
+}

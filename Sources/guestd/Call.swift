@@ -1,0 +1,72 @@
+import GuestProtocol
+
+/// One decoded call as a procedure's handler sees it: the arguments after the stub's
+/// checks (devices already translated), the optional-arguments bitmask, and for FileIn
+/// procedures the receiver of the file's chunks.
+struct Call {
+    enum Value {
+        case string(String)
+        case strings([String])
+        case bool(Bool)
+        case int(Int32)
+        case int64(Int64)
+        case buffer([UInt8])
+    }
+
+    let procedure: Procedure
+    /// Wire arguments in order, then the optional ones.
+    var values: [Value]
+    let optargsBitmask: UInt64
+    let fileIn: FileInReceiver?
+
+    /// What __func__ names in the real stubs' messages.
+    var stub: String { procedure.name + "_stub" }
+
+    func string(_ i: Int) -> String { if case let .string(s) = values[i] { s } else { "" } }
+    func strings(_ i: Int) -> [String] { if case let .strings(l) = values[i] { l } else { [] } }
+    func int(_ i: Int) -> Int32 { if case let .int(v) = values[i] { v } else { 0 } }
+    func int64(_ i: Int) -> Int64 { if case let .int64(v) = values[i] { v } else { 0 } }
+    func buffer(_ i: Int) -> [UInt8] { if case let .buffer(b) = values[i] { b } else { [] } }
+    func bool(_ i: Int) -> Bool { if case let .bool(b) = values[i] { b } else { false } }
+
+    /// The optional argument `i` (in declaration order) when the caller set it.
+    func optionalBool(_ i: Int) -> Bool? {
+        guard optargsBitmask & (1 << UInt64(i)) != 0 else { return nil }
+        return bool(procedure.wireArguments.count + i)
+    }
+
+    static func decode(_ kind: ArgumentKind, _ d: inout XDRDecoder) throws -> Value {
+        switch kind {
+        case .string, .pathname, .device, .mountable, .devOrPath: .string(try d.string())
+        case .stringList, .filenameList: .strings(try d.stringList())
+        case .bool: .bool(try d.bool())
+        case .int: .int(try d.i32())
+        case .int64: .int64(try d.i64())
+        case .buffer: .buffer(try d.opaque(field: "buffer"))
+        case .fileIn, .fileOut: .string("")
+        }
+    }
+}
+
+/// Reply bodies of each return type, as the generated stubs encode them.
+enum Reply {
+    static func string(_ s: String) -> Answer { var e = XDREncoder(); e.string(s); return .value(e.bytes) }
+    static func strings(_ l: [String]) -> Answer { var e = XDREncoder(); e.stringList(l); return .value(e.bytes) }
+    static func int(_ v: Int32) -> Answer { var e = XDREncoder(); e.i32(v); return .value(e.bytes) }
+    static func int64(_ v: Int64) -> Answer { var e = XDREncoder(); e.i64(v); return .value(e.bytes) }
+    static func bool(_ v: Bool) -> Answer { var e = XDREncoder(); e.bool(v); return .value(e.bytes) }
+    static func buffer(_ b: [UInt8]) -> Answer { var e = XDREncoder(); e.opaque(b); return .value(e.bytes) }
+    static func hashtable(_ pairs: [(String, String)]) -> Answer { strings(pairs.flatMap { [$0.0, $0.1] }) }
+
+    static func structure(_ s: StructValue) -> Answer { var e = XDREncoder(); s.encode(into: &e); return .value(e.bytes) }
+
+    static func structList(_ list: [StructValue]) -> Answer {
+        var e = XDREncoder()
+        e.u32(UInt32(list.count))
+        for s in list { s.encode(into: &e) }
+        return .value(e.bytes)
+    }
+}
+
+/// A procedure's implementation. Handlers live in Procedures/, one file per group.
+typealias Handler = @Sendable (Daemon, Call) throws(CallError) -> Answer

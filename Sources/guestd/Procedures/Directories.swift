@@ -1,0 +1,153 @@
+import Glibc
+import GuestProtocol
+
+/// Directories and whole trees: mkdir, mkdir_p, rmdir, rm_rf, rename, cp, cp_a, mv,
+/// find0 (daemon/dir.c, rename.c, cpmv.c, find.c), done natively where the real daemon
+/// runs rm, cp, mv and find.
+extension Daemon {
+    static let directoryProcedures: [(Procedure, Handler)] = [
+        (.mkdir, { d, c throws(CallError) in
+            let p = c.string(0)
+            try d.perror(p) { () throws(SysError) in try d.mkdir(p) }
+            return .none
+        }),
+        (.mkdirP, { d, c throws(CallError) in try d.mkdirP(c.string(0)); return .none }),
+        (.rmdir, { d, c throws(CallError) in
+            let p = c.string(0)
+            try d.perror(p) { () throws(SysError) in
+                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
+                    guard unlinkat(dir, name, AT_REMOVEDIR) == 0 else { throw SysError("rmdir", p) }
+                }
+            }
+            return .none
+        }),
+        (.rmRF, { d, c throws(CallError) in
+            let p = c.string(0)
+            guard p != "/" else { throw CallError("cannot remove root directory") }
+            do throws(SysError) {
+                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in try Tree.remove(dir, name) }
+            } catch where error.errno == ENOENT {
+                // rm -f: nothing there is success.
+            } catch {
+                throw CallError("\(p): rm: cannot remove '\(d.sysroot.path)\(p)': \(error.reason)")
+            }
+            return .none
+        }),
+        (.rename, { d, c throws(CallError) in
+            let old = c.string(0), new = c.string(1)
+            try d.perror("rename: \(old): \(new)") { () throws(SysError) in
+                try d.sysroot.atParent(old) { (odir, oname) throws(SysError) in
+                    try d.sysroot.atParent(new) { (ndir, nname) throws(SysError) in
+                        guard renameat(odir, oname, ndir, nname) == 0 else { throw SysError("rename", old) }
+                    }
+                }
+            }
+            return .none
+        }),
+        (.cp, { d, c throws(CallError) in try d.copy(c.string(0), c.string(1), archive: false); return .none }),
+        (.cpA, { d, c throws(CallError) in try d.copy(c.string(0), c.string(1), archive: true); return .none }),
+        (.mv, { d, c throws(CallError) in try d.move(c.string(0), c.string(1)); return .none }),
+        (.find0, { d, c throws(CallError) in try d.find0(c.string(0)) }),
+    ]
+
+    private func mkdir(_ p: String) throws(SysError) {
+        try sysroot.atParent(p) { (dir, name) throws(SysError) in
+            guard mkdirat(dir, name, 0o777) == 0 else { throw SysError("mkdir", p) }
+        }
+    }
+
+    /// recursive_mkdir: make the path; if its parent is missing make that first (once);
+    /// something already there must be a directory (not followed if a symlink).
+    private func mkdirP(_ p: String) throws(CallError) {
+        enum Outcome { case ok, notDirectory, failed(Int32) }
+        func make(_ path: String, retry: Bool) -> Outcome {
+            do throws(SysError) { try mkdir(path); return .ok } catch {
+                if error.errno == EEXIST {
+                    do { return try sysroot.statNoFollow(path).st_mode.isDirectory ? .ok : .notDirectory } catch { return .failed(error.errno) }
+                }
+                guard retry, error.errno == ENOENT, path != "/" else { return .failed(error.errno) }
+                // The parent (cut at the last "/", as strrchr does), then this once more.
+                let cut = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+                let parent = make(cut.isEmpty ? "/" : cut, retry: true)
+                guard case .ok = parent else { return parent }
+                return make(path, retry: false)
+            }
+        }
+        switch make(p, retry: true) {
+        case .ok: return
+        case .notDirectory: throw CallError("\(p): a path element was not a directory")
+        case let .failed(e): throw CallError.perror(p, e)
+        }
+    }
+
+    /// cp SRC DEST / cp -a: into DEST when it is a directory; -a copies trees and keeps
+    /// modes, owners, times and symlinks.
+    private func copy(_ src: String, _ dest: String, archive: Bool) throws(CallError) {
+        let srcHost = sysroot.path + src, destHost = sysroot.path + dest
+        do throws(SysError) {
+            let st = archive ? try sysroot.statNoFollow(src) : try sysroot.statFollowing(src)
+            if st.st_mode.isDirectory && !archive {
+                throw SysError("cp", src, errno: EISDIR)
+            }
+            let (destDir, destName) = try destination(src, dest)
+            defer { close(destDir) }
+            if archive {
+                try sysroot.atParent(src) { (sdir, sname) throws(SysError) in try Tree.copy(sdir, sname, destDir, destName) }
+            } else {
+                try Tree.copyFile(from: try sysroot.open(src, flags: O_RDONLY), mode: st.st_mode, to: destDir, destName, preserve: nil)
+            }
+        } catch where error.errno == EISDIR && error.call == "cp" {
+            throw CallError("cp: -r not specified; omitting directory '\(srcHost)'")
+        } catch where error.errno == ENOENT && (try? sysroot.statNoFollow(src)) == nil {
+            throw CallError("cp: cannot stat '\(srcHost)': No such file or directory")
+        } catch {
+            throw CallError("cp: cannot create regular file '\(destHost)': \(error.reason)")
+        }
+    }
+
+    /// mv: rename, or copy and remove across filesystems; into DEST when a directory.
+    private func move(_ src: String, _ dest: String) throws(CallError) {
+        let srcHost = sysroot.path + src
+        do throws(SysError) {
+            _ = try sysroot.statNoFollow(src)
+            let (destDir, destName) = try destination(src, dest)
+            defer { close(destDir) }
+            try sysroot.atParent(src) { (sdir, sname) throws(SysError) in
+                if renameat(sdir, sname, destDir, destName) == 0 { return }
+                guard errno == EXDEV else { throw SysError("rename", src) }
+                try Tree.copy(sdir, sname, destDir, destName)
+                try Tree.remove(sdir, sname)
+            }
+        } catch where error.call == "lstat" {
+            throw CallError("mv: cannot stat '\(srcHost)': \(error.reason)")
+        } catch {
+            throw CallError("mv: cannot move '\(srcHost)' to '\(sysroot.path + dest)': \(error.reason)")
+        }
+    }
+
+    /// Where cp and mv put SRC: DEST itself, or DEST/basename(SRC) when DEST is a directory.
+    private func destination(_ src: String, _ dest: String) throws(SysError) -> (Int32, String) {
+        if let st = try? sysroot.statFollowing(dest), st.st_mode.isDirectory {
+            let base = src.split(separator: "/").last.map(String.init) ?? "."
+            return (try sysroot.open(dest, flags: Sysroot.O_PATH | O_DIRECTORY), base)
+        }
+        return try sysroot.parent(dest)
+    }
+
+    /// find0: every path under the directory relative to it ("./" dropped), NUL-ended,
+    /// in find's pre-order, not following symlinks.
+    private func find0(_ dir: String) throws(CallError) -> Answer {
+        let st: stat
+        do { st = try sysroot.statFollowing(dir) } catch { throw CallError.perror(dir, error.errno) }
+        guard st.st_mode.isDirectory else { throw CallError("\(dir): not a directory") }
+        let fd = try openDirectory(dir)
+        return .fileOut { stream in
+            defer { close(fd) }
+            // What find prints, less the length of the sysroot directory as given: a
+            // directory without a trailing "/" keeps a leading "/" (the real quirk).
+            let lead = dir.hasSuffix("/") ? "" : "/"
+            try Tree.walk(fd, prefix: "") { path in try stream.write(Array((lead + path).utf8) + [0]) }
+            try stream.finish()
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Glibc
+import GuestProtocol
+
+/// Regular files: create, write, read, remove, permissions (daemon/file.c, fill.c,
+/// headtail.c, link.c). Paths have passed ABS_PATH and NEED_ROOT.
+extension Daemon {
+    static let fileProcedures: [(Procedure, Handler)] = [
+        (.touch, { d, c throws(CallError) in try d.touch(c.string(0)); return .none }),
+        (.rm, { d, c throws(CallError) in
+            let p = c.string(0)
+            try d.perror(p) { () throws(SysError) in
+                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
+                    guard unlinkat(dir, name, 0) == 0 else { throw SysError("unlink", p) }
+                }
+            }
+            return .none
+        }),
+        (.chmod, { d, c throws(CallError) in
+            let mode = c.int(0), p = c.string(1)
+            guard mode >= 0 else { throw CallError("\(p): mode is negative") }
+            try d.perror("\(p): 0\(String(mode, radix: 8))") { () throws(SysError) in
+                let host = try d.sysroot.hostPath(p)
+                guard Glibc.chmod(host, mode_t(mode)) == 0 else { throw SysError("chmod", p) }
+            }
+            return .none
+        }),
+        (.chown, { d, c throws(CallError) in
+            let owner = c.int(0), group = c.int(1), p = c.string(2)
+            try d.perror("\(p): \(owner).\(group)") { () throws(SysError) in
+                let host = try d.sysroot.hostPath(p)
+                guard Glibc.chown(host, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", p) }
+            }
+            return .none
+        }),
+        (.filesize, { d, c throws(CallError) in
+            let p = c.string(0)
+            var size: Int64 = 0
+            try d.perror(p) { () throws(SysError) in size = Int64(try d.sysroot.statFollowing(p).st_size) }
+            return Reply.int64(size)
+        }),
+        (.pread, { d, c throws(CallError) in try d.pread(c.string(0), count: c.int(1), offset: c.int64(2)) }),
+        (.pwrite, { d, c throws(CallError) in try d.pwrite(c.string(0), c.buffer(1), offset: c.int64(2)) }),
+        (.internalWrite, { d, c throws(CallError) in
+            try d.writeFile(c.string(0), c.buffer(1), flags: O_WRONLY | O_TRUNC | O_CREAT | O_NOCTTY); return .none
+        }),
+        (.internalWriteAppend, { d, c throws(CallError) in
+            try d.writeFile(c.string(0), c.buffer(1), flags: O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY); return .none
+        }),
+        (.fill, { d, c throws(CallError) in try d.fill(byte: c.int(0), length: c.int(1), c.string(2)); return .none }),
+        (.headN, { d, c throws(CallError) in Reply.strings(try d.headTail(head: true, c.int(0), c.string(1))) }),
+        (.tailN, { d, c throws(CallError) in Reply.strings(try d.headTail(head: false, c.int(0), c.string(1))) }),
+        (.lnS, { d, c throws(CallError) in
+            let target = c.string(0), link = c.string(1)
+            do throws(SysError) {
+                try d.sysroot.atParent(link) { (dir, name) throws(SysError) in
+                    guard symlinkat(target, dir, name) == 0 else { throw SysError("symlink", link) }
+                }
+            } catch {
+                // The real daemon runs ln -s and passes on its complaint.
+                throw CallError("ln -s: \(target): \(link): ln: failed to create symbolic link '\(d.sysroot.path)\(link)': \(error.reason)", errno: 0)
+            }
+            return .none
+        }),
+        (.readlink, { d, c throws(CallError) in
+            let p = c.string(0)
+            do throws(SysError) { return Reply.string(try d.sysroot.linkTarget(p)) } catch {
+                throw CallError.perror("readlink: \(p)", error.errno)
+            }
+        }),
+        (.internalReadlinklist, { d, c throws(CallError) in
+            let dir = try d.openDirectory(c.string(0), prefix: "open: ")
+            defer { close(dir) }
+            // Errors are expected (names that are no symlinks): each gives "".
+            return Reply.strings(c.strings(1).map { Sysroot.linkTarget(dir, $0) ?? "" })
+        }),
+    ]
+
+    /// reply_with_perror for a SysError: "<prefix>: <strerror>" with its errno.
+    func perror(_ prefix: String, _ body: () throws(SysError) -> Void) throws(CallError) {
+        do { try body() } catch { throw CallError.perror(prefix, error.errno) }
+    }
+
+    /// An opened guest directory (for the *at calls of the list procedures).
+    func openDirectory(_ p: String, prefix: String = "") throws(CallError) -> Int32 {
+        do { return try sysroot.open(p, flags: O_RDONLY | O_DIRECTORY) } catch { throw CallError.perror(prefix + p, error.errno) }
+    }
+
+    /// touch: only regular files (RHBZ#582484), created when missing; times set to now.
+    private func touch(_ p: String) throws(CallError) {
+        var existing: stat?
+        do throws(SysError) { existing = try sysroot.statNoFollow(p) } catch where error.errno != ENOENT {
+            throw CallError.perror("lstat: \(p)", error.errno)
+        } catch {}
+        if let existing, !existing.st_mode.isRegular { throw CallError("\(p): touch can only be used on a regular files") }
+        let fd = try openForWriting(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
+        guard futimens(fd, nil) == 0 else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("futimens: \(p)", e)
+        }
+        guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
+    }
+
+    func openForWriting(_ p: String, flags: Int32) throws(CallError) -> Int32 {
+        do { return try sysroot.create(p, flags: flags, mode: 0o666) } catch { throw CallError.perror("open: \(p)", error.errno) }
+    }
+
+    private func writeFile(_ p: String, _ content: [UInt8], flags: Int32) throws(CallError) {
+        let fd = try openForWriting(p, flags: flags)
+        do throws(SysError) { try Daemon.writeAll(fd, content, p) } catch {
+            close(fd)
+            throw CallError.perror("write", error.errno)
+        }
+        guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
+    }
+
+    private func pread(_ p: String, count: Int32, offset: Int64) throws(CallError) -> Answer {
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
+        defer { close(fd) }
+        guard count >= 0 else { throw CallError("count is negative") }
+        guard offset >= 0 else { throw CallError("offset is negative") }
+        guard count < Int32(Guestfs.messageMax) else { throw CallError("\(p): count is too large for the protocol, use smaller reads") }
+        var buf = [UInt8](repeating: 0, count: Int(count))
+        let n = buf.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, Int(count), off_t(offset)) }
+        guard n >= 0 else { throw CallError.perror("pread: \(p)", errno) }
+        return Reply.buffer(Array(buf[0 ..< n]))
+    }
+
+    private func pwrite(_ p: String, _ content: [UInt8], offset: Int64) throws(CallError) -> Answer {
+        guard offset >= 0 else { throw CallError("offset is negative") }
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_WRONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
+        let n = content.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress, content.count, off_t(offset)) }
+        guard n >= 0 else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("pwrite: \(p)", e)
+        }
+        guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
+        return Reply.int(Int32(n))
+    }
+
+    /// fill: `length` bytes of `byte` from the start, without truncating.
+    private func fill(byte: Int32, length: Int32, _ p: String) throws(CallError) {
+        guard (0 ... 255).contains(byte) else { throw CallError("\(byte): byte number must be in range 0..255") }
+        guard length >= 0 else { throw CallError("\(length): length is < 0") }
+        let fd = try openForWriting(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
+        let block = [UInt8](repeating: UInt8(byte), count: 8192)
+        var done = 0
+        while done < Int(length) {
+            let n = min(block.count, Int(length) - done)
+            do throws(SysError) { try Daemon.writeAll(fd, Array(block[0 ..< n]), p) } catch {
+                close(fd)
+                throw CallError.perror("write: \(p)", error.errno)
+            }
+            done += n
+            try? progress.notify(position: UInt64(done), total: UInt64(length))
+        }
+        guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
+    }
+
+    /// head -n N / tail -n N (N < 0: all but the last -N lines / from line -N on), split
+    /// into lines as split_lines does: a final newline ends the last line.
+    private func headTail(head: Bool, _ n: Int32, _ p: String) throws(CallError) -> [String] {
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+        defer { close(fd) }
+        let data: [UInt8]
+        do { data = try Daemon.readAll(fd, p) } catch {
+            throw CallError("\(head ? "head" : "tail") -n \(n): \(head ? "head" : "tail"): error reading 'standard input': \(error.reason)")
+        }
+        var lines = data.split(separator: 10, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        if data.last == 10 || data.isEmpty { lines.removeLast() }
+        let count = Int(n.magnitude)
+        if head { return n >= 0 ? Array(lines.prefix(count)) : Array(lines.dropLast(count)) }
+        return n >= 0 ? Array(lines.suffix(count)) : Array(lines.dropFirst(max(count - 1, 0)))
+    }
+
+    static func readAll(_ fd: Int32, _ name: String) throws(SysError) -> [UInt8] {
+        var data: [UInt8] = [], buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if r < 0 && errno == EINTR { continue }
+            guard r >= 0 else { throw SysError("read", name) }
+            if r == 0 { return data }
+            data += buf[0 ..< r]
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Glibc
+import GuestProtocol
+
+/// Tests and status of guest paths: exists, is_*, statns, lstatns, lstatnslist, statvfs
+/// (daemon/is.c, is.ml, stat.c, statvfs.ml).
+extension Daemon {
+    static let statProcedures: [(Procedure, Handler)] = [
+        (.exists, { d, c throws(CallError) in Reply.bool(try d.mode(c.string(0), follow: false, "stat: ") != nil) }),
+        (.isFile, { d, c throws(CallError) in
+            Reply.bool(try d.mode(c.string(0), follow: c.optionalBool(0) ?? false, "is_file: ")?.isRegular ?? false)
+        }),
+        (.isDir, { d, c throws(CallError) in
+            Reply.bool(try d.mode(c.string(0), follow: c.optionalBool(0) ?? false, "is_dir: ")?.isDirectory ?? false)
+        }),
+        (.isSymlink, { d, c throws(CallError) in
+            Reply.bool(try d.mode(c.string(0), follow: false, "is_symlink: ")?.isSymlink ?? false)
+        }),
+        (.statns, { d, c throws(CallError) in
+            let p = c.string(0)
+            do throws(SysError) { return Reply.structure(Daemon.statns(try d.sysroot.statFollowing(p))) } catch {
+                throw CallError.perror(p, error.errno)
+            }
+        }),
+        (.lstatns, { d, c throws(CallError) in
+            let p = c.string(0)
+            do throws(SysError) { return Reply.structure(Daemon.statns(try d.sysroot.statNoFollow(p))) } catch {
+                throw CallError.perror(p, error.errno)
+            }
+        }),
+        (.internalLstatnslist, { d, c throws(CallError) in
+            let dir = try d.openDirectory(c.string(0))
+            defer { close(dir) }
+            // A name that cannot be stat'ed gets st_ino -1 and zeroes, not an error.
+            return Reply.structList(c.strings(1).map { name in
+                var st = stat()
+                guard fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                    var missing = StructValue(.statns, Array(repeating: .int(0), count: StructLayout.statns.fields.count))
+                    missing.values[1] = .int(-1)
+                    return missing
+                }
+                return Daemon.statns(st)
+            })
+        }),
+        (.statvfs, { d, c throws(CallError) in
+            let p = c.string(0)
+            var s = Glibc.statvfs()
+            do throws(SysError) {
+                let fd = try d.sysroot.open(p, flags: O_RDONLY)
+                defer { close(fd) }
+                let r: Int32 = fstatvfs(fd, &s)
+                guard r == 0 else { throw SysError("statvfs", p) }
+            } catch {
+                throw CallError.perror("statvfs: \(p)", error.errno)
+            }
+            return Reply.structure(StructValue(.statvfs, [
+                s.f_bsize, s.f_frsize, UInt(s.f_blocks), UInt(s.f_bfree), UInt(s.f_bavail), UInt(s.f_files),
+                UInt(s.f_ffree), UInt(s.f_favail), s.f_fsid, s.f_flag, s.f_namemax,
+            ].map { .int(Int64(bitPattern: UInt64($0))) }))
+        }),
+    ]
+
+    /// get_mode: nil when the path does not exist (ENOENT, ENOTDIR); other errors are
+    /// errors, prefixed as the C ("stat: ") or OCaml ("is_dir: ") implementation does.
+    private func mode(_ p: String, follow: Bool, _ prefix: String) throws(CallError) -> mode_t? {
+        do throws(SysError) { return try (follow ? sysroot.statFollowing(p) : sysroot.statNoFollow(p)).st_mode } catch {
+            if error.errno == ENOENT || error.errno == ENOTDIR { return nil }
+            throw CallError.perror(prefix + p, error.errno)
+        }
+    }
+
+    /// stat_to_statns.
+    static func statns(_ st: stat) -> StructValue {
+        let v: [Int64] = [
+            Int64(bitPattern: UInt64(st.st_dev)), Int64(bitPattern: UInt64(st.st_ino)), Int64(st.st_mode),
+            Int64(st.st_nlink), Int64(st.st_uid), Int64(st.st_gid), Int64(bitPattern: UInt64(st.st_rdev)),
+            Int64(st.st_size), Int64(st.st_blksize), Int64(st.st_blocks),
+            Int64(st.st_atim.tv_sec), Int64(st.st_atim.tv_nsec), Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec),
+            Int64(st.st_ctim.tv_sec), Int64(st.st_ctim.tv_nsec), 0, 0, 0, 0, 0, 0,
+        ]
+        return StructValue(.statns, v.map { .int($0) })
+    }
+}
