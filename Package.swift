@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),
+        .testTarget(name: "ApplianceClientTests", dependencies: ["ApplianceClient", "HostBuilder"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HostBuilder", "ApplianceClient", "GuestProtocol"]),
     ]
 )

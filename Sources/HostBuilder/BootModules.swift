@@ -9,9 +9,10 @@ public enum BootModules {
         "virtio_console", "ext4", "crc32c_generic",
     ]
 
-    /// The SSE4.2 crc32c driver fails under TCG's default CPU; crc32c_generic serves
-    /// everywhere, so loading it would only print an error on every boot.
-    public static let excludedFromInitrd: Set<String> = ["crc32c_intel"]
+    /// CPU-accelerated checksum drivers (SSE4.2, PCLMULQDQ) fail with ENODEV under TCG's
+    /// default CPU; their generic twins serve everywhere, so loading these would only
+    /// print an error on every boot.
+    public static let excludedFromInitrd: Set<String> = ["crc32c_intel", "crct10dif_pclmul"]
 
     /// Module folders (relative to /lib/modules/VERSION) copied into the root, with their
     /// dependencies, so guestd can load filesystems and block drivers on demand.

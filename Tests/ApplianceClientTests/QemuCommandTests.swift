@@ -1,0 +1,68 @@
+import XCTest
+@testable import ApplianceClient
+@testable import HostBuilder
+
+final class QemuCommandTests: XCTestCase {
+    private func command(_ configure: (inout LaunchOptions) -> Void = { _ in }, modules: [String]? = nil) -> QemuCommand {
+        var o = LaunchOptions()
+        configure(&o)
+        return QemuCommand(appliance: Appliance(directory: "/a,b"), rootUUID: "0123", options: o, useKVM: false,
+                           channelSocket: "/tmp/s", initModules: modules)
+    }
+
+    func testDisksAreSCSIInOrderAndReadOnlyWhenAsked() {
+        let args = command { $0.drives = [Drive(argument: "/x/one.img:ro"), Drive(path: "/x/two,2.img", format: "qcow2")] }.arguments
+        let drives = args.enumerated().filter { $0.element == "-drive" }.map { args[$0.offset + 1] }
+        XCTAssertEqual(drives[0], "file=/x/one.img,if=none,id=hd0,format=raw,cache=writeback,readonly=on")
+        XCTAssertEqual(drives[1], "file=/x/two,,2.img,if=none,id=hd1,format=qcow2,cache=writeback", "commas are doubled for qemu")
+        XCTAssertTrue(drives[2].hasPrefix("file=/a,,b/root,"), "the appliance root comes last")
+        XCTAssertTrue(drives[2].hasSuffix(",readonly=on"))
+        XCTAssertTrue(args.contains("scsi-hd,drive=hd0,bus=scsi.0"))
+        XCTAssertTrue(args.contains("virtserialport,chardev=channel0,name=org.libguestfs.channel.0"))
+        XCTAssertTrue(args.contains("pc,accel=tcg"))
+    }
+
+    func testRootMedia() {
+        XCTAssertTrue(command { $0.rootMedia = .cdrom }.arguments.contains("scsi-cd,drive=appliance,bus=scsi.0"))
+        XCTAssertTrue(command { $0.rootMedia = .disk }.arguments.contains("virtio-blk-pci,drive=appliance"))
+    }
+
+    func testKernelCommandLine() {
+        let quiet = command(modules: ["virtio", "virtio_pci"]).kernelCommandLine
+        XCTAssertTrue(quiet.contains("root=UUID=0123"))
+        XCTAssertTrue(quiet.contains("appliance.modules=virtio,virtio_pci"))
+        XCTAssertTrue(quiet.hasSuffix(" quiet"))
+        XCTAssertFalse(command { $0.verbose = true }.kernelCommandLine.contains("quiet"))
+        XCTAssertFalse(command().kernelCommandLine.contains("appliance.modules"), "no index: init loads everything")
+    }
+
+    func testBootModulesFollowTheMachine() {
+        var o = LaunchOptions()
+        XCTAssertEqual(QemuCommand.bootModules(for: o), ["virtio_pci", "virtio_console", "ext4", "crc32c_generic", "virtio_blk"])
+        o.rootMedia = .cdrom
+        o.drives = [Drive(path: "/d")]
+        let cd = QemuCommand.bootModules(for: o)
+        XCTAssertTrue(cd.contains("sr_mod") && cd.contains("sd_mod") && !cd.contains("virtio_blk"))
+        XCTAssertFalse(cd.contains("ata_piix"), "disks and CD-ROMs are on virtio-scsi, never IDE")
+    }
+
+    func testBootModuleClosureReadsTheIndex() throws {
+        let dir = NSTemporaryDirectory() + "qc-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "virtio_pci: virtio_ring virtio virtio_pci\nvirtio_blk: virtio_ring virtio virtio_blk\n"
+            .write(toFile: dir + "/boot-modules", atomically: true, encoding: .utf8)
+        let a = Appliance(directory: dir)
+        XCTAssertEqual(a.bootModuleClosure(["virtio_pci", "virtio_blk", "missing"]),
+                       ["virtio_ring", "virtio", "virtio_pci", "virtio_blk"])
+        XCTAssertNil(Appliance(directory: dir + "/none").bootModuleClosure(["virtio_pci"]))
+    }
+
+    func testCommandChainParsing() throws {
+        let chain = try Command.parseChain(["list-devices", ":", "mount_ro", "/dev/sda1", "/", ":", "cat", "/f"])
+        XCTAssertEqual(chain.map(\.0.name), ["list-devices", "mount-ro", "cat"])
+        XCTAssertEqual(chain[1].1, ["/dev/sda1", "/"])
+        XCTAssertThrowsError(try Command.parseChain(["cat"])) { XCTAssertTrue("\($0)".contains("cat takes 1 argument")) }
+        XCTAssertThrowsError(try Command.parseChain(["nope"])) { XCTAssertEqual($0 as? ClientError, .unknownCommand("nope")) }
+    }
+}
