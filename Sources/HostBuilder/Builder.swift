@@ -50,7 +50,7 @@ public struct Builder: Sendable {
         defer { withExtendedLifetime(lock) {} }
         // Another builder may have finished while we waited for the lock.
         if !force, isComplete(appliance, key: key) { return appliance }
-        try build(into: appliance.directory, key: key, replacing: true)
+        try build(into: appliance.directory, key: key)
         removeStale(in: cacheDir, keeping: appliance.directory)
         return appliance
     }
@@ -61,20 +61,38 @@ public struct Builder: Sendable {
         let key = try key()
         let appliance = Appliance(directory: directory)
         if !force, isComplete(appliance, key: key) { return appliance }
-        if !force, FileManager.default.fileExists(atPath: directory) {
-            throw BuildError.format(path: directory, reason: "exists and is not an appliance built from these inputs; use --force to replace it")
+        let fm = FileManager.default
+        if fm.fileExists(atPath: directory) {
+            // Never delete a folder that is not an appliance: --output may be mistyped.
+            guard fm.fileExists(atPath: appliance.readmeFixed) || fm.fileExists(atPath: appliance.stamp) else {
+                throw BuildError.format(path: directory, reason: "exists and is not an appliance; choose another --output")
+            }
+            guard force else {
+                throw BuildError.format(path: directory, reason: "holds an appliance built from other inputs; use --force to replace it")
+            }
         }
-        try build(into: directory, key: key, replacing: true)
+        try build(into: directory, key: key)
         return appliance
     }
 
-    func isComplete(_ a: Appliance, key: String) -> Bool {
-        guard let stamp = try? String(contentsOfFile: a.stamp, encoding: .utf8), stamp == key + "\n" else { return false }
-        let fm = FileManager.default
-        return [a.kernel, a.initrd, a.root, a.readmeFixed].allSatisfy { fm.fileExists(atPath: $0) }
+    /// The stamp: the key, then each file's size. A stamp that names this key and sizes
+    /// that stat confirms mean a complete appliance; a truncated or missing file does not.
+    static func stamp(key: String, of a: Appliance) -> String? {
+        var text = key + "\n"
+        for path in [a.kernel, a.initrd, a.root, a.bootModules, a.readmeFixed] {
+            var st = stat()
+            guard stat(path, &st) == 0 else { return nil }
+            text += "\((path as NSString).lastPathComponent) \(st.st_size)\n"
+        }
+        return text
     }
 
-    private func build(into directory: String, key: String, replacing: Bool) throws {
+    func isComplete(_ a: Appliance, key: String) -> Bool {
+        guard let recorded = try? String(contentsOfFile: a.stamp, encoding: .utf8) else { return false }
+        return recorded == Self.stamp(key: key, of: a)
+    }
+
+    private func build(into directory: String, key: String) throws {
         let started = Date()
         let parent = (directory as NSString).deletingLastPathComponent
         try makeDirectory(parent)
@@ -87,10 +105,11 @@ public struct Builder: Sendable {
             try Initrd(inputs: inputs, progress: progress).write(to: out.initrd, bootModulesIndex: out.bootModules)
             try RootImage(inputs: inputs, uuid: Self.uuid(fromKey: key), progress: progress).write(to: out.root)
             try writeFile(out.readmeFixed, Data())
-            try writeFile(out.stamp, Data((key + "\n").utf8))
-            if replacing, FileManager.default.fileExists(atPath: directory) {
-                try FileManager.default.removeItem(atPath: directory)
+            guard let stamp = Self.stamp(key: key, of: out) else {
+                throw BuildError.format(path: tmp, reason: "an appliance file vanished while it was built")
             }
+            try writeFile(out.stamp, Data(stamp.utf8))
+            if FileManager.default.fileExists(atPath: directory) { try FileManager.default.removeItem(atPath: directory) }
             guard rename(tmp, directory) == 0 else { throw BuildError.io(call: "rename", path: directory, errno: errno) }
         } catch {
             try? FileManager.default.removeItem(atPath: tmp)

@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+@testable import HostBuilder
+
+/// The appliance cache, with the host's real kernel and modules and small stand-in
+/// programs for init and guestd (any dynamic ELF will do for the builder).
+final class CacheTests: XCTestCase {
+    private struct Setup {
+        let dir: String
+        let cache: String
+        let builder: Builder
+    }
+
+    private func setup() throws -> Setup {
+        let dir = try makeTempDir(self)
+        let kernel = try KernelDiscovery.find()
+        for name in ["init", "guestd"] {
+            try FileManager.default.copyItem(atPath: "/bin/true", toPath: "\(dir)/\(name)")
+        }
+        try FileManager.default.createDirectory(atPath: "\(dir)/skel/etc", withIntermediateDirectories: true)
+        try "appliance\n".write(toFile: "\(dir)/skel/etc/hostname", atomically: false, encoding: .utf8)
+        let inputs = BuildInputs(kernel: kernel, initBinary: "\(dir)/init", guestdBinary: "\(dir)/guestd", skeleton: "\(dir)/skel")
+        return Setup(dir: dir, cache: "\(dir)/cache", builder: Builder(inputs: inputs))
+    }
+
+    private func appliances(in cache: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).filter { $0.hasPrefix("appliance-") }
+    }
+
+    /// Moves a file's mtime, as an upgrade or a rebuild would.
+    private func touch(_ path: String, by seconds: Int) throws {
+        let date = (try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as! Date).addingTimeInterval(Double(seconds))
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: path)
+    }
+
+    func testSameInputsReuseTheAppliance() throws {
+        let s = try setup()
+        let first = try s.builder.cached(in: s.cache)
+        let stamp = try String(contentsOfFile: first.stamp, encoding: .utf8)
+        let started = Date()
+        let again = try s.builder.cached(in: s.cache)
+        let seconds = Date().timeIntervalSince(started)
+        XCTAssertEqual(again, first)
+        XCTAssertEqual(try String(contentsOfFile: again.stamp, encoding: .utf8), stamp)
+        print("cache hit took \(Int(seconds * 1000)) ms")
+        // libguestfs's fixed-appliance layout.
+        for f in [first.kernel, first.initrd, first.root, first.readmeFixed] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: f), f)
+        }
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: first.readmeFixed)[.size] as? Int, 0)
+    }
+
+    func testEachInputChangeRebuilds() throws {
+        let s = try setup()
+        var seen = Set([try s.builder.cached(in: s.cache).directory])
+        for changed in ["\(s.dir)/init", "\(s.dir)/guestd", "\(s.dir)/skel/etc/hostname"] {
+            try touch(changed, by: 10)
+            let next = try s.builder.cached(in: s.cache)
+            XCTAssertTrue(seen.insert(next.directory).inserted, "changing \(changed) must give a new appliance")
+            XCTAssertEqual(appliances(in: s.cache), [(next.directory as NSString).lastPathComponent], "stale appliances are removed")
+        }
+        // The kernel and the module tree: a copy of the kernel with a new mtime.
+        let kernelCopy = "\(s.dir)/vmlinuz"
+        try FileManager.default.copyItem(atPath: s.builder.inputs.kernel.kernel, toPath: kernelCopy)
+        var inputs = s.builder.inputs
+        inputs.kernel = try KernelDiscovery.find(kernel: kernelCopy, modules: inputs.kernel.modulesDir)
+        let withCopy = try Builder(inputs: inputs).cached(in: s.cache)
+        XCTAssertTrue(seen.insert(withCopy.directory).inserted)
+        try touch(kernelCopy, by: 10)
+        XCTAssertTrue(seen.insert(try Builder(inputs: inputs).cached(in: s.cache).directory).inserted)
+    }
+
+    func testTwoBuildersAtOnceMakeOneAppliance() throws {
+        let s = try setup()
+        let results = ResultBox()
+        let group = DispatchGroup()
+        for _ in 0 ..< 2 {
+            group.enter()
+            Thread {
+                results.append(Result { try s.builder.cached(in: s.cache) })
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        let dirs = try results.all.map { try $0.get().directory }
+        XCTAssertEqual(dirs.count, 2)
+        XCTAssertEqual(Set(dirs).count, 1, "both builders return the same appliance")
+        XCTAssertEqual(appliances(in: s.cache).count, 1)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: s.cache).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [], "no temporary folder is left behind")
+    }
+
+    func testTruncatedCachedFileIsRebuilt() throws {
+        let s = try setup()
+        let a = try s.builder.cached(in: s.cache)
+        let size = try FileManager.default.attributesOfItem(atPath: a.root)[.size] as! Int
+        XCTAssertEqual(truncate(a.root, 4096), 0)
+        XCTAssertFalse(s.builder.isComplete(a, key: try s.builder.key()))
+        let rebuilt = try s.builder.cached(in: s.cache)
+        XCTAssertEqual(rebuilt, a)
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: rebuilt.root)[.size] as? Int, size)
+        XCTAssertEqual(try rebuilt.rootUUID(), try a.rootUUID(), "the UUID derives from the inputs")
+    }
+
+    func testOutputNeverReplacesAFolderThatIsNotAnAppliance() throws {
+        let s = try setup()
+        let precious = "\(s.dir)/precious"
+        try FileManager.default.createDirectory(atPath: precious, withIntermediateDirectories: true)
+        try "keep".write(toFile: "\(precious)/file", atomically: false, encoding: .utf8)
+        XCTAssertThrowsError(try s.builder.build(into: precious, force: true)) {
+            XCTAssertTrue("\($0)".contains("is not an appliance"), "\($0)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: "\(precious)/file", encoding: .utf8), "keep")
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<Appliance, Error>] = []
+    func append(_ r: Result<Appliance, Error>) { lock.lock(); results.append(r); lock.unlock() }
+    var all: [Result<Appliance, Error>] { lock.lock(); defer { lock.unlock() }; return results }
+}
