@@ -55,6 +55,37 @@ struct Mounts {
         throw CallError("\(device) on \(userMountpoint) (options: '\(options)'): mount: \(target): \(reason)")
     }
 
+    struct Entry {
+        var source: String
+        var hostPath: String
+        /// The mount point as the guest sees it: "/" for the sysroot itself.
+        var guestPath: String
+    }
+
+    /// Mounts at or under the sysroot with their sources, in mount order (what the real
+    /// daemon reads from /proc/mounts for mounts and mountpoints).
+    func table() -> [Entry] {
+        guard let f = fopen("/proc/self/mountinfo", "re") else { return [] }
+        defer { fclose(f) }
+        var entries: [Entry] = []
+        var line: UnsafeMutablePointer<CChar>?
+        var cap = 0
+        defer { free(line) }
+        while getline(&line, &cap, f) > 0, let line {
+            // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS…] - FSTYPE SOURCE SUPEROPTS"
+            let text = String(cString: line).trimmingSuffix("\n")
+            let fields = text.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count > 4, let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count else { continue }
+            let point = Mounts.unescape(fields[4])
+            let guest: String
+            if point == sysroot { guest = "/" } else if point.hasPrefix(sysroot + "/") {
+                guest = String(point.dropFirst(sysroot == "/" ? 0 : sysroot.utf8.count))
+            } else { continue }
+            entries.append(Entry(source: Mounts.unescape(fields[dash + 2]), hostPath: point, guestPath: guest))
+        }
+        return entries
+    }
+
     /// Every mount point in the namespace, unescaped (mountinfo writes " " as "\040").
     static func allMountPoints() -> [String] {
         guard let f = fopen("/proc/self/mountinfo", "re") else { return [] }
@@ -87,4 +118,8 @@ struct Mounts {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }

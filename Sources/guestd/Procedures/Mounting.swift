@@ -11,7 +11,39 @@ extension Daemon {
             return .none
         }),
         (.umountAll, { d, _ throws(CallError) in try d.mounts.unmountAll(); return .none }),
+        (.umount, { d, c throws(CallError) in
+            try d.umount(c.string(0), force: c.optionalBool(0) ?? false, lazy: c.optionalBool(1) ?? false)
+            return .none
+        }),
+        (.mounts, { d, _ throws(CallError) in Reply.strings(d.mounts.table().map { d.devices.reverse($0.source) }) }),
+        (.mountpoints, { d, _ throws(CallError) in
+            Reply.hashtable(d.mounts.table().map { (d.devices.reverse($0.source), $0.guestPath) })
+        }),
     ]
+
+    /// umount PATH|DEVICE [-f] [-l]: a device unmounts where it is mounted under the
+    /// sysroot; the texts are umount(8)'s after "PATHORDEVICE: ".
+    private func umount(_ arg: String, force: Bool, lazy: Bool) throws(CallError) {
+        let isDevice = arg.hasPrefix("/dev/") && devices.isDeviceParameter(arg)
+        let target: String
+        if isDevice {
+            guard let m = mounts.table().last(where: { $0.source == arg }) else {
+                throw CallError("\(arg): umount: \(arg): not mounted.")
+            }
+            target = m.hostPath
+        } else {
+            let host = mounts.sysroot + (arg == "/" ? "" : arg)
+            guard mounts.mountPoints().contains(host) else {
+                let exists = (try? sysroot.statFollowing(arg)) != nil
+                throw CallError("\(arg): umount: \(host): \(exists ? "not mounted." : "no mount point specified.")")
+            }
+            target = host
+        }
+        let flags = (force ? Int32(MNT_FORCE) : 0) | (lazy ? Int32(MNT_DETACH) : 0)
+        guard umount2(target, flags) == 0 else {
+            throw CallError("\(arg): umount: \(target): \(String(cString: strerror(errno))).", errno: 0)
+        }
+    }
 
     /// mount_vfs: the mountpoint must be a directory in the sysroot; the filesystem's
     /// module is loaded first since nothing in the appliance would load it on demand.
