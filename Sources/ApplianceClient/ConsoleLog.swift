@@ -9,9 +9,12 @@ final class ConsoleLog: @unchecked Sendable {
     private let keep = 20
     private let echo: Bool
     private let done = DispatchSemaphore(value: 0)
+    /// Every line with the host time it arrived, when a boot timeline was asked for.
+    private var stamped: [(Date, String)]?
 
-    init(reading handle: FileHandle, echo: Bool) {
+    init(reading handle: FileHandle, echo: Bool, timestamps: Bool = false) {
         self.echo = echo
+        if timestamps { stamped = [] }
         let thread = Thread { [self] in
             while true {
                 let data = handle.availableData
@@ -28,10 +31,40 @@ final class ConsoleLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         partial += text
-        var parts = partial.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The serial console ends lines with "\r\n", which Swift counts as one Character.
+        var parts = partial.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map(String.init)
         partial = parts.removeLast()
-        lines += parts.map { $0.replacingOccurrences(of: "\r", with: "") }
+        let clean = parts.map(Self.printable)
+        lines += clean
+        if stamped != nil {
+            let now = Date()
+            stamped! += clean.map { (now, $0) }
+        }
         if lines.count > keep { lines.removeFirst(lines.count - keep) }
+    }
+
+    /// A console line without terminal escapes (the firmware clears the screen) or other
+    /// control characters, so it can be quoted in a one-line error.
+    static func printable(_ line: String) -> String {
+        var out = "", escape = false
+        for u in line.unicodeScalars {
+            if escape {
+                if u.properties.isAlphabetic { escape = false }
+            } else if u == "\u{1B}" {
+                escape = true
+            } else if u.value >= 0x20 || u == "\t" {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
+    /// Lines with their arrival times (empty unless timestamps were asked for).
+    func timeline() -> [(Date, String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stamped ?? []
     }
 
     /// The last lines seen, waiting briefly for the reader to drain a pipe qemu has closed.

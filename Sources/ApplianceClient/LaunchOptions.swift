@@ -32,6 +32,8 @@ public struct LaunchOptions: Sendable {
     public var rootMedia: RootMedia = .disk
     /// Stream the console to stderr.
     public var verbose = false
+    /// Record a boot timeline: init and guestd report progress, the kernel stays silent.
+    public var timings = false
     public var bootTimeout = 120.0
     /// Seconds a call may take before the client gives up on the appliance.
     public var callTimeout = 600.0

@@ -41,7 +41,13 @@ public struct QemuCommand: Sendable {
             "cryptomgr.notests", "edd=off", "root=UUID=\(rootUUID)",
         ]
         if let initModules { words.append("appliance.modules=" + initModules.joined(separator: ",")) }
-        if !options.verbose { words.append("quiet") }
+        // Without `quiet` init and guestd report each step; loglevel=1 keeps the kernel's
+        // own messages off the serial console, which is slow under TCG.
+        if options.timings && !options.verbose {
+            words.append("loglevel=1")
+        } else if !options.verbose {
+            words.append("quiet")
+        }
         return words.joined(separator: " ")
     }
 

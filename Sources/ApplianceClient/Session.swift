@@ -11,6 +11,8 @@ public final class Session {
     public var onProgress: ((GuestProtocol.Progress) -> Void)?
     /// Seconds from starting qemu to the daemon's launch flag.
     public private(set) var bootSeconds: Double = 0
+    /// When qemu was started.
+    public let started: Date
 
     private let process: Process
     private let console: ConsoleLog
@@ -49,7 +51,7 @@ public final class Session {
     private init(appliance: Appliance, options: LaunchOptions, useKVM: Bool) throws {
         self.appliance = appliance
         self.usedKVM = useKVM
-        let started = Date()
+        started = Date()
         var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
         let dir = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -74,7 +76,7 @@ public final class Session {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        console = ConsoleLog(reading: pipe.fileHandleForReading, echo: options.verbose)
+        console = ConsoleLog(reading: pipe.fileHandleForReading, echo: options.verbose, timestamps: options.timings)
         do { try process.run() } catch {
             throw ClientError.io(call: "exec", path: qemu, errno: (error as NSError).code == 0 ? ENOENT : Int32((error as NSError).code))
         }
@@ -205,6 +207,13 @@ public final class Session {
         while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         Self.stop(process)
         try? FileManager.default.removeItem(atPath: tempDir)
+    }
+
+    /// The boot as seen from the host: each console line with seconds since qemu started,
+    /// then the launch flag. Lines carry the guest's own clocks too (init's since init
+    /// started, guestd's since the kernel booted).
+    public func timeline() -> [(seconds: Double, event: String)] {
+        console.timeline().map { ($0.0.timeIntervalSince(started), $0.1) } + [(bootSeconds, "launch flag received: guestd is serving")]
     }
 
     /// The console's last lines, for reports.

@@ -24,6 +24,9 @@ struct Run: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Stream the VM's console to stderr and report the boot time.")
     var verbose = false
 
+    @Flag(help: "Print a boot timeline on stderr: qemu start, init's steps, each module, root mounted, guestd serving, each command.")
+    var timings = false
+
     @Option(help: "Accelerator: auto tries KVM and falls back to TCG (software) with a notice.")
     var accel: AccelArgument = .auto
 
@@ -45,7 +48,7 @@ struct Run: ParsableCommand {
     func run() {
         do {
             let chain = try Command.parseChain(commands)
-            let builder = try source.builder(verbose: verbose)
+            let builder = try source.builder()
             let appliance = try builder.cached()
 
             var options = LaunchOptions()
@@ -54,22 +57,30 @@ struct Run: ParsableCommand {
             options.memoryMB = memory
             options.rootMedia = rootMedia.value
             options.verbose = verbose
+            options.timings = timings
             options.stateDirectory = Cache.defaultDirectory()
 
             let session = try Session.launch(appliance: appliance, options: options)
             if verbose { say(String(format: "appliance ready in %.2f s (%@)", session.bootSeconds, session.usedKVM ? "KVM" : "TCG")) }
+            var timeline = session.timeline()
             var failure: Error?
             for (command, args) in chain {
                 do {
                     try command.run(on: session, arguments: args) { FileHandle.standardOutput.write(Data($0.utf8)) }
                 } catch {
                     failure = error
-                    break
                 }
+                timeline.append((Date().timeIntervalSince(session.started), "\(command.name) done" + (failure == nil ? "" : " (failed)")))
+                if failure != nil { break }
             }
             // As guestfish does at close: unmount and sync so writes reach the images.
             if failure == nil { do { try session.internalAutosync() } catch { failure = error } }
             session.shutdown()
+            if timings {
+                timeline.append((Date().timeIntervalSince(session.started), "qemu exited"))
+                say("boot timeline (seconds since qemu started):")
+                for (t, event) in timeline { say(String(format: "%7.3f  %@", t, event)) }
+            }
             if let failure { fail(failure) }
         } catch {
             fail(error)

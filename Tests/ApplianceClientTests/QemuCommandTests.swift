@@ -66,3 +66,20 @@ final class QemuCommandTests: XCTestCase {
         XCTAssertThrowsError(try Command.parseChain(["nope"])) { XCTAssertEqual($0 as? ClientError, .unknownCommand("nope")) }
     }
 }
+
+final class ConsoleLogTests: XCTestCase {
+    func testEscapesAndControlCharactersAreRemoved() {
+        XCTAssertEqual(ConsoleLog.printable("\u{1B}c\u{1B}[?7l\u{1B}[2J\u{1B}[0mSeaBIOS (version 1.16)"), "SeaBIOS (version 1.16)")
+        XCTAssertEqual(ConsoleLog.printable("init: 0.1s\tloaded\u{7}"), "init: 0.1s\tloaded")
+    }
+
+    func testSerialLinesEndingInCRLFAreSplit() throws {
+        let pipe = Pipe()
+        let log = ConsoleLog(reading: pipe.fileHandleForReading, echo: false, timestamps: true)
+        pipe.fileHandleForWriting.write(Data("one\r\ntwo\r\nthr".utf8))
+        pipe.fileHandleForWriting.write(Data("ee\n".utf8))
+        try pipe.fileHandleForWriting.close()
+        XCTAssertEqual(log.tail(5, waitForEOF: true), "  one\n  two\n  three")
+        XCTAssertEqual(log.timeline().map(\.1), ["one", "two", "three"])
+    }
+}
