@@ -41,7 +41,7 @@ public final class Session {
                 return try Session(appliance: appliance, options: options, useKVM: true)
             } catch let ClientError.qemuExited(status, console) {
                 let last = console.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                kvm.rememberUnusable(because: "qemu exited with status \(status) under KVM: \(last)")
+                kvm.rememberUnusable(because: "qemu exited with status \(status) under KVM")
                 notice("KVM is present but qemu could not run a guest with it (\(last)); using TCG")
                 return try Session(appliance: appliance, options: options, useKVM: false)
             }
