@@ -1,43 +1,32 @@
+import Foundation
 import GuestProtocol
 
 /// guestfish-style commands (`list-devices`, `mount-ro /dev/sda1 /`, `cat /etc/hostname` …)
-/// run against a session, printing results as guestfish prints them.
+/// run against a session, printing results as guestfish prints them. Every procedure of
+/// the table is a command with its own name and arguments; the calls libguestfs builds
+/// on the library side (cat, read-file, write, find, ls, lstatnslist, readlinklist,
+/// canonical-device-name) and the transfers (upload, download) are written out here.
 public struct Command: Sendable {
     public let name: String
     public let parameters: [String]
+    /// Optional `name:value` words that may follow the parameters.
+    public let optionals: [String]
     public let summary: String
     let run: @Sendable (Session, [String], (String) -> Void) throws -> Void
+
+    init(name: String, parameters: [String], optionals: [String] = [], summary: String,
+         run: @escaping @Sendable (Session, [String], (String) -> Void) throws -> Void) {
+        self.name = name
+        self.parameters = parameters
+        self.optionals = optionals
+        self.summary = summary
+        self.run = run
+    }
 
     /// guestfish prints RString as "%s\n" and RStringList as one line per element.
     static func lines(_ list: [String], _ out: (String) -> Void) { for l in list { out(l + "\n") } }
 
-    public static let all: [Command] = [
-        Command(name: "ping-daemon", parameters: [], summary: "check that the daemon answers") { s, _, _ in try s.pingDaemon() },
-        Command(name: "list-devices", parameters: [], summary: "list the disks, in the order they were added") { s, _, out in
-            lines(try s.listDevices(), out)
-        },
-        Command(name: "list-partitions", parameters: [], summary: "list the partitions of every disk") { s, _, out in
-            lines(try s.listPartitions(), out)
-        },
-        Command(name: "vfs-type", parameters: ["MOUNTABLE"], summary: "the filesystem type on a device (libblkid)") { s, a, out in
-            out(try s.vfsType(a[0]) + "\n")
-        },
-        Command(name: "mount", parameters: ["MOUNTABLE", "MOUNTPOINT"], summary: "mount a filesystem read-write") { s, a, _ in
-            try s.mount(a[0], a[1])
-        },
-        Command(name: "mount-ro", parameters: ["MOUNTABLE", "MOUNTPOINT"], summary: "mount a filesystem read-only") { s, a, _ in
-            try s.mountRO(a[0], a[1])
-        },
-        Command(name: "umount-all", parameters: [], summary: "unmount every filesystem") { s, _, _ in try s.umountAll() },
-        Command(name: "ls", parameters: ["DIRECTORY"], summary: "list a directory, sorted") { s, a, out in
-            lines(try s.ls(a[0]), out)
-        },
-        Command(name: "cat", parameters: ["PATH"], summary: "print a file (as guestfish: up to a NUL, then a newline)") { s, a, out in
-            let bytes = try s.readFile(a[0])
-            out(String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self) + "\n")
-        },
-        Command(name: "sync", parameters: [], summary: "flush writes to the disks") { s, _, _ in try s.sync() },
-    ]
+    public static let all: [Command] = (librarySide + Procedure.all.compactMap(generated)).sorted { $0.name < $1.name }
 
     public static func named(_ name: String) -> Command? {
         let n = name.replacingUnderscores()
@@ -53,8 +42,10 @@ public struct Command: Sendable {
             guard let name = current.first else { return }
             guard let cmd = Command.named(name) else { throw ClientError.unknownCommand(name) }
             let args = Array(current.dropFirst())
-            guard args.count == cmd.parameters.count else {
-                throw ClientError.usage("\(cmd.name) takes \(cmd.parameters.count) argument(s): \(cmd.name) \(cmd.parameters.joined(separator: " "))")
+            let extra = args.count - cmd.parameters.count
+            guard extra >= 0, extra <= cmd.optionals.count else {
+                let usage = ([cmd.name] + cmd.parameters + cmd.optionals.map { "[\($0):..]" }).joined(separator: " ")
+                throw ClientError.usage("\(cmd.name) takes \(cmd.parameters.count) argument(s): \(usage)")
             }
             chain.append((cmd, args))
             current = []

@@ -1,0 +1,71 @@
+import GuestProtocol
+
+/// A command for each plain procedure of the table: words parsed by argument kind as
+/// guestfish parses them, the reply printed by return kind as guestfish prints it.
+extension Command {
+    static func generated(_ proc: Procedure) -> Command? {
+        guard !proc.name.hasPrefix("internal_"), !proc.fileIn, !proc.fileOut else { return nil }
+        let params = proc.wireArguments.map(Command.placeholder)
+        return Command(name: proc.name.replacingUnderscores(), parameters: params, optionals: proc.optionals.map(\.name),
+                       summary: "libguestfs's \(proc.name) (procedure \(proc.number))") { s, words, out in
+            let args = try zip(proc.wireArguments, words).map { try Command.parse($1, as: $0) }
+            var optionals: [Int: CallArgument] = [:]
+            for word in words.dropFirst(params.count) {
+                let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let i = proc.optionals.firstIndex(where: { $0.name == parts[0] }) else {
+                    throw ClientError.usage("\(proc.name.replacingUnderscores()): unknown optional argument \"\(word)\"")
+                }
+                optionals[i] = try Command.parse(parts[1], as: proc.optionals[i].kind)
+            }
+            out(String(decoding: try s.invoke(proc, args, optionals: optionals).fishOutput, as: UTF8.self))
+        }
+    }
+
+    static func placeholder(_ kind: ArgumentKind) -> String {
+        switch kind {
+        case .pathname: "PATH"
+        case .device: "DEVICE"
+        case .mountable: "MOUNTABLE"
+        case .devOrPath: "PATHORDEVICE"
+        case .stringList, .filenameList: "'WORD …'"
+        case .bool: "true|false"
+        case .int: "N"
+        case .int64: "N"
+        case .buffer: "CONTENT"
+        case .fileIn, .fileOut: "FILENAME"
+        case .string: "STRING"
+        }
+    }
+
+    /// One word as guestfish reads it: integers with strtol's base 0 (0644 is octal,
+    /// 0x1f hex), booleans by is_true, string lists split on spaces.
+    static func parse(_ word: String, as kind: ArgumentKind) throws -> CallArgument {
+        switch kind {
+        case .int:
+            guard let v = parseInteger(word), let i = Int32(exactly: v) else { throw ClientError.usage("\(word): integer out of range") }
+            return .int(i)
+        case .int64:
+            guard let v = parseInteger(word) else { throw ClientError.usage("\(word): invalid integer parameter") }
+            return .int64(v)
+        case .bool:
+            return .bool(["1", "true", "t", "yes", "y", "on"].contains(word.lowercased()))
+        case .stringList, .filenameList:
+            return .strings(word.split(separator: " ").map(String.init))
+        case .buffer:
+            return .buffer(Array(word.utf8))
+        default:
+            return .string(word)
+        }
+    }
+
+    static func parseInteger(_ word: String) -> Int64? {
+        var s = Substring(word)
+        let negative = s.hasPrefix("-")
+        if negative || s.hasPrefix("+") { s = s.dropFirst() }
+        let value: Int64?
+        if s.hasPrefix("0x") || s.hasPrefix("0X") { value = Int64(s.dropFirst(2), radix: 16) }
+        else if s.count > 1 && s.hasPrefix("0") { value = Int64(s.dropFirst(), radix: 8) }
+        else { value = Int64(s) }
+        return value.map { negative ? -$0 : $0 }
+    }
+}
