@@ -13,6 +13,8 @@ public final class Session {
     public private(set) var bootSeconds: Double = 0
     /// When qemu was started.
     public let started: Date
+    /// qemu's process id, for tools that watch or stop it.
+    public var qemuProcessID: Int32 { process.processIdentifier }
 
     private let process: Process
     private let console: ConsoleLog
@@ -188,7 +190,9 @@ public final class Session {
     /// A dead channel usually means a dead qemu: report its status and console instead.
     func failure(_ proc: Procedure, _ e: ChannelError) -> ClientError {
         if e == .closed {
-            Thread.sleep(forTimeInterval: 0.2)
+            // qemu closes its end a moment before it is reaped.
+            let deadline = Date().addingTimeInterval(1)
+            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             if !process.isRunning {
                 return .qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
             }

@@ -86,6 +86,8 @@ public final class FrameChannel {
             if r > 0 { got += r; continue }
             if r == 0 { throw ChannelError.closed }
             if errno == EINTR { continue }
+            // A peer that died (qemu killed) resets the socket: that is a close too.
+            if errno == ECONNRESET { throw ChannelError.closed }
             throw ChannelError.io(call: "read", errno: errno)
         }
         return buf

@@ -33,6 +33,9 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Guest memory.", valueName: "MB"))
     var memory = 512
 
+    @Option(help: ArgumentHelp("Give up on a call that gets no answer for this long (a wedged appliance).", valueName: "SECONDS"))
+    var timeout: Double = 600
+
     @Option(name: .customLong("root-media"), help: "Attach the appliance root as a read-only disk or as a CD-ROM.")
     var rootMedia: RootMediaArgument = .disk
 
@@ -43,6 +46,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard memory >= 128 else { throw ValidationError("--memory must be at least 128 (MB)") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
     func run() {
@@ -58,6 +62,7 @@ struct Run: ParsableCommand {
             options.rootMedia = rootMedia.value
             options.verbose = verbose
             options.timings = timings
+            options.callTimeout = timeout
             options.stateDirectory = Cache.defaultDirectory()
 
             let session = try Session.launch(appliance: appliance, options: options)

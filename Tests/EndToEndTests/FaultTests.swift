@@ -1,0 +1,80 @@
+import ApplianceClient
+import Foundation
+import GuestProtocol
+import XCTest
+
+/// qemu dying under the client: every case ends in an error that names qemu's exit
+/// within two seconds, and leaves no process or temporary folder behind.
+final class FaultTests: XCTestCase {
+    private func tempFolders() -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("appliance-") && $0.count == 16 })
+    }
+
+    private func assertQemuExit(_ error: Error, after start: Date, file: StaticString = #filePath, line: UInt = #line) {
+        guard case ClientError.qemuExited = error else { return XCTFail("expected qemu's exit, got \(error)", file: file, line: line) }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2.0, "reported within 2 s", file: file, line: line)
+        XCTAssertTrue("\(error)".contains("qemu exited with status"), "\(error)", file: file, line: line)
+    }
+
+    func testQemuKilledBetweenCalls() throws {
+        let f = try Fixture.get()
+        let before = tempFolders()
+        let session = try Session.launch(appliance: f.appliance, options: f.options(rootMedia: .disk))
+        let pid = session.qemuProcessID
+        try session.pingDaemon()
+        kill(pid, SIGKILL)
+        let start = Date()
+        XCTAssertThrowsError(try session.listDevices()) { assertQemuExit($0, after: start) }
+        session.shutdown()
+        XCTAssertNotEqual(kill(pid, 0), 0, "qemu is gone")
+        XCTAssertEqual(tempFolders(), before, "no temporary folder left")
+    }
+
+    func testQemuKilledMidDownload() throws {
+        let f = try Fixture.get()
+        let session = try Session.launch(appliance: f.appliance, options: f.options(rootMedia: .disk))
+        defer { session.shutdown() }
+        var received = 0
+        var start = Date()
+        XCTAssertThrowsError(try session.download("/dev/sda") { chunk in
+            received += chunk.count
+            if received == chunk.count {
+                kill(session.qemuProcessID, SIGKILL)
+                start = Date()
+            }
+        }) { assertQemuExit($0, after: start) }
+        XCTAssertGreaterThan(received, 0)
+    }
+
+    func testQemuKilledMidBoot() throws {
+        let f = try Fixture.get()
+        let before = tempFolders()
+        // A private copy of the disk gives this qemu a command line no other has.
+        let disk = f.work + "/midboot-\(getpid()).img"
+        try? FileManager.default.removeItem(atPath: disk)
+        try FileManager.default.copyItem(atPath: f.disk, toPath: disk)
+        defer { try? FileManager.default.removeItem(atPath: disk) }
+        var options = f.options(rootMedia: .disk)
+        options.drives = [Drive(path: disk, readOnly: true)]
+        let killer = Thread {
+            Thread.sleep(forTimeInterval: 1.0)
+            _ = try? Fixture.sh("pkill -KILL -f -- 'file=\(disk),'")
+        }
+        killer.start()
+        let start = Date()
+        XCTAssertThrowsError(try Session.launch(appliance: f.appliance, options: options)) { error in
+            guard case ClientError.qemuExited = error else { return XCTFail("expected qemu's exit, got \(error)") }
+            XCTAssertLessThan(Date().timeIntervalSince(start), 3.5, "noticed within 2 s of the kill at 1 s")
+        }
+        XCTAssertEqual(tempFolders(), before, "no temporary folder left")
+    }
+
+    func testUnreadableImageIsAClearErrorBeforeBooting() throws {
+        let f = try Fixture.get()
+        var options = f.options(rootMedia: .disk)
+        options.drives = [Drive(path: f.work + "/does-not-exist.img")]
+        XCTAssertThrowsError(try Session.launch(appliance: f.appliance, options: options)) { error in
+            XCTAssertEqual("\(error)", "open \(f.work)/does-not-exist.img: ENOENT (No such file or directory)")
+        }
+    }
+}
