@@ -32,7 +32,9 @@ enum Tree {
             let d = openat(ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard d >= 0 else { throw SysError("open", dname) }
             defer { close(d) }
-            for child in try entries(s, sname) { try copy(s, child, d, child) }
+            // cp reads a directory whole and copies in inode order (savedir's
+            // SAVEDIR_SORT_FASTREAD), which decides the inodes the copies get.
+            for child in try entries(s, sname, inodeOrder: true) { try copy(s, child, d, child) }
             try keep(st, ddir, dname)
         case S_IFLNK:
             guard let target = Sysroot.linkTarget(sdir, sname) else { throw SysError("readlink", sname) }
@@ -90,19 +92,20 @@ enum Tree {
     }
 
     /// The names in an open directory but "." and "..", in readdir order.
-    static func entries(_ fd: Int32, _ name: String) throws(SysError) -> [String] {
+    static func entries(_ fd: Int32, _ name: String, inodeOrder: Bool = false) throws(SysError) -> [String] {
         let copy = dup(fd)
         guard copy >= 0, let dir = fdopendir(copy) else { throw SysError("opendir", name) }
         defer { closedir(dir) }
         rewinddir(dir)
-        var names: [String] = []
+        var names: [(name: String, ino: UInt64)] = []
         while true {
             errno = 0
             guard let entry = readdir(dir) else { break }
             let n = DirEntry.name(entry)
-            if n != "." && n != ".." { names.append(n) }
+            if n != "." && n != ".." { names.append((n, UInt64(entry.pointee.d_ino))) }
         }
         if errno != 0 { throw SysError("readdir", name) }
-        return names
+        if inodeOrder { names.sort { $0.ino < $1.ino } }
+        return names.map(\.name)
     }
 }

@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+
+/// One guestfish script of many distinct commands, run by Debian's real guestfish against
+/// our appliance and against libguestfs's stock appliance (built by supermin on first use),
+/// each on its own read-write copy of the sample disk: the outputs and the error lines
+/// must agree line by line.
+final class GuestfishScriptTests: XCTestCase {
+    /// Lines that differ between any two boots and so are left out of the comparison:
+    /// file times, and st_dev, which carries the kernel's own sdX numbering of the disk
+    /// (the appliance root is a SCSI disk too, and the order in which the kernel names
+    /// the two is not fixed).
+    static func isVolatile(_ line: String) -> Bool {
+        let field = line.trimmingCharacters(in: .whitespaces)
+        return ["st_atime", "st_mtime", "st_ctime", "st_dev:"].contains { field.hasPrefix($0) }
+    }
+
+    func testScriptPrintsTheSameOnOurApplianceAndTheStockOne() throws {
+        let f = try Fixture.get()
+        let script = f.work + "/compare.gf"
+        try Self.script(f.fileName).write(toFile: script, atomically: true, encoding: .utf8)
+
+        let ours = try f.runGuestfish(script: script, stock: false)
+        let stock = try f.runGuestfish(script: script, stock: true)
+        XCTAssertEqual(ours.status, 0, ours.err)
+        XCTAssertEqual(stock.status, 0, stock.err)
+
+        let a = ours.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = stock.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(a.count, b.count, "line counts differ:\n--- ours\n\(ours.out)\n--- stock\n\(stock.out)")
+        var compared = 0
+        for (i, (x, y)) in zip(a, b).enumerated() where !(Self.isVolatile(x) && Self.isVolatile(y)) {
+            XCTAssertEqual(x, y, "stdout line \(i + 1)")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 100)
+        // Errors of the commands the script expects to fail ("-cmd"): the same texts.
+        XCTAssertEqual(Self.errorLines(ours.err), Self.errorLines(stock.err))
+        XCTAssertEqual(Self.errorLines(stock.err).count, 7, stock.err)
+    }
+
+    static func errorLines(_ err: String) -> [String] {
+        err.split(separator: "\n").map(String.init).filter { $0.contains("libguestfs: error:") }
+    }
+
+    /// 50+ distinct commands: devices, probing, mounting, files, directories, links,
+    /// status, and errors the real daemon words in its own way.
+    static func script(_ file: String) -> String {
+        """
+        run
+        list-devices
+        list-partitions
+        list-filesystems
+        vfs-type /dev/sda1
+        vfs-label /dev/sda1
+        blockdev-getsize64 /dev/sda
+        blockdev-getss /dev/sda
+        part-get-parttype /dev/sda
+        part-list /dev/sda
+        part-to-dev /dev/sda1
+        part-to-partnum /dev/sda1
+        canonical-device-name /dev/vda1
+        mount-options noatime /dev/sda1 /
+        mounts
+        mountpoints
+        ls /
+        cat /\(file)
+        write /new.txt "first line\\nsecond line\\n"
+        write-append /new.txt "third line\\n"
+        read-file /new.txt
+        filesize /new.txt
+        pread /new.txt 6 6
+        pwrite /new.txt "FIRST" 0
+        head-n 2 /new.txt
+        tail-n 1 /new.txt
+        tail-n -2 /new.txt
+        touch /empty
+        exists /empty
+        exists /nothing
+        is-file /empty
+        is-dir /empty
+        mkdir /d
+        -mkdir /d
+        mkdir-p /d/e/f
+        is-dir /d/e/f
+        touch /d/e/f/g
+        find /d
+        find /d/
+        cp /new.txt /d/copy.txt
+        cp-a /d /d2
+        ls /d2
+        mv /d2/copy.txt /moved.txt
+        rename /moved.txt /renamed.txt
+        ln-s new.txt /link
+        readlink /link
+        is-symlink /link
+        is-file /link
+        is-file /link followsymlinks:true
+        readlinklist / "link new.txt nothing"
+        chmod 0600 /renamed.txt
+        chown 1000 1000 /renamed.txt
+        lstatns /renamed.txt
+        statns /link
+        lstatnslist / "link new.txt nothing"
+        statvfs /
+        -cat /nothing
+        -rm /d
+        -rmdir /d
+        rm /d/e/f/g
+        rmdir /d/e/f
+        rm-rf /d
+        rm-rf /d2
+        fill 65 10 /filled
+        cat /filled
+        -chmod 0644 /nothing
+        -readlink /new.txt
+        -mkdir-p /new.txt
+        umount /
+        mounts
+        mount /dev/sda1 /
+        ls /
+        umount-all
+
+        """
+    }
+}
+
+extension Fixture {
+    /// Real guestfish on a fresh read-write copy of the sample disk, with our appliance
+    /// (LIBGUESTFS_PATH) or libguestfs's stock one (LIBGUESTFS_PATH unset; its supermin
+    /// appliance is cached in libguestfs's default place, so only the first run builds it).
+    func runGuestfish(script: String, stock: Bool) throws -> (status: Int32, out: String, err: String) {
+        let copy = work + (stock ? "/script-stock.img" : "/script-ours.img")
+        try Fixture.sh("cp --sparse=always \(disk) \(copy)")
+        var env = ["LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg", "LIBGUESTFS_TMPDIR": work]
+        if !stock {
+            env["LIBGUESTFS_PATH"] = appliance.directory
+            env["LIBGUESTFS_CACHEDIR"] = work
+        }
+        let unset = stock ? "env -u LIBGUESTFS_PATH -u LIBGUESTFS_CACHEDIR " : ""
+        return try Fixture.sh("\(unset)guestfish -a \(copy) -f \(script)", environment: env)
+    }
+}
