@@ -1,8 +1,8 @@
 import Foundation
 
 /// The appliance root: guestd as /init, the C libraries it links, rootfs-skel, and the
-/// filesystem and block-device modules guestd loads on demand. For now it is staged in a
-/// temporary folder and made with `mke2fs -t ext2 -d`.
+/// filesystem and block-device modules guestd loads on demand. It is written straight from
+/// the host files by our ext2 writer: no staging copy, no mke2fs.
 struct RootImage {
     let inputs: BuildInputs
     let uuid: String
@@ -15,15 +15,9 @@ struct RootImage {
     static let topLevelLinks = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
 
     func write(to image: String) throws {
-        let staging = NSTemporaryDirectory() + "appliance-root-\(getpid())-\(UUID().uuidString)"
-        try makeDirectory(staging)
-        defer { try? FileManager.default.removeItem(atPath: staging) }
-        let tree = StagingTree(root: staging)
-
+        var tree = StagingTree()
         for link in Self.topLevelLinks {
-            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link) {
-                try tree.symlink(link, target: target)
-            }
+            if let target = try? Ext2Manifest.readSymlink(link) { try tree.symlink(link, target: target) }
         }
         for dir in Self.directories { try tree.directory(dir) }
         try tree.copyFile(from: inputs.guestdBinary, to: "/init", mode: 0o755)
@@ -32,16 +26,20 @@ struct RootImage {
         for lib in libraries {
             for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
         }
-        let moduleCount = try copyModules(into: tree)
+        let moduleCount = try copyModules(into: &tree)
         if let skel = inputs.skeleton { try tree.copyTree(from: skel) }
 
-        let size = try Self.imageSize(for: staging)
-        try Self.runMke2fs(staging: staging, image: image, sizeKiB: size, uuid: uuid)
-        progress("root: guestd + \(libraries.count) libraries + \(moduleCount) modules, ext2 \(size / 1024) MiB, UUID=\(uuid)")
+        guard let uuidBytes = Ext2Options.parseUUID(uuid) else {
+            throw BuildError.format(path: image, reason: "root UUID \(uuid) is not 32 hex digits")
+        }
+        let options = Ext2Options(label: "appliance", uuid: uuidBytes)
+        let summary = try Ext2Writer(manifest: tree.manifest, options: options).write(to: image)
+        progress("root: guestd + \(libraries.count) libraries + \(moduleCount) modules, ext2 \(summary.blocks / 256) MiB "
+                 + "(\(summary.usedBlocks * 4 / 1024) MiB used, \(summary.usedInodes) inodes), UUID=\(uuid)")
     }
 
     /// Modules under BootModules.rootPrefixes and everything they depend on, by modules.dep.
-    private func copyModules(into tree: StagingTree) throws -> Int {
+    private func copyModules(into tree: inout StagingTree) throws -> Int {
         let dir = inputs.kernel.modulesDir
         let dep = try String(contentsOfFile: dir + "/modules.dep", encoding: .utf8)
         var deps: [String: [String]] = [:]
@@ -62,40 +60,6 @@ struct RootImage {
             try tree.copyFile(from: dir + "/" + index, to: guestDir + "/" + index, mode: 0o644)
         }
         return wanted.count
-    }
-
-    /// The tree's size in 4 KiB blocks plus inode tables and a quarter of headroom, at least
-    /// 32 MiB; the image is sparse, so unused space costs nothing on the host.
-    static func imageSize(for staging: String) throws -> Int {
-        var blocks = 0, entries = 0
-        let walker = FileManager.default.enumerator(atPath: staging)
-        while let rel = walker?.nextObject() as? String {
-            entries += 1
-            var st = stat()
-            if lstat(staging + "/" + rel, &st) == 0 { blocks += (Int(st.st_size) + 4095) / 4096 }
-        }
-        let kib = (blocks * 4 + entries / 8) * 5 / 4 + 16 * 1024
-        return max(32 * 1024, (kib + 4095) / 4096 * 4096)
-    }
-
-    static func runMke2fs(staging: String, image: String, sizeKiB: Int, uuid: String) throws {
-        let mke2fs = try findTool("mke2fs")
-        // 4 KiB blocks so the image also mounts from a CD-ROM (2 KiB sectors).
-        let args = ["-q", "-F", "-t", "ext2", "-b", "4096", "-m", "0", "-U", uuid, "-L", "appliance",
-                    "-E", "root_owner=0:0", "-d", staging, image, "\(sizeKiB)k"]
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: mke2fs)
-        p.arguments = args
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = err
-        try p.run()
-        let output = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            let msg = String(decoding: output, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-            throw BuildError.format(path: image, reason: "mke2fs exited with \(p.terminationStatus): \(msg)")
-        }
     }
 }
 

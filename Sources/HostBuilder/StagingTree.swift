@@ -1,12 +1,15 @@
 import Foundation
 
-/// A folder standing for the appliance root while it is assembled. Paths are given as
-/// they will be in the guest and are placed through the symlinks already in the tree, so
-/// "/lib/x" lands in usr/lib/x when /lib is a link to usr/lib.
+/// The appliance root as it is assembled: an ext2 manifest of host files, nothing copied.
+/// Paths are given as they will be in the guest and are placed through the symlinks the
+/// tree already holds, so "/lib/x" lands in usr/lib/x when /lib is a link to usr/lib.
+/// The first entry for a path wins, as when copying over a folder that already has it.
 struct StagingTree {
-    let root: String
+    private(set) var manifest = Ext2Manifest()
+    /// Symlinks added so far, by image path, for placing later paths.
+    private var links: [String: String] = [:]
 
-    /// Follows symlinks that the staging tree itself holds, component by component.
+    /// Follows symlinks that the tree itself holds, component by component.
     func physical(_ guestPath: String) -> String {
         var resolved: [String] = []
         var pending = guestPath.split(separator: "/").map(String.init)
@@ -16,8 +19,7 @@ struct StagingTree {
             if comp == "." || comp.isEmpty { continue }
             if comp == ".." { _ = resolved.popLast(); continue }
             let candidate = "/" + (resolved + [comp]).joined(separator: "/")
-            if !pending.isEmpty, hops < 40,
-               let target = try? FileManager.default.destinationOfSymbolicLink(atPath: root + candidate) {
+            if !pending.isEmpty, hops < 40, let target = links[candidate] {
                 hops += 1
                 if target.hasPrefix("/") { resolved = [] }
                 pending = target.split(separator: "/").map(String.init) + pending
@@ -28,50 +30,64 @@ struct StagingTree {
         return "/" + resolved.joined(separator: "/")
     }
 
-    func directory(_ guestPath: String) throws { try makeDirectory(root + physical(guestPath)) }
-
-    func symlink(_ guestPath: String, target: String) throws {
-        let dest = root + physical(guestPath)
-        try makeDirectory((dest as NSString).deletingLastPathComponent)
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: dest)) != nil { return }
-        guard Glibc.symlink(target, dest) == 0 else { throw BuildError.io(call: "symlink", path: dest, errno: errno) }
+    mutating func directory(_ guestPath: String, mode: UInt16 = 0o755, mtime: Ext2Time? = nil) throws {
+        try add(Ext2Entry(path: physical(guestPath), kind: .directory, mode: mode, mtime: mtime))
     }
 
-    func copyFile(from host: String, to guestPath: String, mode: Int) throws {
-        let dest = root + physical(guestPath)
-        try makeDirectory((dest as NSString).deletingLastPathComponent)
-        if FileManager.default.fileExists(atPath: dest) { return }
-        do { try FileManager.default.copyItem(atPath: host, toPath: dest) } catch {
-            throw BuildError.io(call: "copy", path: host, errno: (error as NSError).underlyingErrorCode)
+    mutating func symlink(_ guestPath: String, target: String, mtime: Ext2Time? = nil) throws {
+        let path = physical(guestPath)
+        if try add(Ext2Entry(path: path, kind: .symlink(target: target), mode: 0o777, mtime: mtime)) {
+            links[path] = target
         }
-        guard chmod(dest, mode_t(mode)) == 0 else { throw BuildError.io(call: "chmod", path: dest, errno: errno) }
     }
 
-    /// Copies a host path as it is: a symlink stays a symlink.
-    func copyHostPath(_ host: String) throws {
-        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: host) {
-            try symlink(host, target: target)
+    /// The host file's contents at `guestPath`, owned by root, with `mode` and the host mtime.
+    mutating func copyFile(from host: String, to guestPath: String, mode: Int) throws {
+        var st = stat()
+        guard stat(host, &st) == 0 else { throw BuildError.io(call: "stat", path: host, errno: errno) }
+        try add(Ext2Entry(path: physical(guestPath), kind: .file(.host(path: host)), mode: UInt16(mode & 0o7777),
+                          mtime: Self.mtime(st)))
+    }
+
+    /// A host path as it is: a symlink stays a symlink.
+    mutating func copyHostPath(_ host: String) throws {
+        var st = stat()
+        guard lstat(host, &st) == 0 else { throw BuildError.io(call: "lstat", path: host, errno: errno) }
+        if st.st_mode & S_IFMT == S_IFLNK {
+            try symlink(host, target: try Ext2Manifest.readSymlink(host), mtime: Self.mtime(st))
         } else {
-            var st = stat()
-            guard stat(host, &st) == 0 else { throw BuildError.io(call: "stat", path: host, errno: errno) }
             try copyFile(from: host, to: host, mode: Int(st.st_mode & 0o7777))
         }
     }
 
-    /// Copies a folder's contents over the tree (rootfs-skel), keeping modes and symlinks.
-    func copyTree(from source: String) throws {
-        guard let walker = FileManager.default.enumerator(atPath: source) else {
-            throw BuildError.io(call: "opendir", path: source, errno: errno)
-        }
-        for case let rel as String in walker {
-            let host = source + "/" + rel
+    /// A folder's contents over the tree (rootfs-skel), keeping modes, times and symlinks.
+    mutating func copyTree(from source: String, under prefix: String = "") throws {
+        for name in try Ext2Manifest.listDirectory(source) {
+            let host = source + "/" + name
+            let guest = prefix + "/" + name
             var st = stat()
             guard lstat(host, &st) == 0 else { throw BuildError.io(call: "lstat", path: host, errno: errno) }
             switch st.st_mode & S_IFMT {
-            case S_IFDIR: try directory("/" + rel)
-            case S_IFLNK: try symlink("/" + rel, target: try FileManager.default.destinationOfSymbolicLink(atPath: host))
-            default: try copyFile(from: host, to: "/" + rel, mode: Int(st.st_mode & 0o7777))
+            case S_IFDIR:
+                try directory(guest, mode: UInt16(st.st_mode & 0o7777), mtime: Self.mtime(st))
+                try copyTree(from: host, under: guest)
+            case S_IFLNK:
+                try symlink(guest, target: try Ext2Manifest.readSymlink(host), mtime: Self.mtime(st))
+            default:
+                try copyFile(from: host, to: guest, mode: Int(st.st_mode & 0o7777))
             }
         }
+    }
+
+    /// Adds the entry unless its path is taken; says whether it did.
+    @discardableResult
+    private mutating func add(_ entry: Ext2Entry) throws -> Bool {
+        if manifest.contains(entry.path) { return false }
+        try manifest.add(entry)
+        return true
+    }
+
+    static func mtime(_ st: stat) -> Ext2Time {
+        Ext2Time(seconds: Int64(st.st_mtim.tv_sec), nanoseconds: UInt32(st.st_mtim.tv_nsec))
     }
 }
