@@ -10,7 +10,7 @@ extension Daemon {
     static let handlers: [UInt32: Handler] = {
         var table: [UInt32: Handler] = [:]
         for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
-                      fileProcedures, directoryProcedures, statProcedures] {
+                      fileProcedures, directoryProcedures, statProcedures, listingProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
         return table

@@ -67,6 +67,7 @@ extension Daemon {
                 throw CallError.perror("readlink: \(p)", error.errno)
             }
         }),
+        (.checksum, { d, c throws(CallError) in Reply.string(try d.checksum(c.string(0), c.string(1))) }),
         (.internalReadlinklist, { d, c throws(CallError) in
             let dir = try d.openDirectory(c.string(0), prefix: "open: ")
             defer { close(dir) }
@@ -74,6 +75,25 @@ extension Daemon {
             return Reply.strings(c.strings(1).map { Sysroot.linkTarget(dir, $0) ?? "" })
         }),
     ]
+
+    /// checksum: the file opened first (its errors win), then the digest by name.
+    private func checksum(_ type: String, _ p: String) throws(CallError) -> String {
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+        defer { close(fd) }
+        guard var digest = Checksum.named(type) else {
+            throw CallError("unknown checksum type, expecting crc|md5|sha1|sha224|sha256|sha384|sha512")
+        }
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw CallError("\(Checksum.program(type)): \(Checksum.program(type)): -: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            digest.update(buf[0 ..< n])
+        }
+        return digest.finish()
+    }
 
     /// reply_with_perror for a SysError: "<prefix>: <strerror>" with its errno.
     func perror(_ prefix: String, _ body: () throws(SysError) -> Void) throws(CallError) {
