@@ -28,7 +28,7 @@ final class ChecksumListingTests: SysrootTestCase {
         let old = timespec(tv_sec: 1_000_000_000, tv_nsec: 0)
         var times = [old, old]
         _ = utimensat(AT_FDCWD, path("/dir/sub"), &times, 0)
-        let expected = shell("cd \(path("/dir")) && LC_ALL=C TZ=UTC ls -la \(path("/dir"))")
+        let expected = shell("cd \(path("/dir")) && LC_ALL=C TZ=UTC ls -lan \(path("/dir"))")
         XCTAssertEqual(try daemon.call(.ll, ["/dir"]).string(), expected)
         assertError(try daemon.call(.ll, ["/nope"]), "/nope: No such file or directory", errno: "ENOENT")
     }

@@ -31,8 +31,8 @@ extension Daemon {
     }
 }
 
-/// coreutils' `ls -l` lines: columns padded to the widest entry, owners by name from the
-/// appliance's /etc/passwd and /etc/group (numbers otherwise), recent times as
+/// coreutils' `ls -l` lines: columns padded to the widest entry, owners as numbers (right-aligned, the
+/// stock appliance's ls has no name service to look them up either), recent times as
 /// "Mon dd HH:MM" and older or future ones as "Mon dd  YYYY".
 struct LongListing {
     let entries: [(String, stat)]
@@ -41,15 +41,13 @@ struct LongListing {
     var targets: [String?] = []
 
     func text(total: Bool) throws(CallError) -> String {
-        let users = LongListing.idNames("/etc/passwd"), groups = LongListing.idNames("/etc/group")
         let rows = entries.enumerated().map { i, e -> [String] in
             let st = e.1
             let size: String = [S_IFCHR, S_IFBLK].contains(st.st_mode & S_IFMT)
                 ? "\(Devices.major(st.st_rdev)), \(Devices.minor(st.st_rdev))" : "\(st.st_size)"
             var name = e.0
             if st.st_mode.isSymlink, i < targets.count, let t = targets[i] { name += " -> " + t }
-            return [LongListing.modeString(st.st_mode), "\(st.st_nlink)", users[st.st_uid] ?? "\(st.st_uid)",
-                    groups[st.st_gid] ?? "\(st.st_gid)", size, date(st.st_mtim.tv_sec), name]
+            return [LongListing.modeString(st.st_mode), "\(st.st_nlink)", "\(st.st_uid)", "\(st.st_gid)", size, date(st.st_mtim.tv_sec), name]
         }
         let widths = (1 ... 4).map { c in rows.map { $0[c].utf8.count }.max() ?? 0 }
         var out = ""
@@ -58,8 +56,8 @@ struct LongListing {
             out += "total \((blocks + 1) / 2)\n"
         }
         for r in rows {
-            out += r[0] + " " + pad(r[1], widths[0], right: true) + " " + pad(r[2], widths[1], right: false) + " "
-                + pad(r[3], widths[2], right: false) + " " + pad(r[4], widths[3], right: true) + " " + r[5] + " " + r[6] + "\n"
+            out += r[0] + " " + pad(r[1], widths[0], right: true) + " " + pad(r[2], widths[1], right: true) + " "
+                + pad(r[3], widths[2], right: true) + " " + pad(r[4], widths[3], right: true) + " " + r[5] + " " + r[6] + "\n"
         }
         return out
     }
@@ -97,20 +95,5 @@ struct LongListing {
         }
         return String(type) + triad(S_IRUSR, S_IWUSR, S_IXUSR, S_ISUID, "s", "S")
             + triad(S_IRGRP, S_IWGRP, S_IXGRP, S_ISGID, "s", "S") + triad(S_IROTH, S_IWOTH, S_IXOTH, S_ISVTX, "t", "T")
-    }
-
-    /// name:x:id:… lines of /etc/passwd or /etc/group: id → first name.
-    static func idNames(_ file: String) -> [UInt32: String] {
-        guard let f = fopen(file, "re") else { return [0: "root"] }
-        defer { fclose(f) }
-        var table: [UInt32: String] = [:]
-        var line: UnsafeMutablePointer<CChar>?
-        var cap = 0
-        defer { free(line) }
-        while getline(&line, &cap, f) > 0, let line {
-            let fields = String(cString: line).split(separator: ":", omittingEmptySubsequences: false)
-            if fields.count > 2, let id = UInt32(fields[2]), table[id] == nil { table[id] = String(fields[0]) }
-        }
-        return table
     }
 }
