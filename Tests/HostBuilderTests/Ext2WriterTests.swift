@@ -15,7 +15,42 @@ final class Ext2WriterTests: XCTestCase {
 
     func testRandomTreeReadsBackThroughDebugfs() throws { try checkRandomTree(seed: 2, hugeCount: 300) }
 
-    func testHugeDirectoryReadsBackThroughDebugfs() throws { try checkRandomTree(seed: 1, hugeCount: 10_000) }
+    func testSecondRandomTreeReadsBackThroughDebugfs() throws { try checkRandomTree(seed: 1, hugeCount: 1000) }
+
+    /// 12,000 entries in one folder, straight from a manifest (creating that many host files
+    /// costs seconds): every name comes back from `debugfs ls`, with its inode's mode.
+    func testHugeDirectoryFromAManifest() throws {
+        let dir = try makeTempDir(self)
+        var rng = SeededGenerator(state: 99)
+        var entries = [Ext2Entry(path: "/huge/target", kind: .file(.bytes(Array("shared".utf8))), mode: 0o644)]
+        var expected: [String: String] = ["target": "100644"]
+        for i in 0..<12_000 {
+            let pad = Int.random(in: 0..<200, using: &rng)
+            let name = "\(i)-" + String(repeating: i % 3 == 0 ? "é" : "x", count: pad / (i % 3 == 0 ? 2 : 1))
+            let (kind, mode): (Ext2Entry.Kind, String) = switch i % 4 {
+            case 0: (.file(.bytes(Array(name.utf8))), "100600")
+            case 1: (.fifo, "010600")
+            case 2: (.symlink(target: name), "120600")
+            default: (.hardLink(to: "/huge/target"), "100644")
+            }
+            entries.append(Ext2Entry(path: "/huge/" + name, kind: kind, mode: 0o600))
+            expected[name] = mode
+        }
+        let image = dir + "/img"
+        try Ext2Writer(manifest: try Ext2Manifest(entries), options: Ext2Options(sourceDateEpoch: 0)).write(to: image)
+        try fsck(image)
+        let outputs = try Debugfs.run(image, ["ls -p /huge", "stat /huge", "stat /huge/target"])
+        var listed: [String: String] = [:]
+        for line in outputs[0].split(separator: "\n") where line.hasPrefix("/") {
+            let f = line.split(separator: "/", omittingEmptySubsequences: false)
+            guard f.count >= 6, f[5] != ".", f[5] != ".." else { continue }
+            listed[String(f[5])] = String(f[2])
+        }
+        XCTAssertEqual(listed.count, expected.count)
+        XCTAssertEqual(listed, expected)
+        XCTAssertTrue(outputs[1].contains("(IND)"), "the folder needs an indirect block")
+        XCTAssertEqual(Debugfs.parse(outputs[2]).links, 3001)
+    }
 
     func checkRandomTree(seed: UInt64, hugeCount: Int) throws {
         try XCTSkipUnless(getuid() == 0, "device nodes and owners need root")
