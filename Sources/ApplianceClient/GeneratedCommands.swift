@@ -17,7 +17,12 @@ extension Command {
                 }
                 optionals[i] = try Command.parse(parts[1], as: proc.optionals[i].kind)
             }
-            out(String(decoding: try s.invoke(proc, args, optionals: optionals).fishOutput, as: UTF8.self))
+            let value = try s.invoke(proc, args, optionals: optionals)
+            if proc.hexOutput, case let .int(v) = value {
+                out((v != 0 ? "0x" : "") + String(UInt32(truncatingIfNeeded: v), radix: 16) + "\n")
+            } else {
+                out(String(decoding: value.fishOutput, as: UTF8.self))
+            }
         }
     }
 

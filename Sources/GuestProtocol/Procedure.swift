@@ -53,14 +53,17 @@ public struct Procedure: Sendable, Equatable {
     public let arguments: [ArgumentKind]
     public let optionals: [OptionalArgument]
     public let returns: ReturnKind
+    /// guestfish prints this RInt in hexadecimal (fish_output = FishOutputHexadecimal).
+    public let hexOutput: Bool
 
     public init(_ name: String, _ number: UInt32, _ arguments: [ArgumentKind], _ returns: ReturnKind,
-                optionals: [OptionalArgument] = []) {
+                optionals: [OptionalArgument] = [], hexOutput: Bool = false) {
         self.name = name
         self.number = number
         self.arguments = arguments
         self.returns = returns
         self.optionals = optionals
+        self.hexOutput = hexOutput
     }
 
     /// The daemon streams a file to the client after an OK reply.

@@ -13,6 +13,7 @@ extension Procedure {
     public static let partToPartnum = Procedure("part_to_partnum", 293, [.device], .int)
     public static let partList = Procedure("part_list", 213, [.device], .structList(.partition))
     public static let partGetParttype = Procedure("part_get_parttype", 214, [.device], .string)
+    public static let partGetMbrID = Procedure("part_get_mbr_id", 235, [.device, .int], .int, hexOutput: true)
     public static let zero = Procedure("zero", 85, [.device], .none)
 
     // Probing.
@@ -76,6 +77,21 @@ extension Procedure {
     public static let internalLstatnslist = Procedure("internal_lstatnslist", 423, [.pathname, .filenameList], .structList(.statns))
     public static let statvfs = Procedure("statvfs", 54, [.pathname], .structure(.statvfs))
 
+    // Extended attributes.
+    public static let lgetxattrs = Procedure("lgetxattrs", 142, [.pathname], .structList(.xattr))
+    public static let internalLxattrlist = Procedure("internal_lxattrlist", 205, [.pathname, .filenameList], .structList(.xattr))
+
+    // What libguestfs's tools ask before they work: features, mountables, volumes.
+    public static let internalFeatureAvailable = Procedure("internal_feature_available", 458, [.string], .int)
+    public static let internalParseMountable = Procedure("internal_parse_mountable", 396, [.mountable], .structure(.internalMountable))
+    public static let inspectOS = Procedure("inspect_os", 480, [], .stringList)
+    public static let pvs = Procedure("pvs", 9, [], .stringList)
+    public static let vgs = Procedure("vgs", 10, [], .stringList)
+    public static let lvs = Procedure("lvs", 11, [], .stringList)
+    public static let pvsFull = Procedure("pvs_full", 12, [], .structList(.lvmPV))
+    public static let vgsFull = Procedure("vgs_full", 13, [], .structList(.lvmVG))
+    public static let lvsFull = Procedure("lvs_full", 14, [], .structList(.lvmLV))
+
     // The daemon itself.
     public static let sync = Procedure("sync", 2, [], .none)
     public static let pingDaemon = Procedure("ping_daemon", 92, [], .none)
@@ -85,7 +101,7 @@ extension Procedure {
     /// number" error.
     public static let all: [Procedure] = [
         listDevices, listPartitions, listFilesystems, blockdevGetss, blockdevGetsize64, partToDev, partToPartnum,
-        partList, partGetParttype, zero,
+        partList, partGetParttype, partGetMbrID, zero,
         vfsType, vfsLabel, vfsUUID, blkid,
         mount, mountRO, mountOptions, umount, umountAll, mounts, mountpoints,
         upload, download, ls0, find0,
@@ -93,6 +109,8 @@ extension Procedure {
         checksum, cp, cpA, mv, rename, lnS, readlink, internalReadlinklist,
         ll, mkdir, mkdirP, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
+        lgetxattrs, internalLxattrlist,
+        internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
         sync, pingDaemon, internalAutosync,
     ]
 }

@@ -1,8 +1,8 @@
 /// libguestfs's structs (generator/structs.ml) as the protocol lays them out: fields in
 /// order, FInt64 as hyper, FBytes/FUInt64 as unsigned hyper, FInt32 as int, FString as
-/// string, FChar as one byte in a 4-byte int.
+/// string, FChar as one byte in a 4-byte int, FBuffer as opaque.
 public enum FieldKind: Sendable, Equatable {
-    case int64, uint64, int32, string, char
+    case int64, uint64, int32, string, char, buffer
 }
 
 public struct StructLayout: Sendable, Equatable {
@@ -26,6 +26,18 @@ public struct StructLayout: Sendable, Equatable {
         "bsize", "frsize", "blocks", "bfree", "bavail", "files", "ffree", "favail", "fsid", "flag", "namemax",
     ].map { ($0, FieldKind.int64) })
 
+    public static let xattr = StructLayout("xattr", [("attrname", .string), ("attrval", .buffer)])
+
+    public static let internalMountable = StructLayout("internal_mountable", [
+        ("im_type", .int32), ("im_device", .string), ("im_volume", .string),
+    ])
+
+    /// LVM's structs; their fields (FUUID, FOptPercent among them) are not modelled:
+    /// guestd has no LVM and only ever answers with empty lists of them.
+    public static let lvmPV = StructLayout("lvm_pv", [])
+    public static let lvmVG = StructLayout("lvm_vg", [])
+    public static let lvmLV = StructLayout("lvm_lv", [])
+
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
     ])
@@ -35,6 +47,7 @@ public struct StructLayout: Sendable, Equatable {
 public enum FieldValue: Sendable, Equatable {
     case int(Int64)
     case string(String)
+    case bytes([UInt8])
 
     public var int: Int64 { if case let .int(v) = self { v } else { 0 } }
 }
@@ -60,6 +73,7 @@ public struct StructValue: Sendable, Equatable {
             case .uint64: e.u64(UInt64(bitPattern: v.int))
             case .int32, .char: e.i32(Int32(truncatingIfNeeded: v.int))
             case .string: if case let .string(s) = v { e.string(s) } else { e.string("") }
+            case .buffer: if case let .bytes(b) = v { e.opaque(b) } else { e.opaque([UInt8]()) }
             }
         }
     }
@@ -72,6 +86,7 @@ public struct StructValue: Sendable, Equatable {
             case .uint64: values.append(.int(Int64(bitPattern: try d.u64())))
             case .int32, .char: values.append(.int(Int64(try d.i32())))
             case .string: values.append(.string(try d.string(field: f.name)))
+            case .buffer: values.append(.bytes(try d.opaque(field: f.name)))
             }
         }
         return StructValue(layout, values)
@@ -86,8 +101,17 @@ public struct StructValue: Sendable, Equatable {
             case let (.char, .int(x)): out += "\(indent)\(f.name): \(Character(UnicodeScalar(UInt8(truncatingIfNeeded: x))))\n"
             case let (_, .int(x)): out += "\(indent)\(f.name): \(x)\n"
             case let (_, .string(s)): out += "\(indent)\(f.name): \(s)\n"
+            case let (_, .bytes(b)):
+                // Printable bytes as they are, others as \xNN (c_isprint).
+                let text = b.map { $0 >= 0x20 && $0 < 0x7f ? String(UnicodeScalar($0)) : "\\x" + hex2($0) }.joined()
+                out += "\(indent)\(f.name): \(text)\n"
             }
         }
         return out
     }
+}
+
+private func hex2(_ b: UInt8) -> String {
+    let digits = Array("0123456789abcdef")
+    return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
 }

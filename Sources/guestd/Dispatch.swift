@@ -10,7 +10,8 @@ extension Daemon {
     static let handlers: [UInt32: Handler] = {
         var table: [UInt32: Handler] = [:]
         for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
-                      fileProcedures, directoryProcedures, statProcedures, listingProcedures] {
+                      fileProcedures, directoryProcedures, statProcedures, listingProcedures,
+                      xattrProcedures, featureProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
         return table

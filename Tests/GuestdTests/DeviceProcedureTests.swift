@@ -43,6 +43,10 @@ final class DeviceProcedureTests: SysrootTestCase {
         XCTAssertEqual(try daemon.call(.blockdevGetsize64, [p1]).int64(), 40960 * 512)
         XCTAssertEqual(try daemon.call(.blockdevGetss, [loop]).int(), 512)
         XCTAssertEqual(try daemon.call(.partGetParttype, [loop]).string(), "msdos")
+        XCTAssertEqual(try daemon.call(.partGetMbrID, args: [.s(loop), .i(2)]).int(), 0x83)
+        assertError(try daemon.call(.partGetMbrID, args: [.s(loop), .i(0)]), "partition number must be >= 1")
+        let parsed = try daemon.call(.internalParseMountable, [p1]).structure(.internalMountable)
+        XCTAssertEqual(parsed.values, [.int(0), .string(p1), .string("")])
         let parts = try daemon.call(.partList, [loop]).structList(.partition)
         let sector: Int64 = 512
         let first: [Int64] = [1, 2048 * sector, 43008 * sector - 1, 40960 * sector]

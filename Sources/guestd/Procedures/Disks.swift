@@ -44,6 +44,16 @@ extension Daemon {
             })
         }),
         (.partGetParttype, { _, c throws(CallError) in Reply.string(try Daemon.partitionTable(c.string(0)).type) }),
+        (.partGetMbrID, { _, c throws(CallError) in
+            let device = c.string(0), n = c.int(1)
+            guard n >= 1 else { throw CallError("partition number must be >= 1") }
+            let table = try Daemon.partitionTable(device)
+            guard table.type == "msdos", let entry = table.entries.first(where: { $0.number == n }),
+                  entry.type.hasPrefix("0x"), let id = Int32(entry.type.dropFirst(2), radix: 16) else {
+                throw CallError("sfdisk: \(device): partition \(n): no MBR partition type")
+            }
+            return Reply.int(id)
+        }),
         (.zero, { d, c throws(CallError) in try d.zero(c.string(0)); return .none }),
     ]
 

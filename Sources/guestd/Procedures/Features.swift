@@ -1,0 +1,56 @@
+import Glibc
+import GuestProtocol
+
+/// What libguestfs's tools ask before working: optional feature groups, mountable
+/// parsing, inspection, LVM. This appliance carries no LVM, LDM or MD tools, so it
+/// answers as a daemon built without them does.
+extension Daemon {
+    /// Optional groups of libguestfs 1.48 (generator: `optional = Some …`).
+    static let optionalGroups: Set<String> = [
+        "acl", "blkdiscard", "blkdiscardzeroes", "btrfs", "extlinux", "f2fs", "fstrim", "gdisk", "grub", "hivex",
+        "inotify", "journal", "ldm", "libtsk", "libyara", "linuxcaps", "linuxfsuuid", "linuxmodules", "linuxxattrs",
+        "luks", "lvm2", "mdadm", "mknod", "ntfs3g", "ntfsprogs", "rsync", "scrub", "selinux", "selinuxrelabel",
+        "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
+    ]
+    /// The groups guestd serves.
+    static let availableGroups: Set<String> = ["linuxxattrs"]
+
+    static let featureProcedures: [(Procedure, Handler)] = [
+        // 0 available, 1 known but not in this build, 2 unknown.
+        (.internalFeatureAvailable, { _, c throws(CallError) in
+            let group = c.string(0)
+            return Reply.int(availableGroups.contains(group) ? 0 : optionalGroups.contains(group) ? 1 : 2)
+        }),
+        (.internalParseMountable, { _, c throws(CallError) in
+            Reply.structure(StructValue(.internalMountable, [.int(0), .string(c.string(0)), .string("")]))
+        }),
+        // Inspection unmounts everything first; the filesystems it knows how to read
+        // an operating system from are not probed yet, so no root is found.
+        (.inspectOS, { d, _ throws(CallError) in
+            try d.mounts.unmountAll()
+            return Reply.strings([])
+        }),
+        // No LVM tools here: with no physical volume on any disk the lists are truly
+        // empty; with one, only a daemon with LVM can answer.
+        (.pvs, { d, _ throws(CallError) in try d.noVolumes() }),
+        (.vgs, { d, _ throws(CallError) in try d.noVolumes() }),
+        (.lvs, { d, _ throws(CallError) in try d.noVolumes() }),
+        (.pvsFull, { d, _ throws(CallError) in _ = try d.noVolumes(); return Reply.structList([]) }),
+        (.vgsFull, { d, _ throws(CallError) in _ = try d.noVolumes(); return Reply.structList([]) }),
+        (.lvsFull, { d, _ throws(CallError) in _ = try d.noVolumes(); return Reply.structList([]) }),
+    ]
+
+    private func noVolumes() throws(CallError) -> Answer {
+        let all = devices.listDevices() + devices.listPartitions()
+        for dev in all {
+            guard let real = try? devices.translate(dev) else { continue }
+            if (try? Probe.filesystemType(real)) == "LVM2_member" { throw Daemon.unavailable("lvm2") }
+        }
+        return Reply.strings([])
+    }
+
+    /// reply_with_unavailable_feature.
+    static func unavailable(_ group: String) -> CallError {
+        CallError("feature '\(group)' is not available in this\nbuild of libguestfs.  Read 'AVAILABILITY' in the guestfs(3) man page for\nhow to check for the availability of features.", errno: ENOTSUP)
+    }
+}

@@ -1,0 +1,84 @@
+import Glibc
+import GuestProtocol
+
+/// Extended attributes (daemon/xattr.c): lgetxattrs and the lxattrlist behind virt-ls.
+/// Glibc's Swift module leaves out <sys/xattr.h>: the calls are found by name in libc.
+extension Daemon {
+    static let xattrProcedures: [(Procedure, Handler)] = [
+        (.lgetxattrs, { d, c throws(CallError) in
+            let p = c.string(0)
+            let host: String
+            do throws(SysError) { host = try d.sysroot.parentHostPath(p) } catch { throw CallError.perror("llistxattr: \(p)", error.errno) }
+            guard let names = XattrCalls.list(host) else { throw CallError.perror("llistxattr: \(p)", errno) }
+            var entries: [StructValue] = []
+            for name in names.sorted(by: XattrCalls.byteOrder) {
+                guard let value = XattrCalls.get(host, name) else { throw CallError.perror("getxattr", errno) }
+                entries.append(StructValue(.xattr, [.string(name), .bytes(value)]))
+            }
+            return Reply.structList(entries)
+        }),
+        // For each name: a header entry ("" and the count, NUL included), then its
+        // attributes sorted by name. A name that cannot be listed gets a bare header.
+        (.internalLxattrlist, { d, c throws(CallError) in
+            let dir = c.string(0)
+            var entries: [StructValue] = []
+            for name in c.strings(1) {
+                let guest = (dir.hasSuffix("/") ? dir : dir + "/") + name
+                var header = StructValue(.xattr, [.string(""), .bytes([])])
+                entries.append(header)
+                guard let host = try? d.sysroot.parentHostPath(guest), let names = XattrCalls.list(host) else { continue }
+                let headerIndex = entries.count - 1
+                for attr in names.sorted(by: XattrCalls.byteOrder) {
+                    guard let value = XattrCalls.get(host, attr) else { throw CallError.perror("getxattr: \(attr)", errno) }
+                    entries.append(StructValue(.xattr, [.string(attr), .bytes(value)]))
+                }
+                header.values[1] = .bytes(Array("\(names.count)".utf8) + [0])
+                entries[headerIndex] = header
+            }
+            return Reply.structList(entries)
+        }),
+    ]
+}
+
+extension Sysroot {
+    /// The host path of the guest path's directory, resolved, plus its last name as it is:
+    /// for the l*xattr calls, which take a path and do not follow the last symlink.
+    func parentHostPath(_ guestPath: String) throws(SysError) -> String {
+        var parts = guestPath.split(separator: "/").map(String.init).filter { $0 != "." }
+        guard let last = parts.popLast(), last != ".." else { return try hostPath(guestPath) }
+        let dir = try hostPath("/" + parts.joined(separator: "/"))
+        return (dir.hasSuffix("/") ? dir : dir + "/") + last
+    }
+}
+
+enum XattrCalls {
+    private typealias List = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<CChar>?, Int) -> Int
+    private typealias Get = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
+
+    private static let llistxattr: List? = dlsym(nil, "llistxattr").map { unsafeBitCast($0, to: List.self) }
+    private static let lgetxattr: Get? = dlsym(nil, "lgetxattr").map { unsafeBitCast($0, to: Get.self) }
+
+    /// Attribute names, without the one the real daemon hides; nil with errno set.
+    static func list(_ path: String) -> [String]? {
+        guard let llistxattr else { errno = ENOSYS; return nil }
+        let n = llistxattr(path, nil, 0)
+        guard n >= 0 else { return nil }
+        var buf = [CChar](repeating: 0, count: n + 1)
+        let m = llistxattr(path, &buf, n)
+        guard m >= 0 else { return nil }
+        return buf[0 ..< m].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+            .filter { $0 != "user.WofCompressedData" }
+    }
+
+    static func get(_ path: String, _ name: String) -> [UInt8]? {
+        guard let lgetxattr else { errno = ENOSYS; return nil }
+        let n = lgetxattr(path, name, nil, 0)
+        guard n >= 0 else { return nil }
+        var buf = [UInt8](repeating: 0, count: n)
+        let m = buf.withUnsafeMutableBytes { lgetxattr(path, name, $0.baseAddress, n) }
+        guard m >= 0 else { return nil }
+        return Array(buf[0 ..< m])
+    }
+
+    static func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+}
