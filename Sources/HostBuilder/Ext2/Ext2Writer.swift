@@ -157,13 +157,21 @@ public struct Ext2Writer {
         let superblock = Ext2Superblock(
             geometry: g, freeBlocks: freeBlocks, freeInodes: g.inodeCount - usedInodes, uuid: uuid,
             hashSeed: options.hashSeed ?? Self.versionFour(hash.digest(salt: 2)), label: Array(options.label.utf8),
-            time: UInt32(clamping: max(0, min(time.seconds, Int64(Date().timeIntervalSince1970)))),
+            time: superblockTime(plan.tree, time),
             extendedAttributes: plan.hasXattrs)
         for group in 0..<g.groupCount where Ext2Geometry.hasSuperblock(group: group) {
             try image.write(superblock.encode(group: group), offset: group == 0 ? 1024 : g.groupStart(group) * bs)
         }
         return Ext2Summary(blocks: g.blockCount, usedBlocks: g.blockCount - freeBlocks, inodes: g.inodeCount,
                            usedInodes: usedInodes, bytesWritten: image.bytesWritten, uuid: Ext2Options.formatUUID(uuid))
+    }
+
+    /// The newest entry time that is not in the future (e2fsck rejects a superblock written
+    /// in the future), so it stays the same from run to run unless a file's time is passed.
+    private func superblockTime(_ tree: Ext2Tree, _ fallback: Ext2Time) -> UInt32 {
+        let now = Int64(Date().timeIntervalSince1970)
+        let times = tree.nodes.compactMap { $0?.entry.mtime?.seconds } + [fallback.seconds]
+        return UInt32(clamping: times.filter { $0 <= now }.max() ?? 0)
     }
 
     private func writeIndirect(_ map: Ext2BlockMap, _ image: Ext2ImageFile) throws {
