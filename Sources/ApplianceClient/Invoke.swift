@@ -71,9 +71,14 @@ extension Session {
             for a in args { a.encode(into: &e) }
             for (i, o) in proc.optionals.enumerated() { (optionals[i] ?? .unset(o.kind)).encode(into: &e) }
         }
-        let value = try Session.decode(proc.returns, &d)
-        try d.finish()
-        return value
+        // The reply body is the appliance's word: a malformed one is its protocol error.
+        do {
+            let value = try Session.decode(proc.returns, &d)
+            try d.finish()
+            return value
+        } catch let e as XDRError {
+            throw ClientError.protocolViolation("\(proc.name): \(e)")
+        }
     }
 
     static func decode(_ kind: ReturnKind, _ d: inout XDRDecoder) throws -> ReturnValue {

@@ -114,6 +114,24 @@ public final class Session {
         cleanup = false
     }
 
+    /// A session over a channel that is already connected, with `standIn` in qemu's place:
+    /// for tests that play the daemon, hostile ones included.
+    init(connectedTo fd: Int32, standIn: Process, timeout: Double) throws {
+        appliance = Appliance(directory: "/nonexistent")
+        usedKVM = false
+        started = Date()
+        var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
+        guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
+        tempDir = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        process = standIn
+        let pipe = Pipe()
+        standIn.standardOutput = pipe
+        console = ConsoleLog(reading: pipe.fileHandleForReading, echo: false)
+        try standIn.run()
+        try? pipe.fileHandleForWriting.close()
+        channel = FrameChannel(fd: fd, timeout: timeout)
+    }
+
     /// Resolves the format and refuses images that cannot be opened, before qemu says it less clearly.
     static func checked(_ d: Drive) throws -> Drive {
         let fd = open(d.path, d.readOnly ? O_RDONLY : O_RDWR)

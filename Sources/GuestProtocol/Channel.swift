@@ -30,7 +30,8 @@ public enum Frame: Equatable {
 /// big-endian length word, then that many bytes. Used by one thread at a time.
 public final class FrameChannel {
     public let fd: Int32
-    /// Seconds to wait for each frame to begin; nil waits for ever (the daemon's side).
+    /// Seconds the peer may stay silent, at a frame's start or in its middle (a stalled
+    /// peer must not hang the reader); nil waits for ever (the daemon's side).
     public var timeout: Double?
 
     public init(fd: Int32, timeout: Double? = nil) {
@@ -39,7 +40,7 @@ public final class FrameChannel {
     }
 
     public func readFrame() throws -> Frame {
-        let word = try readWord(waiting: true)
+        let word = try readWord()
         switch word {
         case Guestfs.launchFlag: return .launchFlag
         case Guestfs.cancelFlag: return .cancel
@@ -70,18 +71,16 @@ public final class FrameChannel {
 
     public func writeChunk(_ c: Chunk) throws { try writeMessage(c.encode()) }
 
-    private func readWord(waiting: Bool) throws -> UInt32 {
-        var d = XDRDecoder(try readExactly(4, waiting: waiting))
+    private func readWord() throws -> UInt32 {
+        var d = XDRDecoder(try readExactly(4))
         return try d.u32()
     }
 
-    /// Reads exactly n bytes; the timeout applies before the first byte only, since a
-    /// frame that has begun is finished by a live peer.
-    private func readExactly(_ n: Int, waiting: Bool = false) throws -> [UInt8] {
-        if waiting, let timeout { try waitReadable(timeout) }
+    private func readExactly(_ n: Int) throws -> [UInt8] {
         var buf = [UInt8](repeating: 0, count: n)
         var got = 0
         while got < n {
+            if let timeout { try waitReadable(timeout) }
             let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, n - got) }
             if r > 0 { got += r; continue }
             if r == 0 { throw ChannelError.closed }

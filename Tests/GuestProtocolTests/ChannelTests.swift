@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import XCTest
 @testable import GuestProtocol
@@ -43,5 +44,21 @@ final class ChannelTests: XCTestCase {
         close(a.fd)
         XCTAssertThrowsError(try b.readFrame()) { XCTAssertEqual($0 as? ChannelError, .closed) }
         close(b.fd)
+    }
+}
+
+final class StalledPeerTests: XCTestCase {
+    func testAPeerStallingMidFrameTimesOut() throws {
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+        defer { close(fds[0]); close(fds[1]) }
+        let writer = FrameChannel(fd: fds[0])
+        let reader = FrameChannel(fd: fds[1], timeout: 0.2)
+        // A length word promising 100 bytes, then only 3 of them.
+        try writer.writeWord(100)
+        XCTAssertEqual(write(fds[0], [1, 2, 3], 3), 3)
+        let start = Date()
+        XCTAssertThrowsError(try reader.readFrame()) { XCTAssertEqual($0 as? ChannelError, .timedOut(seconds: 0.2)) }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 2)
     }
 }
