@@ -72,15 +72,21 @@ extension Session {
 
     /// download to a host file, or with "-" to `stdout`.
     public func download(_ path: String, toHost hostPath: String, _ stdout: (String) -> Void) throws {
+        try fileOut(.download, { $0.string(path) }, toHost: hostPath, stdout)
+    }
+
+    /// Any FileOut procedure into a host file, or with "-" to `stdout`.
+    public func fileOut(_ proc: Procedure, _ encodeArgs: (inout XDREncoder) -> Void, toHost hostPath: String,
+                        _ stdout: (String) -> Void) throws {
         if hostPath == "-" {
-            try download(path) { stdout(String(decoding: $0, as: UTF8.self)) }
+            try callFileOut(proc, encodeArgs) { stdout(String(decoding: $0, as: UTF8.self)) }
             return
         }
         guard FileManager.default.createFile(atPath: hostPath, contents: nil), let handle = FileHandle(forWritingAtPath: hostPath) else {
             throw ClientError.io(call: "open", path: hostPath, errno: errno)
         }
         defer { try? handle.close() }
-        try download(path) { handle.write(Data($0)) }
+        try callFileOut(proc, encodeArgs) { handle.write(Data($0)) }
     }
 
     /// `cat`/`read_file`: the whole file in memory.

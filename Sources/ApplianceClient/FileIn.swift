@@ -46,13 +46,24 @@ extension Session {
 
     /// upload: a host file to a guest path or device.
     public func upload(from hostPath: String, to remote: String) throws {
-        let fd = open(hostPath, O_RDONLY | O_CLOEXEC)
+        try uploadFile(.upload, from: hostPath) { $0.string(remote) }
+    }
+
+    /// upload_offset: a host file written into a guest file or device from `offset` on.
+    public func uploadOffset(from hostPath: String, to remote: String, offset: Int64) throws {
+        try uploadFile(.uploadOffset, from: hostPath) { $0.string(remote); $0.i64(offset) }
+    }
+
+    /// Any FileIn procedure fed from a host file ("-" is stdin), with its size as the
+    /// progress hint.
+    public func uploadFile(_ proc: Procedure, from hostPath: String, _ encodeArgs: (inout XDREncoder) -> Void) throws {
+        let fd = hostPath == "-" ? dup(0) : open(hostPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ClientError.io(call: "open", path: hostPath, errno: errno) }
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? UInt64(st.st_size) : 0
         var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
-        _ = try callFileIn(.upload, progressHint: size, { $0.string(remote) }) {
+        _ = try callFileIn(proc, progressHint: size, encodeArgs) {
             while true {
                 let n = read(fd, &buf, buf.count)
                 if n >= 0 { return Array(buf[0 ..< n]) }

@@ -40,5 +40,19 @@ extension Command {
         Command(name: "download", parameters: ["REMOTEFILENAME", "FILENAME"], summary: "copy a guest file or device to the host (- for stdout)") { s, a, out in
             try s.download(a[0], toHost: a[1], out)
         },
+        Command(name: "upload-offset", parameters: ["FILENAME", "REMOTEFILENAME", "OFFSET"], summary: "copy a host file into the guest at an offset") { s, a, _ in
+            guard let offset = Command.parseInteger(a[2]) else { throw ClientError.usage("\(a[2]): invalid integer parameter") }
+            try s.uploadOffset(from: a[0], to: a[1], offset: offset)
+        },
+        Command(name: "download-offset", parameters: ["REMOTEFILENAME", "FILENAME", "OFFSET", "SIZE"], summary: "copy part of a guest file to the host (- for stdout)") { s, a, out in
+            guard let offset = Command.parseInteger(a[2]), let size = Command.parseInteger(a[3]) else { throw ClientError.usage("invalid integer parameter") }
+            try s.fileOut(.downloadOffset, { $0.string(a[0]); $0.i64(offset); $0.i64(size) }, toHost: a[1], out)
+        },
+        Command(name: "base64-in", parameters: ["BASE64FILE", "FILENAME"], summary: "decode a host base64 file into a guest file") { s, a, _ in
+            try s.uploadFile(.base64In, from: a[0]) { $0.string(a[1]) }
+        },
+        Command(name: "base64-out", parameters: ["FILENAME", "BASE64FILE"], summary: "a guest file base64-encoded to the host (- for stdout)") { s, a, out in
+            try s.fileOut(.base64Out, { $0.string(a[0]) }, toHost: a[1], out)
+        },
     ]
 }

@@ -60,10 +60,34 @@ extension Procedure {
     public static let readlink = Procedure("readlink", 168, [.pathname], .string)
     public static let internalReadlinklist = Procedure("internal_readlinklist", 206, [.pathname, .filenameList], .stringList)
 
+    public static let head = Procedure("head", 121, [.pathname], .stringList)
+    public static let tail = Procedure("tail", 123, [.pathname], .stringList)
+    public static let wcL = Procedure("wc_l", 118, [.pathname], .int)
+    public static let wcW = Procedure("wc_w", 119, [.pathname], .int)
+    public static let wcC = Procedure("wc_c", 120, [.pathname], .int)
+    public static let truncate = Procedure("truncate", 199, [.pathname], .none)
+    public static let truncateSize = Procedure("truncate_size", 200, [.pathname, .int64], .none)
+    public static let utimens = Procedure("utimens", 201, [.pathname, .int64, .int64, .int64, .int64], .none)
+    public static let lchown = Procedure("lchown", 203, [.int, .int, .pathname], .none)
+    public static let ln = Procedure("ln", 164, [.string, .pathname], .none)
+    public static let lnF = Procedure("ln_f", 165, [.string, .pathname], .none)
+    public static let lnSF = Procedure("ln_sf", 167, [.string, .pathname], .none)
+    public static let rmF = Procedure("rm_f", 367, [.pathname], .none)
+    public static let mknod = Procedure("mknod", 133, [.int, .int, .int, .pathname], .none)
+    public static let mkfifo = Procedure("mkfifo", 134, [.int, .pathname], .none)
+    public static let isZero = Procedure("is_zero", 283, [.pathname], .bool)
+    public static let realpath = Procedure("realpath", 163, [.pathname], .string)
+    public static let uploadOffset = Procedure("upload_offset", 273, [.fileIn, .devOrPath, .int64], .none)
+    public static let downloadOffset = Procedure("download_offset", 274, [.devOrPath, .fileOut, .int64, .int64], .none)
+    public static let base64In = Procedure("base64_in", 242, [.fileIn, .pathname], .none)
+    public static let base64Out = Procedure("base64_out", 243, [.pathname, .fileOut], .none)
+    public static let du = Procedure("du", 127, [.pathname], .int64)
+
     // Directories.
     public static let ll = Procedure("ll", 5, [.pathname], .string)
     public static let mkdir = Procedure("mkdir", 32, [.pathname], .none)
     public static let mkdirP = Procedure("mkdir_p", 33, [.pathname], .none)
+    public static let mkdirMode = Procedure("mkdir_mode", 202, [.pathname, .int], .none)
     public static let rmdir = Procedure("rmdir", 30, [.pathname], .none)
     public static let rmRF = Procedure("rm_rf", 31, [.pathname], .none)
 
@@ -107,7 +131,9 @@ extension Procedure {
         upload, download, ls0, find0,
         touch, rm, chmod, chown, pread, internalWrite, internalWriteAppend, pwrite, filesize, fill, headN, tailN,
         checksum, cp, cpA, mv, rename, lnS, readlink, internalReadlinklist,
-        ll, mkdir, mkdirP, rmdir, rmRF,
+        head, tail, wcL, wcW, wcC, truncate, truncateSize, utimens, lchown, ln, lnF, lnSF, rmF, mknod, mkfifo, isZero,
+        realpath, uploadOffset, downloadOffset, base64In, base64Out, du,
+        ll, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
         lgetxattrs, internalLxattrlist,
         internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,

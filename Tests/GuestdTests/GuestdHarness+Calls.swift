@@ -37,9 +37,10 @@ extension GuestdHarness {
     /// A FileIn call: the call, `data` in chunks, the end chunk (or a cancel chunk after
     /// `cancelAfter` chunks), then the reply. Stops sending if the daemon cancels.
     func fileIn(_ procedure: Procedure, _ args: [String], data: [UInt8], chunkSize: Int = Guestfs.maxChunkSize,
-                cancelAfter: Int? = nil) throws -> (reply: Reply, daemonCancelled: Bool) {
+                cancelAfter: Int? = nil, offsetArgument: Int64? = nil) throws -> (reply: Reply, daemonCancelled: Bool) {
         var e = XDREncoder()
         for a in args { e.string(a) }
+        if let offsetArgument { e.i64(offsetArgument) }
         try send(procedure.number, body: e.bytes)
         var offset = 0, sent = 0, daemonCancelled = false
         while true {
@@ -68,6 +69,18 @@ extension GuestdHarness {
                 return (Reply(header: h, body: Array(bytes[d.offset...])), daemonCancelled)
             case .launchFlag: throw HarnessError.unexpected("launch flag during an upload")
             }
+        }
+    }
+
+    /// A FileOut stream after its OK reply: the data up to the end chunk.
+    func readChunks() throws -> [UInt8] {
+        var data: [UInt8] = []
+        while true {
+            guard case let .message(bytes) = try channel.readFrame() else { continue }
+            let chunk = try Chunk.decode(bytes)
+            if chunk.cancel { throw HarnessError.unexpected("transfer cancelled by the daemon") }
+            if chunk.data.isEmpty { return data }
+            data += chunk.data
         }
     }
 

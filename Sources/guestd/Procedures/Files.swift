@@ -182,7 +182,7 @@ extension Daemon {
 
     /// head -n N / tail -n N (N < 0: all but the last -N lines / from line -N on), split
     /// into lines as split_lines does: a final newline ends the last line.
-    private func headTail(head: Bool, _ n: Int32, _ p: String) throws(CallError) -> [String] {
+    func headTail(head: Bool, _ n: Int32, _ p: String) throws(CallError) -> [String] {
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
         defer { close(fd) }

@@ -1,0 +1,188 @@
+import Glibc
+import GuestProtocol
+
+/// More file procedures done natively: head, tail, wc, du, truncate, utimens, links,
+/// device nodes, realpath, is_zero (daemon/headtail.c, wc.c, du.c, truncate.c,
+/// utimens.c, link.c, mknod.c, realpath.c, zero.c).
+extension Daemon {
+    static let moreFileProcedures: [(Procedure, Handler)] = [
+        (.head, { d, c throws(CallError) in Reply.strings(try d.headTail(head: true, 10, c.string(0))) }),
+        (.tail, { d, c throws(CallError) in Reply.strings(try d.headTail(head: false, 10, c.string(0))) }),
+        (.wcL, { d, c throws(CallError) in Reply.int(try d.wc("-l", c.string(0)) { data in data.count { $0 == 10 } }) }),
+        (.wcC, { d, c throws(CallError) in Reply.int(try d.wc("-c", c.string(0)) { $0.count }) }),
+        (.wcW, { d, c throws(CallError) in
+            Reply.int(try d.wc("-w", c.string(0)) { data in
+                var words = 0, inWord = false
+                for b in data {
+                    let space = b == 32 || (9 ... 13).contains(b)
+                    if !space && !inWord { words += 1 }
+                    inWord = !space
+                }
+                return words
+            })
+        }),
+        (.du, { d, c throws(CallError) in
+            let p = c.string(0)
+            do throws(SysError) {
+                return Reply.int64(try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
+                    var seen = Set<[UInt64]>()
+                    return (try Daemon.blocks(dir, name, &seen) + 1) / 2
+                })
+            } catch {
+                throw CallError("\(p): du: cannot access '\(d.sysroot.path)\(p)': \(error.reason)")
+            }
+        }),
+        (.truncate, { d, c throws(CallError) in try d.truncate(c.string(0), 0); return .none }),
+        (.truncateSize, { d, c throws(CallError) in try d.truncate(c.string(0), c.int64(1)); return .none }),
+        (.utimens, { d, c throws(CallError) in
+            let p = c.string(0)
+            // -1 is "now", -2 "leave alone", as the real call documents.
+            func spec(_ secs: Int64, _ nsecs: Int64) -> timespec {
+                timespec(tv_sec: Int(secs), tv_nsec: nsecs == -1 ? Int((1 << 30) - 1) : nsecs == -2 ? Int((1 << 30) - 2) : Int(nsecs))
+            }
+            var times = [spec(c.int64(1), c.int64(2)), spec(c.int64(3), c.int64(4))]
+            try d.perror("utimensat: \(p)") { () throws(SysError) in
+                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
+                    guard utimensat(dir, name, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", p) }
+                }
+            }
+            return .none
+        }),
+        (.mkdirMode, { d, c throws(CallError) in
+            let p = c.string(0), mode = c.int(1)
+            guard mode >= 0 else { throw CallError("\(p): mode is negative") }
+            try d.perror(p) { () throws(SysError) in
+                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
+                    guard mkdirat(dir, name, mode_t(mode)) == 0 else { throw SysError("mkdir", p) }
+                }
+            }
+            return .none
+        }),
+        (.lchown, { d, c throws(CallError) in
+            let owner = c.int(0), group = c.int(1), p = c.string(2)
+            try d.perror("\(p): \(owner).\(group)") { () throws(SysError) in
+                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
+                    guard fchownat(dir, name, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
+                        throw SysError("lchown", p)
+                    }
+                }
+            }
+            return .none
+        }),
+        (.ln, { d, c throws(CallError) in try d.hardLink(c.string(0), c.string(1), force: false); return .none }),
+        (.lnF, { d, c throws(CallError) in try d.hardLink(c.string(0), c.string(1), force: true); return .none }),
+        (.lnSF, { d, c throws(CallError) in
+            let target = c.string(0), link = c.string(1)
+            do throws(SysError) {
+                try d.sysroot.atParent(link) { (dir, name) throws(SysError) in
+                    var st = stat()
+                    if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0, !st.st_mode.isDirectory { _ = unlinkat(dir, name, 0) }
+                    guard symlinkat(target, dir, name) == 0 else { throw SysError("symlink", link) }
+                }
+            } catch {
+                throw CallError("ln -sf: \(target): \(link): ln: failed to create symbolic link '\(d.sysroot.path)\(link)': \(error.reason)")
+            }
+            return .none
+        }),
+        (.rmF, { d, c throws(CallError) in
+            let p = c.string(0)
+            do throws(SysError) {
+                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
+                    guard unlinkat(dir, name, 0) == 0 else { throw SysError("unlink", p) }
+                }
+            } catch where error.errno == ENOENT {
+            } catch {
+                throw CallError.perror(p, error.errno)
+            }
+            return .none
+        }),
+        (.mknod, { d, c throws(CallError) in try d.mknod(c.int(0), c.int(1), c.int(2), c.string(3)); return .none }),
+        (.mkfifo, { d, c throws(CallError) in
+            let mode = c.int(0)
+            guard mode & ~0o7777 == 0 else { throw CallError("\(String(mode, radix: 8)): mode must specify only file permission bits") }
+            try d.mknod(mode | Int32(S_IFIFO), 0, 0, c.string(1))
+            return .none
+        }),
+        (.isZero, { d, c throws(CallError) in
+            let p = c.string(0)
+            let fd: Int32
+            do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
+            defer { close(fd) }
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw CallError.perror("read: \(p)", errno) }
+                if n == 0 { return Reply.bool(true) }
+                if buf[0 ..< n].contains(where: { $0 != 0 }) { return Reply.bool(false) }
+            }
+        }),
+        (.realpath, { d, c throws(CallError) in
+            let p = c.string(0)
+            let host: String
+            do throws(SysError) { host = try d.sysroot.hostPath(p) } catch { throw CallError.perror(p, error.errno) }
+            let rest = String(host.dropFirst(d.sysroot.path.count))
+            return Reply.string(rest.isEmpty ? "/" : rest)
+        }),
+    ]
+
+    /// wc FLAG < file: the file opened in the chroot, then counted.
+    private func wc(_ flag: String, _ p: String, _ count: ([UInt8]) -> Int) throws(CallError) -> Int32 {
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("wc \(flag): \(p)", error.errno) }
+        defer { close(fd) }
+        do { return Int32(clamping: count(try Daemon.readAll(fd, p))) } catch {
+            throw CallError("wc \(flag): wc: 'standard input': \(error.reason)")
+        }
+    }
+
+    /// du -s: 512-byte blocks of everything under the name, each inode once.
+    private static func blocks(_ dir: Int32, _ name: String, _ seen: inout Set<[UInt64]>) throws(SysError) -> Int64 {
+        var st = stat()
+        guard fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("lstat", name) }
+        guard seen.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted else { return 0 }
+        var total = Int64(st.st_blocks)
+        if st.st_mode.isDirectory {
+            let fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { throw SysError("open", name) }
+            defer { close(fd) }
+            for child in try Tree.entries(fd, name) { total += try blocks(fd, child, &seen) }
+        }
+        return total
+    }
+
+    private func truncate(_ p: String, _ size: Int64) throws(CallError) {
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_WRONLY | O_NOCTTY) } catch { throw CallError.perror("open: \(p)", error.errno) }
+        guard ftruncate(fd, off_t(size)) == 0 else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("ftruncate: \(p)", e)
+        }
+        guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
+    }
+
+    /// link(2) inside the chroot: the target's last name is not followed.
+    private func hardLink(_ target: String, _ link: String, force: Bool) throws(CallError) {
+        try perror("link: \(target): \(link)") { () throws(SysError) in
+            try sysroot.atParent(target.hasPrefix("/") ? target : "/" + target) { (tdir, tname) throws(SysError) in
+                try sysroot.atParent(link) { (ldir, lname) throws(SysError) in
+                    if force { _ = unlinkat(ldir, lname, 0) }
+                    guard linkat(tdir, tname, ldir, lname, 0) == 0 else { throw SysError("link", link) }
+                }
+            }
+        }
+    }
+
+    private func mknod(_ mode: Int32, _ major: Int32, _ minor: Int32, _ p: String) throws(CallError) {
+        guard mode >= 0 else { throw CallError("\(p): mode is negative") }
+        // makedev(3), a macro Swift does not import.
+        let ma = UInt64(UInt32(bitPattern: major)), mi = UInt64(UInt32(bitPattern: minor))
+        let dev = (ma & 0xffff_f000) << 32 | (ma & 0xfff) << 8 | (mi & 0xffff_ff00) << 12 | (mi & 0xff)
+        try perror(p) { () throws(SysError) in
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                guard mknodat(dir, name, mode_t(mode), dev_t(dev)) == 0 else { throw SysError("mknod", p) }
+            }
+        }
+    }
+}

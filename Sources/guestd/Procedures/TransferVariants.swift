@@ -1,0 +1,196 @@
+import Glibc
+import GuestProtocol
+
+/// upload_offset, download_offset, base64_in, base64_out (daemon/upload.c, base64.c);
+/// base64 is coded natively where the real daemon pipes through base64(1).
+extension Daemon {
+    static let offsetProcedures: [(Procedure, Handler)] = [
+        (.uploadOffset, { d, c throws(CallError) in
+            let p = c.string(0), offset = c.int64(1)
+            guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
+            let fd = try d.openTarget(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
+            guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+                let e = errno
+                close(fd)
+                throw CallError.perror("lseek: \(p)", e)
+            }
+            return try d.receiveFile(into: fd, name: p, c)
+        }),
+        (.downloadOffset, { d, c throws(CallError) in
+            let p = c.string(0), offset = c.int64(1), size = c.int64(2)
+            guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
+            guard size >= 0 else { throw CallError("\(p): size is negative") }
+            let isDevice = p.hasPrefix("/dev/") && d.devices.isDeviceParameter(p)
+            let fd: Int32
+            if isDevice {
+                fd = open(p, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw CallError.perror(p, errno) }
+            } else {
+                do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+            }
+            var st = stat()
+            if fstat(fd, &st) == 0, st.st_mode.isDirectory {
+                close(fd)
+                throw CallError("\(p): is a directory")
+            }
+            guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+                let e = errno
+                close(fd)
+                throw CallError.perror("lseek: \(p)", e)
+            }
+            return .fileOut { stream in
+                defer { close(fd) }
+                var left = UInt64(size), sent: UInt64 = 0
+                var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
+                while left > 0 {
+                    let want = Int(min(UInt64(buf.count), left))
+                    let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
+                    if r < 0 && errno == EINTR { continue }
+                    if r < 0 { try stream.abort(); return }
+                    if r == 0 { break }
+                    try stream.write(buf[0 ..< r])
+                    try stream.flush()
+                    left -= UInt64(r)
+                    sent += UInt64(r)
+                    try stream.notifyProgress(position: sent, total: UInt64(size))
+                }
+                try stream.finish()
+            }
+        }),
+        (.base64In, { d, c throws(CallError) in
+            let p = c.string(0)
+            let fd = try d.openForWriting(p, flags: O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY)
+            var decoder = Base64Decoder()
+            guard let fileIn = c.fileIn else { close(fd); throw CallError("\(c.stub): no file transfer") }
+            let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, decoder.feed(data), p) }
+            switch failure {
+            case .sinkFailed?: close(fd); throw CallError("write error on file: \(p)")
+            case .cancelledByLibrary?: close(fd); throw CallError("file upload cancelled")
+            case nil:
+                do throws(SysError) { try Daemon.writeAll(fd, decoder.finish(), p) } catch {
+                    close(fd)
+                    throw CallError("base64 subcommand failed on file: \(p)")
+                }
+                guard close(fd) == 0 else { throw CallError.perror("close", errno) }
+                return .none
+            }
+        }),
+        (.base64Out, { d, c throws(CallError) in
+            let p = c.string(0)
+            let st: stat
+            do throws(SysError) { st = try d.sysroot.statFollowing(p) } catch { throw CallError.perror("stat: \(p)", error.errno) }
+            guard !st.st_mode.isDirectory else { throw CallError("\(p): is a directory") }
+            let fd: Int32
+            do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+            return .fileOut { stream in
+                defer { close(fd) }
+                var encoder = Base64Encoder()
+                var buf = [UInt8](repeating: 0, count: 57 * 128)
+                while true {
+                    let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if r < 0 && errno == EINTR { continue }
+                    if r < 0 { try stream.abort(); return }
+                    if r == 0 { break }
+                    try stream.write(encoder.feed(buf[0 ..< r]))
+                }
+                try stream.write(encoder.finish())
+                try stream.finish()
+            }
+        }),
+    ]
+
+    /// A device node, or a guest path created if missing (upload's open).
+    func openTarget(_ p: String, flags: Int32) throws(CallError) -> Int32 {
+        if p.hasPrefix("/dev/") && devices.isDeviceParameter(p) {
+            let fd = open(p, flags | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw CallError.perror(p, errno) }
+            return fd
+        }
+        do { return try sysroot.create(p, flags: flags, mode: 0o666) } catch { throw CallError.perror(p, error.errno) }
+    }
+}
+
+private let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+/// base64(1)'s output: 76 characters a line, every line (the last too) ending in "\n".
+struct Base64Encoder {
+    private var pending: [UInt8] = []
+    private var column = 0
+
+    mutating func feed(_ data: ArraySlice<UInt8>) -> [UInt8] {
+        pending += data
+        let whole = pending.count / 3 * 3
+        let out = encode(pending[0 ..< whole])
+        pending.removeFirst(whole)
+        return out
+    }
+
+    mutating func finish() -> [UInt8] {
+        var out = encode(pending[...])
+        if pending.count > 0 {
+            let b = pending + [0, 0]
+            let chars = [alphabet[Int(b[0] >> 2)], alphabet[Int((b[0] & 3) << 4 | b[1] >> 4)],
+                         pending.count == 2 ? alphabet[Int((b[1] & 15) << 2)] : UInt8(ascii: "="), UInt8(ascii: "=")]
+            out = []
+            for ch in chars { out += put(ch) }
+        }
+        if column > 0 { out.append(10) }
+        return out
+    }
+
+    private mutating func encode(_ data: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count / 3 * 4 + data.count / 57 + 1)
+        var i = data.startIndex
+        while i + 3 <= data.endIndex {
+            let a = data[i], b = data[i + 1], c = data[i + 2]
+            for ch in [alphabet[Int(a >> 2)], alphabet[Int((a & 3) << 4 | b >> 4)], alphabet[Int((b & 15) << 2 | c >> 6)], alphabet[Int(c & 63)]] {
+                out += put(ch)
+            }
+            i += 3
+        }
+        return out
+    }
+
+    private mutating func put(_ ch: UInt8) -> [UInt8] {
+        column += 1
+        if column == 76 { column = 0; return [ch, 10] }
+        return [ch]
+    }
+}
+
+/// base64 -d -i: characters outside the alphabet are ignored; "=" ends a group.
+struct Base64Decoder {
+    private var quad: [UInt8] = []
+    private static let values: [Int8] = {
+        var t = [Int8](repeating: -1, count: 256)
+        for (i, c) in alphabet.enumerated() { t[Int(c)] = Int8(i) }
+        return t
+    }()
+
+    mutating func feed(_ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        for c in data {
+            if c == UInt8(ascii: "=") { out += flush(); continue }
+            let v = Base64Decoder.values[Int(c)]
+            guard v >= 0 else { continue }
+            quad.append(UInt8(v))
+            if quad.count == 4 { out += flush() }
+        }
+        return out
+    }
+
+    mutating func finish() -> [UInt8] { flush() }
+
+    private mutating func flush() -> [UInt8] {
+        defer { quad.removeAll(keepingCapacity: true) }
+        let q = quad + [0, 0, 0, 0]
+        let bytes = [q[0] << 2 | q[1] >> 4, q[1] << 4 | q[2] >> 2, q[2] << 6 | q[3]]
+        switch quad.count {
+        case 4: return bytes
+        case 3: return Array(bytes[0 ..< 2])
+        case 2: return Array(bytes[0 ..< 1])
+        default: return []
+        }
+    }
+}
