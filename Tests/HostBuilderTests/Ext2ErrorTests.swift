@@ -62,6 +62,17 @@ final class Ext2ErrorTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["f"])
     }
 
+    func testNameThatIsNotUTF8() throws {
+        let dir = try makeTempDir(self)
+        let raw: [CChar] = Array((dir + "/bad-").utf8CString.dropLast()) + [CChar(bitPattern: 0xFF), 0]
+        let fd = open(raw, O_CREAT | O_WRONLY, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        close(fd)
+        XCTAssertThrowsError(try Ext2Manifest.scan(directory: dir)) {
+            XCTAssertEqual("\($0)", "\(dir)/bad-\u{FFFD}: name is not valid UTF-8")
+        }
+    }
+
     func testCommandLineSizes() throws {
         XCTAssertEqual(Ext2Options.parseUUID("0123456789abcdef0123456789ABCDEF"), [0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF, 0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF])
         XCTAssertNil(Ext2Options.parseUUID("xyz"))

@@ -73,7 +73,13 @@ extension Ext2Manifest {
             errno = 0
         }
         if errno != 0 { throw BuildError.fromErrno("readdir", path) }
-        return names.sorted { $0.lexicographicallyPrecedes($1) }.map { String(decoding: $0, as: UTF8.self) }
+        return try names.sorted { $0.lexicographicallyPrecedes($1) }.map { bytes in
+            // Image paths are Strings: a name that is not UTF-8 could not be named again.
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                throw BuildError.format(path: path + "/" + String(decoding: bytes, as: UTF8.self), reason: "name is not valid UTF-8")
+            }
+            return name
+        }
     }
 
     static func readSymlink(_ path: String) throws -> String {
