@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// One guestfish script of 60+ distinct commands, run by Debian's real guestfish against
+/// One guestfish script of 80 distinct commands, run by Debian's real guestfish against
 /// our appliance and against libguestfs's stock appliance (built by supermin on first use),
 /// each on its own read-write copy of the sample disk: the outputs and the error lines
 /// must agree line by line.
@@ -25,7 +25,9 @@ final class GuestfishScriptTests: XCTestCase {
     func testScriptPrintsTheSameOnOurApplianceAndTheStockOne() throws {
         let f = try Fixture.get()
         let script = f.work + "/compare.gf"
-        try Self.script(f.fileName, upload: script).write(toFile: script, atomically: true, encoding: .utf8)
+        let base64 = f.work + "/compare.b64"
+        try "aGVsbG8gYmFzZTY0Cg==\n".write(toFile: base64, atomically: true, encoding: .utf8)
+        try Self.script(f.fileName, upload: script, base64: base64).write(toFile: script, atomically: true, encoding: .utf8)
 
         let ours = try f.runGuestfish(script: script, stock: false)
         let stock = try f.runGuestfish(script: script, stock: true)
@@ -40,20 +42,20 @@ final class GuestfishScriptTests: XCTestCase {
             XCTAssertEqual(x, y, "stdout line \(i + 1)")
             compared += 1
         }
-        XCTAssertGreaterThan(compared, 150)
+        XCTAssertGreaterThan(compared, 250)
         // Errors of the commands the script expects to fail ("-cmd"): the same texts.
         XCTAssertEqual(Self.errorLines(ours.err), Self.errorLines(stock.err))
-        XCTAssertEqual(Self.errorLines(stock.err).count, 8, stock.err)
+        XCTAssertEqual(Self.errorLines(stock.err).count, 9, stock.err)
     }
 
     static func errorLines(_ err: String) -> [String] {
         err.split(separator: "\n").map(String.init).filter { $0.contains("libguestfs: error:") }
     }
 
-    /// 60+ distinct commands: devices, probing, mounting, files, directories, links,
+    /// 82 distinct commands: devices, probing, mounting, files, directories, links,
     /// status, transfers (the script uploads itself), and errors the real daemon words in
     /// its own way.
-    static func script(_ file: String, upload: String) -> String {
+    static func script(_ file: String, upload: String, base64: String) -> String {
         """
         run
         list-devices
@@ -134,6 +136,36 @@ final class GuestfishScriptTests: XCTestCase {
         -chmod 0644 /nothing
         -readlink /new.txt
         -mkdir-p /new.txt
+        head /new.txt
+        tail /new.txt
+        wc-l /new.txt
+        wc-w /new.txt
+        wc-c /new.txt
+        du /
+        truncate-size /filled 4
+        cat /filled
+        truncate /filled
+        is-zero /filled
+        utimens /new.txt 1000000000 5 1200000000 7
+        lstatns /new.txt
+        mkdir-mode /m 0700
+        lchown 5 6 /link
+        ln /new.txt /hard
+        -ln /new.txt /hard
+        ln-f /new.txt /hard
+        ln-sf new.txt /hard
+        rm-f /hard
+        rm-f /hard
+        mkfifo 0600 /fifo
+        mknod 020644 1 3 /null
+        lstatns /null
+        realpath /lost+found/../new.txt
+        base64-out /new.txt -
+        upload-offset \(base64) /new.txt 5
+        download-offset /new.txt - 0 20
+        base64-in \(base64) /b64
+        cat /b64
+        ls /
         umount /
         mounts
         mount /dev/sda1 /
