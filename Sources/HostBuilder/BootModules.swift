@@ -14,11 +14,18 @@ public enum BootModules {
     /// print an error on every boot.
     public static let excludedFromInitrd: Set<String> = ["crc32c_intel", "crct10dif_pclmul"]
 
-    /// Module folders (relative to /lib/modules/VERSION) copied into the root, with their
-    /// dependencies, so guestd can load filesystems and block drivers on demand.
-    public static let rootPrefixes = [
-        "kernel/fs/", "kernel/drivers/block/", "kernel/drivers/scsi/", "kernel/drivers/cdrom/",
-        "kernel/drivers/virtio/", "kernel/drivers/char/virtio_console", "kernel/lib/", "kernel/crypto/crc",
+    /// Modules (paths relative to /lib/modules/VERSION) copied into the root, with their
+    /// dependencies, so guestd can load filesystems and the loop driver on demand. The
+    /// boot modules are loaded by init already and need no copy here.
+    public static let rootPrefixes = ["kernel/fs/", "kernel/drivers/block/loop.ko"]
+
+    /// Filesystems that live on a network, a cluster lock manager or raw flash, never on a
+    /// disk image: about half the size of kernel/fs, with no use in the appliance.
+    public static let rootExcluded = [
+        "kernel/fs/9p/", "kernel/fs/afs/", "kernel/fs/cachefiles/", "kernel/fs/ceph/", "kernel/fs/coda/",
+        "kernel/fs/dlm/", "kernel/fs/fscache/", "kernel/fs/gfs2/", "kernel/fs/jffs2/", "kernel/fs/lockd/",
+        "kernel/fs/netfs/", "kernel/fs/nfs/", "kernel/fs/nfs_common/", "kernel/fs/nfsd/", "kernel/fs/ocfs2/",
+        "kernel/fs/orangefs/", "kernel/fs/smb/", "kernel/fs/ubifs/",
     ]
 
     /// Index files libkmod reads in the appliance.

@@ -38,7 +38,8 @@ struct RootImage {
                  + "(\(summary.usedBlocks * 4 / 1024) MiB used, \(summary.usedInodes) inodes), UUID=\(uuid)")
     }
 
-    /// Modules under BootModules.rootPrefixes and everything they depend on, by modules.dep.
+    /// Modules under BootModules.rootPrefixes (less rootExcluded) and everything they
+    /// depend on, by modules.dep.
     private func copyModules(into tree: inout StagingTree) throws -> Int {
         let dir = inputs.kernel.modulesDir
         let dep = try String(contentsOfFile: dir + "/modules.dep", encoding: .utf8)
@@ -52,7 +53,10 @@ struct RootImage {
             guard wanted.insert(m).inserted else { return }
             for d in deps[m] ?? [] { add(d) }
         }
-        for m in deps.keys where BootModules.rootPrefixes.contains(where: { m.hasPrefix($0) }) { add(m) }
+        for m in deps.keys
+        where BootModules.rootPrefixes.contains(where: { m.hasPrefix($0) }) && !BootModules.rootExcluded.contains(where: { m.hasPrefix($0) }) {
+            add(m)
+        }
 
         let guestDir = "/lib/modules/" + inputs.kernel.version
         for m in wanted.sorted() { try tree.copyFile(from: dir + "/" + m, to: guestDir + "/" + m, mode: 0o644) }
@@ -61,14 +65,4 @@ struct RootImage {
         }
         return wanted.count
     }
-}
-
-/// Looks a host tool up on PATH and in the sbin folders a non-root PATH may lack.
-func findTool(_ name: String) throws -> String {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    for dir in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"] {
-        let candidate = dir + "/" + name
-        if access(candidate, X_OK) == 0 { return candidate }
-    }
-    throw BuildError.notFound(what: "the \(name) program", hint: "install it (apt-get install e2fsprogs qemu-system-x86)")
 }
