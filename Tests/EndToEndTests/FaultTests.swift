@@ -6,8 +6,26 @@ import XCTest
 /// qemu dying under the client: every case ends in an error that names qemu's exit
 /// within two seconds, and leaves no process or temporary folder behind.
 final class FaultTests: XCTestCase {
+    private var savedTMPDIR: String?
+
+    /// A private TMPDIR, so that "nothing left behind" is not confused by other
+    /// programs' appliances running at the same time.
+    override func setUpWithError() throws {
+        _ = try Fixture.get() // made under the usual TMPDIR, shared with the other tests
+        savedTMPDIR = ProcessInfo.processInfo.environment["TMPDIR"]
+        let dir = NSTemporaryDirectory() + "fault-tests-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        setenv("TMPDIR", dir, 1)
+    }
+
+    override func tearDown() {
+        let dir = NSTemporaryDirectory()
+        if let savedTMPDIR { setenv("TMPDIR", savedTMPDIR, 1) } else { unsetenv("TMPDIR") }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     private func tempFolders() -> Set<String> {
-        Set(((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("appliance-") && $0.count == 16 })
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("appliance-") })
     }
 
     private func assertQemuExit(_ error: Error, after start: Date, file: StaticString = #filePath, line: UInt = #line) {
