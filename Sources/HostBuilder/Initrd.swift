@@ -1,6 +1,6 @@
 import Foundation
 
-/// The initrd: init at /init, the boot modules decompressed and unsigned under /modules,
+/// The initrd, a zstd-compressed cpio: init at /init, the boot modules decompressed and unsigned under /modules,
 /// and /modules/load-order naming them in dependency order for init's finit_module loop.
 /// Beside it, the appliance's `boot-modules` lists each boot module with its dependencies,
 /// so a launcher can ask init (appliance.modules=) for only what its VM needs.
@@ -33,8 +33,10 @@ struct Initrd {
             order += file + "\n"
         }
         cpio.addFile("/modules/load-order", bytes: Array(order.utf8), mode: 0o644)
-        let bytes = cpio.finish()
+        let archive = cpio.finish()
+        let bytes = try Compress.zstd(archive, level: 9, path: path)
         try writeFile(path, Data(bytes))
-        progress("initrd: init + \(modules.count) modules (\(modules.map(\.name).joined(separator: " "))), \(bytes.count / 1024) KiB")
+        progress("initrd: init + \(modules.count) modules (\(modules.map(\.name).joined(separator: " "))), "
+                 + "\(bytes.count / 1024) KiB (zstd; \(archive.count / 1024) KiB unpacked)")
     }
 }

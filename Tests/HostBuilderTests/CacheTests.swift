@@ -120,3 +120,27 @@ private final class ResultBox: @unchecked Sendable {
     func append(_ r: Result<Appliance, Error>) { lock.lock(); results.append(r); lock.unlock() }
     var all: [Result<Appliance, Error>] { lock.lock(); defer { lock.unlock() }; return results }
 }
+
+final class InitrdTests: XCTestCase {
+    /// The initrd as the kernel reads it: a zstd frame holding a newc cpio with init, the
+    /// modules and their load order, dependencies first.
+    func testInitrdIsACompressedArchiveOfInitAndModules() throws {
+        let dir = try makeTempDir(self)
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: "\(dir)/init")
+        let inputs = BuildInputs(kernel: try KernelDiscovery.find(), initBinary: "\(dir)/init", guestdBinary: "/bin/true", skeleton: nil)
+        try Initrd(inputs: inputs, progress: { _ in }).write(to: "\(dir)/initrd", bootModulesIndex: "\(dir)/boot-modules")
+        let packed = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/initrd"))
+        XCTAssertEqual(Array(packed.prefix(4)), [0x28, 0xB5, 0x2F, 0xFD], "zstd magic")
+        XCTAssertLessThanOrEqual(packed.count, 2 * 1024 * 1024)
+        let archive = try runTool(["zstd", "-d", "-c"], stdin: packed)
+        let names = String(decoding: try runTool(["cpio", "-t", "--quiet"], stdin: archive), as: UTF8.self).split(separator: "\n")
+        XCTAssertTrue(names.contains("init") && names.contains("modules/load-order") && names.contains("modules/ext4.ko"), "\(names)")
+        let order = String(decoding: try runTool(["cpio", "-i", "--to-stdout", "--quiet", "modules/load-order"], stdin: archive), as: UTF8.self)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        XCTAssertLessThan(order.firstIndex(of: "jbd2.ko")!, order.firstIndex(of: "ext4.ko")!)
+        XCTAssertFalse(order.contains("crc32c_intel.ko"), "drivers that fail under TCG are left out")
+        let blk = Appliance(directory: dir).bootModuleClosure(["virtio_blk"]) ?? []
+        XCTAssertEqual(blk.last, "virtio_blk")
+        XCTAssertTrue(blk.contains("virtio_ring"), "\(blk)")
+    }
+}

@@ -94,7 +94,7 @@ final class Ext2WriterTests: XCTestCase {
         try setXattr(src + "/ping", "user.note", Array("hello".utf8))
         for f in ["/a", "/b"] { try setXattr(src + f, "user.same", [9, 9]) }
         let image = dir + "/img"
-        try write(src, image)
+        _ = try write(src, image)
         try fsck(image)
         let outputs = try Debugfs.run(image, ["ea_get -f \(dir)/cap /ping security.capability", "ea_get -f \(dir)/note /ping user.note",
                                               "ea_get -f \(dir)/same /b user.same", "stat /a", "stat /b"])
@@ -200,7 +200,7 @@ final class Ext2WriterTests: XCTestCase {
         var tree = RandomTree(root: dir + "/src", seed: 3)
         try makeDirectory(tree.root)
         try tree.build(hugeCount: 100)
-        try write(tree.root, dir + "/img")
+        _ = try write(tree.root, dir + "/img")
         try makeDirectory(dir + "/mnt")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/mount")
@@ -208,7 +208,7 @@ final class Ext2WriterTests: XCTestCase {
         try p.run()
         p.waitUntilExit()
         try XCTSkipUnless(p.terminationStatus == 0, "mount -o loop is not available here")
-        defer { try? runTool(["umount", dir + "/mnt"]) }
+        defer { _ = try? runTool(["umount", dir + "/mnt"]) }
         try assertSameContents(source: tree.root, dumped: dir + "/mnt")
         for path in tree.paths.prefix(200) {
             XCTAssertEqual(try expectedStat(host: dir + "/mnt" + path), try expectedStat(host: tree.root + path), path)
