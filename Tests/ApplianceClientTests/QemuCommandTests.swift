@@ -10,14 +10,15 @@ final class QemuCommandTests: XCTestCase {
                            channelSocket: "/tmp/s", initModules: modules)
     }
 
-    func testDisksAreSCSIInOrderAndReadOnlyWhenAsked() {
+    func testDisksAreVirtioBlockInOrderAndReadOnlyWhenAsked() {
         let args = command { $0.drives = [Drive(argument: "/x/one.img:ro"), Drive(path: "/x/two,2.img", format: "qcow2")] }.arguments
         let drives = args.enumerated().filter { $0.element == "-drive" }.map { args[$0.offset + 1] }
         XCTAssertEqual(drives[0], "file=/x/one.img,if=none,id=hd0,format=raw,cache=writeback,readonly=on")
         XCTAssertEqual(drives[1], "file=/x/two,,2.img,if=none,id=hd1,format=qcow2,cache=writeback", "commas are doubled for qemu")
         XCTAssertTrue(drives[2].hasPrefix("file=/a,,b/root,"), "the appliance root comes last")
         XCTAssertTrue(drives[2].hasSuffix(",readonly=on"))
-        XCTAssertTrue(args.contains("scsi-hd,drive=hd0,bus=scsi.0"))
+        XCTAssertTrue(args.contains("virtio-blk-pci,drive=hd0"))
+        XCTAssertFalse(args.contains("virtio-scsi-pci,id=scsi"), "no SCSI controller without a CD-ROM")
         XCTAssertTrue(args.contains("virtserialport,chardev=channel0,name=org.libguestfs.channel.0"))
         XCTAssertTrue(args.contains("pc,accel=tcg"))
     }
@@ -42,7 +43,7 @@ final class QemuCommandTests: XCTestCase {
         o.rootMedia = .cdrom
         o.drives = [Drive(path: "/d")]
         let cd = QemuCommand.bootModules(for: o)
-        XCTAssertTrue(cd.contains("sr_mod") && cd.contains("sd_mod") && !cd.contains("virtio_blk"))
+        XCTAssertTrue(cd.contains("sr_mod") && cd.contains("virtio_blk") && !cd.contains("sd_mod"))
         XCTAssertFalse(cd.contains("ata_piix"), "disks and CD-ROMs are on virtio-scsi, never IDE")
     }
 
