@@ -31,6 +31,7 @@ public struct QemuCommand: Sendable {
         case .cdrom: tops += ["virtio_scsi", "sr_mod"]
         }
         if !options.drives.isEmpty { tops.append("virtio_blk") }
+        if options.network != nil { tops.append("virtio_net") }
         return tops
     }
 
@@ -50,6 +51,10 @@ public struct QemuCommand: Sendable {
     public var kernelCommandLine: String {
         var words = Self.baseKernelParameters + ["root=UUID=\(rootUUID)"]
         if let initModules { words.append("appliance.modules=" + initModules.joined(separator: ",")) }
+        // guestd configures eth0 itself from this word (`link` only brings it up).
+        if options.network != nil {
+            words.append("appliance.network=" + (options.effectiveNetworkAddress?.argument ?? "link"))
+        }
         // Without `quiet` init and guestd report each step; loglevel=1 keeps the kernel's
         // own messages off the serial console, which is slow under TCG.
         if options.timings && !options.verbose {
@@ -83,6 +88,13 @@ public struct QemuCommand: Sendable {
             a += ["-device", "virtio-scsi-pci,id=scsi", "-drive", root + ",media=cdrom", "-device", "scsi-cd,drive=appliance,bus=scsi.0"]
         case .disk: a += ["-drive", root, "-device", "virtio-blk-pci,drive=appliance"]
         }
+        switch options.network {
+        case nil: break
+        case .user: a += ["-netdev", "user,id=net0"]
+        case let .tap(name): a += ["-netdev", "tap,id=net0,ifname=\(escape(name)),script=no,downscript=no"]
+        }
+        // romfile= leaves out the PXE option ROM: the kernel is booted directly.
+        if options.network != nil { a += ["-device", "virtio-net-pci,netdev=net0,romfile="] }
         a += [
             "-device", "virtio-serial-pci",
             "-chardev", "socket,id=channel0,path=\(escape(channelSocket))",

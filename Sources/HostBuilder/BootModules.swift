@@ -3,10 +3,11 @@ public enum BootModules {
     /// Loaded by init before it looks for the root, so that every root medium and the host
     /// channel are reachable: PCI and MMIO virtio transports, virtio-blk, virtio-scsi
     /// disks and CD-ROMs, IDE CD-ROMs, the virtio-serial console, ext4 (which mounts the
-    /// ext2 root) and crc32c for the ext4 disks guestd mounts later.
+    /// ext2 root) and crc32c for the ext4 disks guestd mounts later. virtio_net (with
+    /// failover and net_failover, ~0.1 MB) is loaded only when the launcher asks for a network.
     public static let initrd = [
         "virtio_pci", "virtio_mmio", "virtio_blk", "virtio_scsi", "sd_mod", "sr_mod", "ata_piix",
-        "virtio_console", "ext4", "crc32c_generic",
+        "virtio_console", "ext4", "crc32c_generic", "virtio_net",
     ]
 
     /// CPU-accelerated checksum drivers (SSE4.2, PCLMULQDQ) fail with ENODEV under TCG's

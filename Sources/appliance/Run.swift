@@ -39,6 +39,15 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("root-media"), help: "Attach the appliance root as a read-only disk or as a CD-ROM.")
     var rootMedia: RootMediaArgument = .disk
 
+    @Flag(help: "Give the appliance a virtio-net interface on qemu user networking: the guest is 10.0.2.15, the host 10.0.2.2.")
+    var network = false
+
+    @Option(help: ArgumentHelp("Put the interface on this existing tap device instead (implies --network).", valueName: "NAME"))
+    var tap: String?
+
+    @Option(name: .customLong("network-address"), help: ArgumentHelp("Static addressing guestd applies to eth0 (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3; DHCP is not supported yet).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]"))
+    var networkAddress: NetworkAddressArgument?
+
     @OptionGroup var source: BuildSourceOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Commands, after --: CMD ARGS [: CMD ARGS]…", valueName: "command"))
@@ -47,6 +56,7 @@ struct Run: ParsableCommand {
     func validate() throws {
         guard memory >= 128 else { throw ValidationError("--memory must be at least 128 (MB)") }
         guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+        if networkAddress != nil && !network && tap == nil { throw ValidationError("--network-address needs --network or --tap") }
     }
 
     func run() {
@@ -64,6 +74,8 @@ struct Run: ParsableCommand {
             options.timings = timings
             options.callTimeout = timeout
             options.stateDirectory = Cache.defaultDirectory()
+            if let tap { options.network = .tap(tap) } else if network { options.network = .user }
+            options.networkAddress = networkAddress?.value
 
             let session = try Session.launch(appliance: appliance, options: options)
             if verbose { say(String(format: "appliance ready in %.2f s (%@)", session.bootSeconds, session.usedKVM ? "KVM" : "TCG")) }
@@ -101,4 +113,12 @@ enum AccelArgument: String, ExpressibleByArgument, CaseIterable {
 enum RootMediaArgument: String, ExpressibleByArgument, CaseIterable {
     case cdrom, disk
     var value: RootMedia { RootMedia(rawValue: rawValue)! }
+}
+
+struct NetworkAddressArgument: ExpressibleByArgument {
+    let value: NetworkAddress
+    init?(argument: String) {
+        guard let v = NetworkAddress(argument: argument) else { return nil }
+        value = v
+    }
 }

@@ -21,6 +21,7 @@ func runDaemon() -> Never {
     if isPID1 {
         Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
         options.mergeKernelCommandLine()
+        NetworkSetup.fromKernelCommandLine(console: Console(quiet: options.quiet, verbose: options.verbose))
     }
     let console = Console(quiet: options.quiet, verbose: options.verbose)
 

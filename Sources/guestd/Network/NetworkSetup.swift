@@ -1,0 +1,74 @@
+import Glibc
+
+/// Brings the appliance onto the network as the kernel command line asks: lo up, the
+/// first virtio-net interface up with its address, netmask and default route, and the
+/// DNS server in /run/resolv.conf (the read-only root's /etc/resolv.conf links there).
+/// Failures are reported and survived: the daemon still serves the disks.
+enum NetworkSetup {
+    static let resolvConf = "/run/resolv.conf"
+
+    /// Reads `appliance.network=` from /proc/cmdline and applies it, if present.
+    static func fromKernelCommandLine(console: Console) {
+        guard let f = fopen("/proc/cmdline", "re") else { return }
+        var buf = [CChar](repeating: 0, count: 4096)
+        let ok = fgets(&buf, Int32(buf.count), f) != nil
+        fclose(f)
+        guard ok else { return }
+        let words = String(nulTerminated: buf).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        do {
+            if let config = try NetworkConfig.from(commandLine: words) { apply(config, console: console) }
+        } catch {
+            console.fatal("network: \(error)")
+        }
+    }
+
+    static func apply(_ config: NetworkConfig, console: Console) {
+        do {
+            let ctl = try InterfaceControl()
+            defer { ctl.close() }
+            try ctl.bringUp("lo")
+            guard let name = waitForInterface() else {
+                console.fatal("network: no interface besides lo in /sys/class/net (is virtio_net loaded?)")
+                return
+            }
+            if let address = config.address {
+                try ctl.setAddress(name, address)
+                try ctl.setNetmask(name, config.netmask)
+            }
+            try ctl.bringUp(name)
+            if let gateway = config.gateway { try ctl.addDefaultRoute(via: gateway) }
+            if let dns = config.dns { try writeResolvConf(nameserver: dns) }
+            console.info("network: \(name) up" + (config.address.map { " as \(dotted($0))/\(config.prefixLength)" } ?? ""))
+        } catch {
+            console.fatal("network: \(error)")
+        }
+    }
+
+    /// The interface, polled briefly in case the driver's probe is still running.
+    static func waitForInterface() -> String? {
+        for _ in 0..<100 {
+            if let name = DirEntry.list("/sys/class/net").sorted().first(where: { $0 != "lo" }) { return name }
+            usleep(10_000)
+        }
+        return nil
+    }
+
+    /// /run is a fresh tmpfs unless something mounted one already.
+    static func writeResolvConf(nameserver: String) throws(SysError) {
+        if !Boot.isMountPoint("/run") {
+            guard mount("tmpfs", "/run", "tmpfs", UInt(MS_NOSUID | MS_NODEV), "mode=0755") == 0 else {
+                throw SysError("mount tmpfs", "/run")
+            }
+        }
+        let text = "nameserver \(nameserver)\n"
+        let fd = open(resolvConf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SysError("open", resolvConf) }
+        defer { close(fd) }
+        let n = text.withCString { write(fd, $0, strlen($0)) }
+        guard n == text.utf8.count else { throw SysError("write", resolvConf) }
+    }
+
+    static func dotted(_ a: in_addr_t) -> String {
+        withUnsafeBytes(of: a) { $0.map(String.init).joined(separator: ".") }
+    }
+}
