@@ -121,6 +121,9 @@ extension Procedure {
     public static let pingDaemon = Procedure("ping_daemon", 92, [], .none)
     public static let internalAutosync = Procedure("internal_autosync", 282, [], .none)
 
+    // Running guest programs.
+    public static let command = Procedure("command", 50, [.stringList], .string)
+
     /// Everything guestd serves; other numbers get the real daemon's "unknown procedure
     /// number" error.
     public static let all: [Procedure] = [
@@ -137,6 +140,6 @@ extension Procedure {
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
         lgetxattrs, internalLxattrlist,
         internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
-        sync, pingDaemon, internalAutosync,
+        sync, pingDaemon, internalAutosync, command,
     ]
 }

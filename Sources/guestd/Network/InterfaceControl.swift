@@ -21,11 +21,11 @@ struct InterfaceControl {
 
     func close() { _ = Glibc.close(fd) }
 
-    /// IFF_UP (and IFF_RUNNING) on top of the interface's current flags.
+    /// IFF_UP on top of the interface's current flags (the kernel manages IFF_RUNNING).
     func bringUp(_ name: String) throws(SysError) {
         var req = try Self.ifreq(name)
         try ioctl(Self.SIOCGIFFLAGS, &req, "SIOCGIFFLAGS", name)
-        let flags = UInt16(req[16]) | UInt16(req[17]) << 8 | UInt16(IFF_UP) | UInt16(IFF_RUNNING)
+        let flags = UInt16(req[16]) | UInt16(req[17]) << 8 | UInt16(IFF_UP)
         req[16] = UInt8(flags & 0xFF)
         req[17] = UInt8(flags >> 8)
         try ioctl(Self.SIOCSIFFLAGS, &req, "SIOCSIFFLAGS", name)

@@ -1,0 +1,86 @@
+import Glibc
+
+/// The real daemon's commandrvf: a program run with stdin on /dev/null, its stdout and
+/// stderr collected; with a root, chrooted into it first. execvp searches PATH, which
+/// Boot set for the appliance.
+enum Subprocess {
+    struct Result {
+        var status: Int32
+        var out: [UInt8]
+        var err: [UInt8]
+        var succeeded: Bool { status == 0 }
+    }
+
+    static func run(_ argv: [String], root: String?) throws(SysError) -> Result {
+        var so: [Int32] = [0, 0], se: [Int32] = [0, 0]
+        guard pipe(&so) == 0 else { throw SysError("pipe", "stdout") }
+        guard pipe(&se) == 0 else {
+            let e = errno
+            close(so[0]); close(so[1])
+            throw SysError("pipe", "stderr", errno: e)
+        }
+        // Not inherited by the program (dup2 onto 1 and 2 clears the flag there).
+        for fd in so + se { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        // Everything the child touches is allocated before fork: after it only
+        // async-signal-safe calls are made.
+        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cRoot = root.flatMap { strdup($0) }
+        defer {
+            for p in cArgs { free(p) }
+            if let cRoot { free(cRoot) }
+        }
+        let pid = fork()
+        if pid == 0 {
+            signal(SIGPIPE, SIG_DFL)
+            let null = open("/dev/null", O_RDONLY)
+            if null >= 0 { dup2(null, 0) }
+            dup2(so[1], 1)
+            dup2(se[1], 2)
+            if let cRoot, chroot(cRoot) != 0 { childFail("chroot in sysroot") }
+            if chdir("/") != 0 { childFail("chdir") }
+            cArgs.withUnsafeBufferPointer { _ = execvp(cArgs[0]!, $0.baseAddress!) }
+            childFail(cArgs[0].map { String(cString: $0) } ?? "exec")
+        }
+        let forkErrno = errno
+        close(so[1]); close(se[1])
+        defer { close(so[0]); close(se[0]) }
+        guard pid > 0 else { throw SysError("fork", argv.first ?? "", errno: forkErrno) }
+
+        var result = Result(status: 0, out: [], err: [])
+        try drain(so[0], se[0], into: &result)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw SysError("waitpid", argv[0]) }
+        }
+        // WIFEXITED ? WEXITSTATUS : a signal death counts as failure.
+        result.status = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return result
+    }
+
+    /// Reads both pipes until both reach end of file, so neither side can block the other.
+    private static func drain(_ out: Int32, _ err: Int32, into r: inout Result) throws(SysError) {
+        var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while fds.contains(where: { $0.fd >= 0 }) {
+            guard poll(&fds, nfds_t(fds.count), -1) >= 0 else {
+                if errno == EINTR { continue }
+                throw SysError("poll", "command output")
+            }
+            for i in fds.indices where fds[i].fd >= 0 && fds[i].revents != 0 {
+                let n = read(fds[i].fd, &buf, buf.count)
+                if n > 0 {
+                    if i == 0 { r.out += buf[0..<n] } else { r.err += buf[0..<n] }
+                } else if n == 0 || errno != EINTR {
+                    fds[i].fd = -1
+                }
+            }
+        }
+    }
+
+    /// perror in the child, then _exit(1): the message reaches the parent's stderr pipe.
+    private static func childFail(_ what: String) -> Never {
+        let text = "\(what): \(String(cString: strerror(errno)))\n"
+        _ = text.withCString { write(2, $0, strlen($0)) }
+        _exit(1)
+    }
+}
