@@ -21,14 +21,27 @@ struct Sysroot {
         defer { walk.close() }
         let fd: Int32
         if walk.stack.count == 1 {
-            fd = openat(walk.stack[0].fd, ".", flags | O_CLOEXEC)
+            fd = openat(walk.stack[0].fd, ".", Sysroot.nonBlocking(flags) | O_CLOEXEC)
         } else {
             // The last name was checked not to be a symlink; O_NOFOLLOW keeps it so.
             let last = walk.stack[walk.stack.count - 1]
-            fd = Sysroot.withCName(last.name) { openat(walk.stack[walk.stack.count - 2].fd, $0, flags | O_NOFOLLOW | O_CLOEXEC) }
+            fd = Sysroot.withCName(last.name) { openat(walk.stack[walk.stack.count - 2].fd, $0, Sysroot.nonBlocking(flags) | O_NOFOLLOW | O_CLOEXEC) }
         }
         guard fd >= 0 else { throw SysError("open", guestPath) }
+        Sysroot.clearNonBlocking(fd, flags)
         return fd
+    }
+
+    /// Opening a FIFO blocks until its other end opens, which would hang the daemon: a
+    /// data open is non-blocking (a FIFO with no reader then fails with ENXIO, one with
+    /// no writer reads as empty) and the flag is cleared once open.
+    private static func nonBlocking(_ flags: Int32) -> Int32 {
+        flags & O_PATH != 0 ? flags : flags | O_NONBLOCK
+    }
+
+    static func clearNonBlocking(_ fd: Int32, _ flags: Int32) {
+        guard flags & O_PATH == 0, flags & O_NONBLOCK == 0 else { return }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     }
 
     /// The resolved guest path of a directory, as a host path (for mount targets), after
@@ -75,8 +88,8 @@ struct Sysroot {
         } catch where error.errno == ENOENT && flags & O_CREAT != 0 {
             let (dir, name) = try parent(guestPath)
             defer { close(dir) }
-            let fd = openat(dir, name, flags | O_NOFOLLOW | O_CLOEXEC, mode)
-            if fd >= 0 { return fd }
+            let fd = openat(dir, name, Sysroot.nonBlocking(flags) | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 { Sysroot.clearNonBlocking(fd, flags); return fd }
             guard errno == ELOOP, depth < Sysroot.maxSymlinks else { throw SysError("open", guestPath) }
             // A dangling symlink: create what it names.
             var buf = [CChar](repeating: 0, count: Int(PATH_MAX))

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// One guestfish script of 80 distinct commands, run by Debian's real guestfish against
+/// One guestfish script of 82 distinct commands, run by Debian's real guestfish against
 /// our appliance and against libguestfs's stock appliance (built by supermin on first use),
 /// each on its own read-write copy of the sample disk: the outputs and the error lines
 /// must agree line by line.

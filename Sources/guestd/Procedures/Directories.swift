@@ -91,11 +91,16 @@ extension Daemon {
             }
             let (destDir, destName) = try destination(src, dest)
             defer { close(destDir) }
+            if archive, st.st_mode.isDirectory, try isInside(destDir, directory: src) {
+                throw SysError("cp-into-itself", src, errno: EINVAL)
+            }
             if archive {
                 try sysroot.atParent(src) { (sdir, sname) throws(SysError) in try Tree.copy(sdir, sname, destDir, destName) }
             } else {
                 try Tree.copyFile(from: try sysroot.open(src, flags: O_RDONLY), mode: st.st_mode, to: destDir, destName, preserve: nil)
             }
+        } catch where error.call == "cp-into-itself" {
+            throw CallError("cp: cannot copy a directory, '\(srcHost)', into itself, '\(destHost)'")
         } catch where error.errno == EISDIR && error.call == "cp" {
             throw CallError("cp: -r not specified; omitting directory '\(srcHost)'")
         } catch where error.errno == ENOENT && (try? sysroot.statNoFollow(src)) == nil {
@@ -123,6 +128,28 @@ extension Daemon {
         } catch {
             throw CallError("mv: cannot move '\(srcHost)' to '\(sysroot.path + dest)': \(error.reason)")
         }
+    }
+
+    /// Whether the directory `dir` (a descriptor) is the guest directory `src` or lies
+    /// beneath it: copying a tree into itself would never end.
+    private func isInside(_ dir: Int32, directory src: String) throws(SysError) -> Bool {
+        let target = try sysroot.statFollowing(src)
+        var current = dup(dir)
+        defer { close(current) }
+        for _ in 0 ..< 4096 {
+            var st = stat()
+            guard fstat(current, &st) == 0 else { throw SysError("fstat", src) }
+            if st.st_dev == target.st_dev && st.st_ino == target.st_ino { return true }
+            let up = openat(current, "..", Sysroot.O_PATH | O_DIRECTORY | O_CLOEXEC)
+            guard up >= 0 else { return false }
+            var parent = stat()
+            fstat(up, &parent)
+            close(current)
+            current = up
+            // The top of the tree: ".." is itself.
+            if parent.st_dev == st.st_dev && parent.st_ino == st.st_ino { return false }
+        }
+        return false
     }
 
     /// Where cp and mv put SRC: DEST itself, or DEST/basename(SRC) when DEST is a directory.
