@@ -54,9 +54,7 @@ public final class Session {
         self.appliance = appliance
         self.usedKVM = useKVM
         started = Date()
-        var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
-        guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
-        let dir = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let dir = try Self.makePrivateFolder()
         tempDir = dir
 
         var cleanup = true
@@ -120,9 +118,7 @@ public final class Session {
         appliance = Appliance(directory: "/nonexistent")
         usedKVM = false
         started = Date()
-        var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
-        guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
-        tempDir = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        tempDir = try Self.makePrivateFolder()
         process = standIn
         let pipe = Pipe()
         standIn.standardOutput = pipe
@@ -130,6 +126,13 @@ public final class Session {
         try standIn.run()
         try? pipe.fileHandleForWriting.close()
         channel = FrameChannel(fd: fd, timeout: timeout)
+    }
+
+    /// A fresh mode-0700 folder for the channel socket (mkdtemp), removed at shutdown.
+    private static func makePrivateFolder() throws -> String {
+        var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
+        guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
+        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Resolves the format and refuses images that cannot be opened, before qemu says it less clearly.
