@@ -82,6 +82,10 @@ extension Procedure {
     public static let base64In = Procedure("base64_in", 242, [.fileIn, .pathname], .none)
     public static let base64Out = Procedure("base64_out", 243, [.pathname, .fileOut], .none)
     public static let du = Procedure("du", 127, [.pathname], .int64)
+    public static let grep = Procedure("grep", 151, [.string, .pathname], .stringList, optionals: [
+        OptionalArgument("extended", .bool), OptionalArgument("fixed", .bool),
+        OptionalArgument("insensitive", .bool), OptionalArgument("compressed", .bool),
+    ])
 
     // Directories.
     public static let ll = Procedure("ll", 5, [.pathname], .string)
@@ -135,7 +139,7 @@ extension Procedure {
         touch, rm, chmod, chown, pread, internalWrite, internalWriteAppend, pwrite, filesize, fill, headN, tailN,
         checksum, cp, cpA, mv, rename, lnS, readlink, internalReadlinklist,
         head, tail, wcL, wcW, wcC, truncate, truncateSize, utimens, lchown, ln, lnF, lnSF, rmF, mknod, mkfifo, isZero,
-        realpath, uploadOffset, downloadOffset, base64In, base64Out, du,
+        realpath, uploadOffset, downloadOffset, base64In, base64Out, du, grep,
         ll, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
         lgetxattrs, internalLxattrlist,

@@ -11,7 +11,8 @@ extension Daemon {
         var table: [UInt32: Handler] = [:]
         for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
                       fileProcedures, directoryProcedures, statProcedures, listingProcedures,
-                      xattrProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures] {
+                      xattrProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
+                      grepProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
         return table
