@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// One guestfish script of 82 distinct commands, run by Debian's real guestfish against
+/// One guestfish script of 83 distinct commands, run by Debian's real guestfish against
 /// our appliance and against libguestfs's stock appliance (built by supermin on first use),
 /// each on its own read-write copy of the sample disk: the outputs and the error lines
 /// must agree line by line.
@@ -52,7 +52,7 @@ final class GuestfishScriptTests: XCTestCase {
         err.split(separator: "\n").map(String.init).filter { $0.contains("libguestfs: error:") }
     }
 
-    /// 82 distinct commands: devices, probing, mounting, files, directories, links,
+    /// 83 distinct commands: devices, probing, mounting, files, directories, links,
     /// status, transfers (the script uploads itself), and errors the real daemon words in
     /// its own way.
     static func script(_ file: String, upload: String, base64: String) -> String {
@@ -136,6 +136,11 @@ final class GuestfishScriptTests: XCTestCase {
         -chmod 0644 /nothing
         -readlink /new.txt
         -mkdir-p /new.txt
+        grep line /new.txt
+        grep "^s.*d" /new.txt
+        grep "i+r" /new.txt extended:true
+        grep LINE /new.txt insensitive:true
+        grep "." /new.txt fixed:true
         head /new.txt
         tail /new.txt
         wc-l /new.txt
