@@ -101,9 +101,15 @@ public struct Builder: Sendable {
         try makeDirectory(tmp)
         let out = Appliance(directory: tmp)
         do {
-            try writeKernel(to: out.kernel)
-            try Initrd(inputs: inputs, progress: progress).write(to: out.initrd, bootModulesIndex: out.bootModules)
-            try RootImage(inputs: inputs, uuid: Self.uuid(fromKey: key), progress: progress).write(to: out.root)
+            // Unpacking the kernel is the longest step and shares nothing with the others:
+            // it runs on a second thread while the initrd and the root are written.
+            let kernel = BackgroundResult { [self] in try writeKernel(to: out.kernel) }
+            let rest = Result { () throws -> Void in
+                try Initrd(inputs: inputs, progress: progress).write(to: out.initrd, bootModulesIndex: out.bootModules)
+                try RootImage(inputs: inputs, uuid: Self.uuid(fromKey: key), progress: progress).write(to: out.root)
+            }
+            try kernel.wait()
+            try rest.get()
             try writeFile(out.readmeFixed, Data())
             guard let stamp = Self.stamp(key: key, of: out) else {
                 throw BuildError.format(path: tmp, reason: "an appliance file vanished while it was built")
@@ -148,6 +154,24 @@ public struct Builder: Sendable {
         where name.hasPrefix("appliance-") && name != keep {
             try? FileManager.default.removeItem(atPath: cacheDir + "/" + name)
         }
+    }
+}
+
+/// Work on a thread of its own; `wait` returns its result or rethrows its error.
+final class BackgroundResult: @unchecked Sendable {
+    private var result: Result<Void, Error> = .success(())
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> Void) {
+        Thread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }.start()
+    }
+
+    func wait() throws {
+        done.wait()
+        try result.get()
     }
 }
 
