@@ -1,7 +1,8 @@
 import Foundation
 
-/// The appliance root: guestd as /init, the C libraries it links, rootfs-skel, and the
-/// filesystem and block-device modules guestd loads on demand. It is written straight from
+/// The appliance root: guestd as /init, the C libraries it links, the host programs it
+/// runs (HostFiles), rootfs-skel, and the filesystem and block-device modules guestd
+/// loads on demand. It is written straight from
 /// the host files by our ext2 writer: no staging copy, no mke2fs.
 struct RootImage {
     let inputs: BuildInputs
@@ -26,6 +27,7 @@ struct RootImage {
         for lib in libraries {
             for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
         }
+        let tools = try HostFiles(progress: progress).copy(into: &tree)
         let moduleCount = try copyModules(into: &tree)
         if let skel = inputs.skeleton { try tree.copyTree(from: skel) }
 
@@ -34,7 +36,8 @@ struct RootImage {
         }
         let options = Ext2Options(label: "appliance", uuid: uuidBytes)
         let summary = try Ext2Writer(manifest: tree.manifest, options: options).write(to: image)
-        progress("root: guestd + \(libraries.count) libraries + \(moduleCount) modules, ext2 \(summary.blocks / 256) MiB "
+        progress("root: guestd + \(libraries.count) libraries + \(moduleCount) modules + \(tools.programs) host programs "
+                 + "(\(tools.libraries) libraries\(tools.missing.isEmpty ? "" : ", \(tools.missing.count) missing")), ext2 \(summary.blocks / 256) MiB "
                  + "(\(summary.usedBlocks * 4 / 1024) MiB used, \(summary.usedInodes) inodes), UUID=\(uuid)")
     }
 

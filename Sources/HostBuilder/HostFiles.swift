@@ -1,0 +1,91 @@
+import Foundation
+
+/// Host programs guestd runs for tar_in/tar_out, mkfs, part_*, e2fsck, tune2fs_l, fsck
+/// and df, copied into the root at their host paths with their shared-library closure,
+/// as supermin copies the packages libguestfs's appliance lists. A program the host
+/// lacks is left out with a note: the procedure that needs it then fails in the guest.
+struct HostFiles {
+    struct Program {
+        let path: String
+        /// The Debian package that provides it, for the note when it is missing.
+        let package: String
+    }
+
+    static let programs: [Program] = [
+        ("tar", ["/usr/bin/tar"]),
+        ("gzip", ["/usr/bin/gzip", "/usr/bin/zcat"]),
+        ("coreutils", ["/usr/bin/df"]),
+        ("e2fsprogs", ["/usr/sbin/mke2fs", "/usr/sbin/mkfs.ext2", "/usr/sbin/mkfs.ext3", "/usr/sbin/mkfs.ext4",
+                       "/usr/sbin/e2fsck", "/usr/sbin/fsck.ext2", "/usr/sbin/fsck.ext3", "/usr/sbin/fsck.ext4",
+                       "/usr/sbin/tune2fs", "/usr/sbin/dumpe2fs"]),
+        ("util-linux", ["/usr/sbin/mkfs", "/usr/sbin/fsck", "/usr/sbin/wipefs"]),
+        ("fdisk", ["/usr/sbin/sfdisk"]),
+        ("parted", ["/usr/sbin/parted"]),
+        ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat"]),
+        ("xfsprogs", ["/usr/sbin/mkfs.xfs"]),
+        ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs"]),
+    ].flatMap { package, paths in paths.map { Program(path: $0, package: package) } }
+
+    /// Configuration the programs read: mke2fs's defaults (features, inode size) come
+    /// from this file, so without it ext4 would differ from the stock appliance's.
+    static let dataFiles = ["/etc/mke2fs.conf"]
+
+    struct Summary {
+        var programs = 0
+        var libraries = 0
+        var missing: [Program] = []
+    }
+
+    let progress: @Sendable (String) -> Void
+
+    func copy(into tree: inout StagingTree) throws -> Summary {
+        var summary = Summary()
+        var elfs: [String] = []
+        var pending = Self.programs
+        var seen = Set<String>()
+        while !pending.isEmpty {
+            let program = pending.removeFirst()
+            guard seen.insert(program.path).inserted else { continue }
+            var st = stat()
+            guard lstat(program.path, &st) == 0 else {
+                summary.missing.append(program)
+                progress("root: \(program.path) is not on the host (package \(program.package)): left out")
+                continue
+            }
+            let chain = ElfNeeded.realpathChain(program.path)
+            for link in chain { try tree.copyHostPath(link) }
+            summary.programs += 1
+            let real = chain.last ?? program.path
+            if let interpreter = try Self.scriptInterpreter(real) {
+                // A script (zcat, fsck.btrfs): its interpreter comes too.
+                pending.append(Program(path: interpreter, package: program.package))
+            } else {
+                elfs.append(real)
+            }
+        }
+        let libraries = try ElfNeeded.closure(of: elfs)
+        for lib in libraries {
+            for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
+        }
+        summary.libraries = libraries.count
+        for file in Self.dataFiles where access(file, R_OK) == 0 { try tree.copyHostPath(file) }
+        return summary
+    }
+
+    /// The interpreter of a "#!" script, or nil for any other file.
+    static func scriptInterpreter(_ path: String) throws -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw BuildError.io(call: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 256)
+        let n = read(fd, &head, head.count)
+        guard n >= 0 else { throw BuildError.io(call: "read", path: path, errno: errno) }
+        guard n > 2, head[0] == UInt8(ascii: "#"), head[1] == UInt8(ascii: "!") else { return nil }
+        let line = head[2 ..< n].prefix { $0 != UInt8(ascii: "\n") }
+        let words = String(decoding: line, as: UTF8.self).split(separator: " ")
+        guard let first = words.first, first.hasPrefix("/") else {
+            throw BuildError.format(path: path, reason: "script without an absolute interpreter")
+        }
+        return String(first)
+    }
+}
