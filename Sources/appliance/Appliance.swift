@@ -21,7 +21,7 @@ struct ApplianceCommand: ParsableCommand {
         APPLIANCE_KERNEL and APPLIANCE_MODULES (kernel and module tree), APPLIANCE_LIBEXEC \
         (folder holding init and guestd, default beside this program).
         """,
-        subcommands: [Build.self, Run.self, MkfsExt2.self]
+        subcommands: [Build.self, Run.self, Launch.self, Stop.self, MkfsExt2.self]
     )
 }
 
