@@ -167,6 +167,11 @@ extension Daemon {
         let st: stat
         do { st = try sysroot.statFollowing(dir) } catch { throw CallError.perror(dir, error.errno) }
         guard st.st_mode.isDirectory else { throw CallError("\(dir): not a directory") }
+        // find -P does not descend into a starting point that is a symlink: it prints
+        // only that point, which find0 drops.
+        if !dir.hasSuffix("/"), (try? sysroot.statNoFollow(dir))?.st_mode.isSymlink == true {
+            return .fileOut { stream in try stream.finish() }
+        }
         let fd = try openDirectory(dir)
         return .fileOut { stream in
             defer { close(fd) }
