@@ -76,17 +76,17 @@ extension Session {
     }
 
     /// Any FileOut procedure into a host file, or with "-" to `stdout`.
-    public func fileOut(_ proc: Procedure, _ encodeArgs: (inout XDREncoder) -> Void, toHost hostPath: String,
+    public func fileOut(_ proc: Procedure, optargs: UInt64 = 0, _ encodeArgs: (inout XDREncoder) -> Void, toHost hostPath: String,
                         _ stdout: (String) -> Void) throws {
         if hostPath == "-" {
-            try callFileOut(proc, encodeArgs) { stdout(String(decoding: $0, as: UTF8.self)) }
+            try callFileOut(proc, optargs: optargs, encodeArgs) { stdout(String(decoding: $0, as: UTF8.self)) }
             return
         }
         guard FileManager.default.createFile(atPath: hostPath, contents: nil), let handle = FileHandle(forWritingAtPath: hostPath) else {
             throw ClientError.io(call: "open", path: hostPath, errno: errno)
         }
         defer { try? handle.close() }
-        try callFileOut(proc, encodeArgs) { handle.write(Data($0)) }
+        try callFileOut(proc, optargs: optargs, encodeArgs) { handle.write(Data($0)) }
     }
 
     /// `cat`/`read_file`: the whole file in memory.
@@ -148,6 +148,41 @@ extension Session {
             try structs(.internalLstatnslist, [.string(dir), .strings(Array(names[i ..< min(i + 1000, names.count)]))])
         }
     }
+
+    // MARK: tar, filesystems, partitions
+
+    /// tar_in: a host tar file ("-" for stdin) unpacked into a guest directory;
+    /// `optionals` by index in tar_in's list (compress, xattrs, selinux, acls).
+    public func tarIn(from hostPath: String, to directory: String, optionals: [Int: CallArgument] = [:]) throws {
+        let (mask, encode) = Procedure.tarIn.encodeOptionals(optionals)
+        try uploadFile(.tarIn, from: hostPath, optargs: mask) { $0.string(directory); encode(&$0) }
+    }
+
+    /// tar_out: a guest directory as a tar stream to `sink`; `optionals` by index in
+    /// tar_out's list (compress, numericowner, excludes, xattrs, selinux, acls).
+    public func tarOut(_ directory: String, optionals: [Int: CallArgument] = [:], to sink: ([UInt8]) throws -> Void) throws {
+        let (mask, encode) = Procedure.tarOut.encodeOptionals(optionals)
+        try callFileOut(.tarOut, optargs: mask, { $0.string(directory); encode(&$0) }, sink: sink)
+    }
+
+    public func mkfs(_ fstype: String, _ device: String, optionals: [Int: CallArgument] = [:]) throws {
+        _ = try invoke(.mkfs, [.string(fstype), .string(device)], optionals: optionals)
+    }
+    public func e2fsck(_ device: String, correct: Bool? = nil, forceall: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let correct { optionals[0] = .bool(correct) }
+        if let forceall { optionals[1] = .bool(forceall) }
+        _ = try invoke(.e2fsck, [.string(device)], optionals: optionals)
+    }
+    public func fsck(_ fstype: String, _ device: String) throws -> Int { Int(try int(.fsck, [.string(fstype), .string(device)])) }
+    public func tune2fsL(_ device: String) throws -> [(String, String)] { try table(.tune2fsL, [.string(device)]) }
+    public func df() throws -> String { try string(.df, []) }
+    public func partInit(_ device: String, _ parttype: String) throws { _ = try invoke(.partInit, [.string(device), .string(parttype)]) }
+    public func partDisk(_ device: String, _ parttype: String) throws { _ = try invoke(.partDisk, [.string(device), .string(parttype)]) }
+    public func partAdd(_ device: String, _ prlogex: String, _ start: Int64, _ end: Int64) throws {
+        _ = try invoke(.partAdd, [.string(device), .string(prlogex), .int64(start), .int64(end)])
+    }
+    public func partDel(_ device: String, _ partnum: Int32) throws { _ = try invoke(.partDel, [.string(device), .int(partnum)]) }
 
     // MARK: tests and status
 

@@ -56,14 +56,15 @@ extension Session {
 
     /// Any FileIn procedure fed from a host file ("-" is stdin), with its size as the
     /// progress hint.
-    public func uploadFile(_ proc: Procedure, from hostPath: String, _ encodeArgs: (inout XDREncoder) -> Void) throws {
+    public func uploadFile(_ proc: Procedure, from hostPath: String, optargs: UInt64 = 0,
+                           _ encodeArgs: (inout XDREncoder) -> Void) throws {
         let fd = hostPath == "-" ? dup(0) : open(hostPath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ClientError.io(call: "open", path: hostPath, errno: errno) }
         defer { close(fd) }
         var st = stat()
         let size = fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? UInt64(st.st_size) : 0
         var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
-        _ = try callFileIn(proc, progressHint: size, encodeArgs) {
+        _ = try callFileIn(proc, optargs: optargs, progressHint: size, encodeArgs) {
             while true {
                 let n = read(fd, &buf, buf.count)
                 if n >= 0 { return Array(buf[0 ..< n]) }

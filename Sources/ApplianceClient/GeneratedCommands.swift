@@ -9,14 +9,7 @@ extension Command {
         return Command(name: proc.name.replacingUnderscores(), parameters: params, optionals: proc.optionals.map(\.name),
                        summary: "libguestfs's \(proc.name) (procedure \(proc.number))") { s, words, out in
             let args = try zip(proc.wireArguments, words).map { try Command.parse($1, as: $0) }
-            var optionals: [Int: CallArgument] = [:]
-            for word in words.dropFirst(params.count) {
-                let parts = word.split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, let i = proc.optionals.firstIndex(where: { $0.name == parts[0] }) else {
-                    throw ClientError.usage("\(proc.name.replacingUnderscores()): unknown optional argument \"\(word)\"")
-                }
-                optionals[i] = try Command.parse(parts[1], as: proc.optionals[i].kind)
-            }
+            let optionals = try Command.optionals(proc, Array(words.dropFirst(params.count)))
             let value = try s.invoke(proc, args, optionals: optionals)
             if proc.hexOutput, case let .int(v) = value {
                 out((v != 0 ? "0x" : "") + String(UInt32(truncatingIfNeeded: v), radix: 16) + "\n")
@@ -24,6 +17,19 @@ extension Command {
                 out(String(decoding: value.fishOutput, as: UTF8.self))
             }
         }
+    }
+
+    /// `name:value` words by index in the procedure's optional-argument list.
+    static func optionals(_ proc: Procedure, _ words: [String]) throws -> [Int: CallArgument] {
+        var optionals: [Int: CallArgument] = [:]
+        for word in words {
+            let parts = word.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, let i = proc.optionals.firstIndex(where: { $0.name == parts[0] }) else {
+                throw ClientError.usage("\(proc.name.replacingUnderscores()): unknown optional argument \"\(word)\"")
+            }
+            optionals[i] = try Command.parse(parts[1], as: proc.optionals[i].kind)
+        }
+        return optionals
     }
 
     static func placeholder(_ kind: ArgumentKind) -> String {

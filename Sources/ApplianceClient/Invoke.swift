@@ -34,6 +34,18 @@ public enum CallArgument: Sendable, Equatable {
     }
 }
 
+extension Procedure {
+    /// The header's bitmask for the optional arguments given (by index), and an encoder
+    /// of all of them in order, zero values for those left out.
+    func encodeOptionals(_ optionals: [Int: CallArgument]) -> (UInt64, (inout XDREncoder) -> Void) {
+        var mask: UInt64 = 0
+        for i in optionals.keys { mask |= 1 << UInt64(i) }
+        return (mask, { e in
+            for (i, o) in self.optionals.enumerated() { (optionals[i] ?? .unset(o.kind)).encode(into: &e) }
+        })
+    }
+}
+
 public enum ReturnValue: Sendable, Equatable {
     case none
     case int(Int64)
@@ -65,11 +77,10 @@ extension Session {
     /// Calls a procedure without FileIn/FileOut arguments. `optionals` are by index in
     /// the procedure's optional-argument list; the header's bitmask says which are set.
     public func invoke(_ proc: Procedure, _ args: [CallArgument], optionals: [Int: CallArgument] = [:]) throws -> ReturnValue {
-        var mask: UInt64 = 0
-        for i in optionals.keys { mask |= 1 << UInt64(i) }
+        let (mask, encodeOptionals) = proc.encodeOptionals(optionals)
         var d = try call(proc, optargs: mask) { e in
             for a in args { a.encode(into: &e) }
-            for (i, o) in proc.optionals.enumerated() { (optionals[i] ?? .unset(o.kind)).encode(into: &e) }
+            encodeOptionals(&e)
         }
         // The reply body is the appliance's word: a malformed one is its protocol error.
         do {

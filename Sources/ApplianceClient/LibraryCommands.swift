@@ -54,5 +54,20 @@ extension Command {
         Command(name: "base64-out", parameters: ["FILENAME", "BASE64FILE"], summary: "a guest file base64-encoded to the host (- for stdout)") { s, a, out in
             try s.fileOut(.base64Out, { $0.string(a[0]) }, toHost: a[1], out)
         },
+        Command(name: "tar-in", parameters: ["TARFILE", "DIRECTORY"], optionals: Procedure.tarIn.optionals.map(\.name),
+                summary: "unpack a host tar file (- for stdin) into a guest directory") { s, a, _ in
+            try s.tarIn(from: a[0], to: a[1], optionals: try Command.optionals(.tarIn, Array(a.dropFirst(2))))
+        },
+        Command(name: "tar-out", parameters: ["DIRECTORY", "TARFILE"], optionals: Procedure.tarOut.optionals.map(\.name),
+                summary: "pack a guest directory into a host tar file (- for stdout)") { s, a, out in
+            let (mask, encode) = Procedure.tarOut.encodeOptionals(try Command.optionals(.tarOut, Array(a.dropFirst(2))))
+            try s.fileOut(.tarOut, optargs: mask, { $0.string(a[0]); encode(&$0) }, toHost: a[1], out)
+        },
+        Command(name: "tgz-in", parameters: ["TARBALL", "DIRECTORY"], summary: "unpack a host .tar.gz into a guest directory") { s, a, _ in
+            try s.uploadFile(.tgzIn, from: a[0]) { $0.string(a[1]) }
+        },
+        Command(name: "tgz-out", parameters: ["DIRECTORY", "TARBALL"], summary: "pack a guest directory into a host .tar.gz (- for stdout)") { s, a, out in
+            try s.fileOut(.tgzOut, { $0.string(a[0]) }, toHost: a[1], out)
+        },
     ]
 }

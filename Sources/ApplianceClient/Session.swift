@@ -173,8 +173,9 @@ public final class Session {
     }
 
     /// A FileOut call: the reply, then chunks handed to `sink` until the empty end chunk.
-    public func callFileOut(_ proc: Procedure, _ encodeArgs: (inout XDREncoder) -> Void, sink: ([UInt8]) throws -> Void) throws {
-        _ = try call(proc, encodeArgs)
+    public func callFileOut(_ proc: Procedure, optargs: UInt64 = 0, _ encodeArgs: (inout XDREncoder) -> Void,
+                            sink: ([UInt8]) throws -> Void) throws {
+        _ = try call(proc, optargs: optargs, encodeArgs)
         do {
             while true {
                 switch try channel.readFrame() {

@@ -145,5 +145,5 @@ extension Procedure {
         lgetxattrs, internalLxattrlist,
         internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
         sync, pingDaemon, internalAutosync, command,
-    ]
+    ] + tools
 }

@@ -31,9 +31,15 @@ struct Call {
 
     /// The optional argument `i` (in declaration order) when the caller set it.
     func optionalBool(_ i: Int) -> Bool? {
-        guard optargsBitmask & (1 << UInt64(i)) != 0 else { return nil }
+        guard isSet(i) else { return nil }
         return bool(procedure.wireArguments.count + i)
     }
+    func optionalString(_ i: Int) -> String? { isSet(i) ? string(procedure.wireArguments.count + i) : nil }
+    func optionalStrings(_ i: Int) -> [String]? { isSet(i) ? strings(procedure.wireArguments.count + i) : nil }
+    func optionalInt(_ i: Int) -> Int32? { isSet(i) ? int(procedure.wireArguments.count + i) : nil }
+
+    /// The header's bitmask names optional argument `i`.
+    func isSet(_ i: Int) -> Bool { optargsBitmask & (1 << UInt64(i)) != 0 }
 
     static func decode(_ kind: ArgumentKind, _ d: inout XDRDecoder) throws -> Value {
         switch kind {

@@ -11,7 +11,9 @@ enum Subprocess {
         var succeeded: Bool { status == 0 }
     }
 
-    static func run(_ argv: [String], root: String?) throws(SysError) -> Result {
+    /// `foldStdout` is COMMAND_FLAG_FOLD_STDOUT_ON_STDERR: the program's stdout goes into
+    /// `err` too, interleaved as written, for error texts made of both.
+    static func run(_ argv: [String], root: String?, foldStdout: Bool = false) throws(SysError) -> Result {
         var so: [Int32] = [0, 0], se: [Int32] = [0, 0]
         guard pipe(&so) == 0 else { throw SysError("pipe", "stdout") }
         guard pipe(&se) == 0 else {
@@ -34,7 +36,7 @@ enum Subprocess {
             signal(SIGPIPE, SIG_DFL)
             let null = open("/dev/null", O_RDONLY)
             if null >= 0 { dup2(null, 0) }
-            dup2(so[1], 1)
+            dup2(foldStdout ? se[1] : so[1], 1)
             dup2(se[1], 2)
             if let cRoot, chroot(cRoot) != 0 { childFail("chroot in sysroot") }
             if chdir("/") != 0 { childFail("chdir") }
@@ -55,6 +57,23 @@ enum Subprocess {
         // WIFEXITED ? WEXITSTATUS : a signal death counts as failure.
         result.status = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return result
+    }
+
+    /// commandrvf's error text: stderr without its trailing newlines.
+    static func errorText(_ r: Result) -> String {
+        var err = r.err[...]
+        while err.last == UInt8(ascii: "\n") { err = err.dropLast() }
+        return String(decoding: err, as: UTF8.self)
+    }
+
+    /// Runs an appliance program (never chrooted) for a procedure: a spawn failure is
+    /// the call's error, with the program's name.
+    static func appliance(_ argv: [String], foldStdout: Bool = false) throws(CallError) -> Result {
+        do throws(SysError) {
+            return try run(argv, root: nil, foldStdout: foldStdout)
+        } catch {
+            throw CallError.perror("\(error.call): \(error.path)", error.errno)
+        }
     }
 
     /// Reads both pipes until both reach end of file, so neither side can block the other.

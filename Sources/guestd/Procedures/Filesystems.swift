@@ -1,0 +1,60 @@
+import Glibc
+import GuestProtocol
+
+/// mkfs, e2fsck, e2fsck_f, fsck, tune2fs_l, df, df_h (daemon/mkfs.c, ext2.c, fsck.c,
+/// df.c of libguestfs 1.48): the host's tools, copied into the root by HostFiles, run
+/// with the real daemon's arguments and error texts.
+extension Daemon {
+    static let filesystemProcedures: [(Procedure, Handler)] = [
+        (.mkfs, { _, c throws(CallError) in
+            try Mkfs(fstype: c.string(0), device: c.string(1), blocksize: c.optionalInt(0), features: c.optionalString(1),
+                     inode: c.optionalInt(2), sectorsize: c.optionalInt(3), label: c.optionalString(4)).run()
+            return .none
+        }),
+        (.e2fsck, { _, c throws(CallError) in
+            try e2fsck(c.string(0), correct: c.optionalBool(0) ?? false, forceall: c.optionalBool(1) ?? false)
+        }),
+        (.e2fsckF, { _, c throws(CallError) in try e2fsck(c.string(0), correct: true, forceall: false) }),
+        (.fsck, { _, c throws(CallError) in
+            let r = try Subprocess.appliance(["fsck", "-a", "-t", c.string(0), c.string(1)])
+            return Reply.int(r.status)
+        }),
+        (.tune2fsL, { _, c throws(CallError) in
+            let r = try Subprocess.appliance(["tune2fs", "-l", c.string(0)])
+            guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
+            return Reply.hashtable(tune2fsFields(String(decoding: r.out, as: UTF8.self)))
+        }),
+        (.df, { d, c throws(CallError) in try d.df([], c) }),
+        (.dfH, { d, c throws(CallError) in try d.df(["-h"], c) }),
+    ]
+
+    /// e2fsck -f, noninteractive with -p or -y; exit 1 (errors corrected) is success.
+    private static func e2fsck(_ device: String, correct: Bool, forceall: Bool) throws(CallError) -> Answer {
+        guard !(correct && forceall) else { throw CallError("only one of the options 'correct', 'forceall' may be specified") }
+        let argv = ["e2fsck", "-f"] + (correct ? ["-p"] : []) + (forceall ? ["-y"] : []) + [device]
+        let r = try Subprocess.appliance(argv, foldStdout: true)
+        guard r.status < 2 else { throw CallError(Subprocess.errorText(r)) }
+        return .none
+    }
+
+    /// tune2fs -l as "key: value" pairs: the version line dropped, empty values for
+    /// <none> and <not available>, a line without a colon a key with an empty value.
+    static func tune2fsFields(_ output: String) -> [(String, String)] {
+        var lines = output.split(separator: "\n", omittingEmptySubsequences: true)
+        if let first = lines.first, first.hasPrefix("tune2fs ") || first.hasPrefix("tune4fs ") { lines.removeFirst() }
+        return lines.map { line in
+            guard let colon = line.firstIndex(of: ":") else { return (String(line), "") }
+            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            let empty = ["<none>", "<not available>", "(none)"].contains(value)
+            return (String(line[..<colon]), empty ? "" : String(value))
+        }
+    }
+
+    /// df of the appliance (not chrooted): the guest's filesystems under the sysroot.
+    private func df(_ flags: [String], _ c: Call) throws(CallError) -> Answer {
+        try needRoot(c.stub)
+        let r = try Subprocess.appliance(["df"] + flags)
+        guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
+        return Reply.string(String(decoding: r.out, as: UTF8.self))
+    }
+}
