@@ -10,6 +10,11 @@ public enum BootModules {
         "virtio_console", "ext4", "crc32c_generic", "virtio_net",
     ]
 
+    /// Xen's paravirtual front ends, added by `appliance build --xen`: xvd* disks (the
+    /// root among them) and the network. Xen's console (hvc_xen) is built into Debian's
+    /// kernel, like PVH and PVHVM guest support; a kernel with it as a module needs it here.
+    public static let xen = ["xen_blkfront", "xen_netfront"]
+
     /// CPU-accelerated checksum drivers (SSE4.2, PCLMULQDQ) fail with ENODEV under TCG's
     /// default CPU; their generic twins serve everywhere, so loading these would only
     /// print an error on every boot.

@@ -20,9 +20,17 @@ struct Build: ParsableCommand {
     @Flag(help: "Rebuild even if an up-to-date appliance exists.")
     var force = false
 
+    @Flag(help: "Also put Xen's front-end drivers (xen-blkfront, xen-netfront) in the initrd, to boot as a Xen HVM or PVH guest (README: Xen).")
+    var xen = false
+
     func run() {
         do {
-            let builder = try source.builder()
+            var builder = try source.builder()
+            if xen {
+                var inputs = builder.inputs
+                inputs.initrdModules += BootModules.xen
+                builder = Builder(inputs: inputs, progress: builder.progress)
+            }
             let appliance: Appliance
             if let output {
                 appliance = try builder.build(into: output, force: force)
