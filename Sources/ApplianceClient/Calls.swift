@@ -82,9 +82,12 @@ extension Session {
             try callFileOut(proc, optargs: optargs, encodeArgs) { stdout(String(decoding: $0, as: UTF8.self)) }
             return
         }
-        guard FileManager.default.createFile(atPath: hostPath, contents: nil), let handle = FileHandle(forWritingAtPath: hostPath) else {
-            throw ClientError.io(call: "open", path: hostPath, errno: errno)
-        }
+        // open(2) as guestfs_download does: the named file itself is truncated and written.
+        // (createFile writes atomically, replacing a symlink, FIFO or device by a new
+        // regular file and leaving hard links with the old bytes.)
+        let fd = open(hostPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw ClientError.io(call: "open", path: hostPath, errno: errno) }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         defer { try? handle.close() }
         try callFileOut(proc, optargs: optargs, encodeArgs) { handle.write(Data($0)) }
     }
