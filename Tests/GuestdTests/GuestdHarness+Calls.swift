@@ -84,7 +84,7 @@ extension GuestdHarness {
         }
     }
 
-    private func daemonSentCancel() -> Bool {
+    func daemonSentCancel() -> Bool {
         var p = pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)
         guard poll(&p, 1, 0) == 1 else { return false }
         return (try? channel.readFrame()) == .cancel
