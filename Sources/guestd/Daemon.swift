@@ -48,7 +48,7 @@ final class Daemon {
         self.console = console
         sysroot = Sysroot(path: options.sysroot)
         mounts = Mounts(sysroot: options.sysroot)
-        devices = Devices()
+        devices = Devices(sysfs: options.sysfs, dev: options.dev)
         modules = ModuleLoader(console: console)
         progress = ProgressNotifier(channel: channel)
     }

@@ -5,8 +5,13 @@ import Glibc
 /// root device, and translating names so the user's disks are /dev/sda, /dev/sdb, … in
 /// attach order whatever bus they are on and wherever the root disk sits.
 struct Devices {
-    /// The kinds of block device the real daemon lists.
-    static let prefixes = ["sd", "hd", "ubd", "vd", "sr"]
+    /// The kinds of block device the real daemon lists, and Xen's xvd*: listed, like
+    /// the others, under the user's names /dev/sda, /dev/sdb, … in attach order.
+    static let prefixes = ["sd", "hd", "ubd", "vd", "sr", "xvd"]
+
+    /// Where enumeration reads: /sys and /dev, or in host test mode recorded trees.
+    let sysfs: String
+    let dev: String
 
     /// st_dev of "/": the device holding guestd's own root.
     let rootDevice: dev_t
@@ -14,16 +19,18 @@ struct Devices {
     /// the root is one of its partitions.
     let hiddenDisks: Set<String>
 
-    init() {
+    init(sysfs: String = "/sys", dev: String = "/dev") {
+        self.sysfs = sysfs
+        self.dev = dev
         var st = stat()
         rootDevice = stat("/", &st) == 0 ? st.st_dev : dev_t.max
-        hiddenDisks = Devices.disks(holding: rootDevice)
+        hiddenDisks = Devices.disks(holding: rootDevice, sysfs: sysfs)
     }
 
     /// The /sys/block names the root lives on: via /sys/dev/block/MAJ:MIN, whose target
     /// is .../block/sdb for a disk or .../block/sdb/sdb1 for a partition.
-    private static func disks(holding dev: dev_t) -> Set<String> {
-        let link = "/sys/dev/block/\(Devices.major(dev)):\(Devices.minor(dev))"
+    private static func disks(holding dev: dev_t, sysfs: String) -> Set<String> {
+        let link = sysfs + "/dev/block/\(Devices.major(dev)):\(Devices.minor(dev))"
         guard let real = realpath(link, nil) else { return [] }
         defer { free(real) }
         let parts = String(cString: real).split(separator: "/").map(String.init)
@@ -41,13 +48,13 @@ struct Devices {
     func isRoot(_ name: String) -> Bool {
         if hiddenDisks.contains(name) { return true }
         var st = stat()
-        return stat("/dev/" + name, &st) == 0 && st.st_rdev == rootDevice
+        return stat(dev + "/" + name, &st) == 0 && st.st_rdev == rootDevice
     }
 
     /// The translation table: the non-root disks in attach order, index i being the
     /// user's /dev/sd<driveName(i)>. Like the real cache, it keeps disks without media.
     func disks() -> [String] {
-        let names = DirEntry.list("/sys/block").filter { n in
+        let names = DirEntry.list(sysfs + "/block").filter { n in
             Devices.prefixes.contains { n.hasPrefix($0) } && !isRoot(n)
         }
         return DeviceNames.sorted(names)
@@ -57,17 +64,17 @@ struct Devices {
     /// user-visible names.
     func listDevices() -> [String] {
         let table = disks()
-        return table.filter(Devices.canOpen).map { reverse("/dev/" + $0, table: table) }
+        return table.filter(opens).map { reverse("/dev/" + $0, table: table) }
     }
 
     /// list_partitions: partitions of listed disks, then of md devices, each group sorted.
     func listPartitions() -> [String] {
         let table = disks()
         var result: [String] = []
-        for disk in table.filter(Devices.canOpen) {
+        for disk in table.filter(opens) {
             result += partitions(of: disk).map { reverse($0, table: table) }
         }
-        let md = DirEntry.list("/sys/block").filter { n in
+        let md = DirEntry.list(sysfs + "/block").filter { n in
             let b = Array(n.utf8)
             return n.hasPrefix("md") && b.count >= 3 && DeviceNames.isDigit(b[2])
         }
@@ -77,7 +84,14 @@ struct Devices {
 
     /// Entries of /sys/block/DISK named DISK…, e.g. sda1, nvme0n1p1.
     private func partitions(of disk: String) -> [String] {
-        DeviceNames.sorted(DirEntry.list("/sys/block/" + disk).filter { $0.hasPrefix(disk) }.map { "/dev/" + $0 })
+        DeviceNames.sorted(DirEntry.list(sysfs + "/block/" + disk).filter { $0.hasPrefix(disk) }.map { "/dev/" + $0 })
+    }
+
+    /// canOpen under this instance's /dev.
+    func opens(_ name: String) -> Bool {
+        let fd = open(dev + "/" + name, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { close(fd) }
+        return fd >= 0
     }
 
     static func canOpen(_ name: String) -> Bool {

@@ -8,6 +8,9 @@ struct Options {
     var sysroot = "/sysroot"
     var quiet = false
     var verbose = false
+    /// Host test mode only: recorded /sys and /dev trees for device enumeration.
+    var sysfs = "/sys"
+    var dev = "/dev"
 
     enum ParseError: Error, CustomStringConvertible {
         case missingValue(String)
@@ -24,9 +27,14 @@ struct Options {
         while i < args.count {
             let word = args[i]
             switch word {
-            case "--channel", "--sysroot":
+            case "--channel", "--sysroot", "--sysfs", "--dev":
                 guard i + 1 < args.count else { throw ParseError.missingValue(word) }
-                if word == "--channel" { o.channelPath = args[i + 1] } else { o.sysroot = args[i + 1] }
+                switch word {
+                case "--channel": o.channelPath = args[i + 1]
+                case "--sysroot": o.sysroot = args[i + 1]
+                case "--sysfs": o.sysfs = args[i + 1]
+                default: o.dev = args[i + 1]
+                }
                 i += 1
             case "quiet": o.quiet = true
             case "verbose", "guestfs_verbose=1", "--verbose", "-v": o.verbose = true
@@ -38,6 +46,7 @@ struct Options {
         if isPID1 {
             o.channelPath = nil
             o.sysroot = "/sysroot"
+            (o.sysfs, o.dev) = ("/sys", "/dev")
         }
         if let v = getenv("guestfs_verbose"), String(cString: v) == "1" { o.verbose = true }
         return o
