@@ -52,6 +52,24 @@ final class NetworkEndToEndTests: XCTestCase {
             XCTAssertEqual(message, "cat: can't open '/no-such-file': No such file or directory")
         }
     }
+
+    /// Debian's guestfish --network boots our fixed appliance with only guestfs_network=1
+    /// on qemu user networking at 169.254.0.0/16; guestd applies slirp's plan for it.
+    func testRealGuestfishNetwork() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.busybox), "needs \(Self.busybox)")
+        let f = try Fixture.get()
+        let server = try OneShotHTTPServer(body: "hello, guestfish\n")
+        let env = [
+            "LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_PATH": f.appliance.directory,
+            "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg", "LIBGUESTFS_CACHEDIR": f.work, "LIBGUESTFS_TMPDIR": f.work,
+        ]
+        let url = "http://169.254.2.2:\(server.port)/via-guestfish"
+        let r = try Fixture.sh("guestfish --network -a \(try busyboxDisk(f)) run : mount /dev/sda / : command '/bin/busybox wget -q -O- \(url)'",
+                               environment: env)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "hello, guestfish\n\n", "guestfish prints a string and a newline")
+        XCTAssertTrue(server.request().hasPrefix("GET /via-guestfish HTTP/1."), server.request())
+    }
 }
 
 /// Listens on 127.0.0.1 at a free port, answers one request with a fixed body and keeps

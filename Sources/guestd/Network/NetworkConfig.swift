@@ -16,10 +16,15 @@ struct NetworkConfig: Equatable {
         var description: String { "\(NetworkConfig.word)\(value): expected ADDR/PREFIX[,gw=GW][,dns=DNS] or link" }
     }
 
+    /// libguestfs's own launcher (guestfish --network) passes only guestfs_network=1,
+    /// with qemu user networking on 169.254.0.0/16 (lib/launch-direct.c) whose DHCP its
+    /// appliance asks; slirp's fixed plan there is this, so no DHCP client is needed.
+    static let libguestfsPlan = "169.254.2.15/16,gw=169.254.2.2,dns=169.254.2.3"
+
     /// The setting among the kernel command line's words; nil when networking is off.
     static func from(commandLine words: [Substring]) throws(ParseError) -> NetworkConfig? {
-        guard let w = words.last(where: { $0.hasPrefix(word) }) else { return nil }
-        return try parse(String(w.dropFirst(word.count)))
+        if let w = words.last(where: { $0.hasPrefix(word) }) { return try parse(String(w.dropFirst(word.count))) }
+        return words.contains("guestfs_network=1") ? try parse(libguestfsPlan) : nil
     }
 
     static func parse(_ value: String) throws(ParseError) -> NetworkConfig {
