@@ -17,11 +17,21 @@ final class ModuleLoader {
     func ensureFilesystem(_ fstype: String) {
         guard !fstype.isEmpty, !ModuleLoader.kernelKnows(fstype) else { return }
         guard let ctx = openContext() else { return }
+        // What the filesystem asks the kernel for at mount time (request_module runs
+        // modprobe, which the appliance lacks): loaded first, each best-effort.
+        for alias in ModuleLoader.companions[fstype] ?? [] { _ = load(alias, ctx) }
         // Filesystem modules carry the alias fs-TYPE (ext4 provides fs-ext2 too); some
         // older ones are only known by their own name.
         for alias in ["fs-" + fstype, fstype] where load(alias, ctx) { return }
         console.info("no kernel module found for filesystem type \(fstype)")
     }
+
+    /// vfat's default codepage (437) and iocharsets (ascii, utf8); exfat, iso9660 (Joliet)
+    /// and ntfs3 convert names with nls_utf8.
+    static let companions: [String: [String]] = [
+        "vfat": ["nls_cp437", "nls_ascii", "nls_utf8"], "msdos": ["nls_cp437", "nls_ascii"],
+        "exfat": ["nls_utf8"], "iso9660": ["nls_utf8"], "ntfs3": ["nls_utf8"],
+    ]
 
     private func openContext() -> OpaquePointer? {
         if context == nil {

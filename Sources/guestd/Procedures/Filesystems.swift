@@ -6,27 +6,46 @@ import GuestProtocol
 /// with the real daemon's arguments and error texts.
 extension Daemon {
     static let filesystemProcedures: [(Procedure, Handler)] = [
-        (.mkfs, { _, c throws(CallError) in
-            try Mkfs(fstype: c.string(0), device: c.string(1), blocksize: c.optionalInt(0), features: c.optionalString(1),
-                     inode: c.optionalInt(2), sectorsize: c.optionalInt(3), label: c.optionalString(4)).run()
+        (.mkfs, { d, c throws(CallError) in
+            try d.showingUserNames(c.string(1)) { () throws(CallError) in try Mkfs(fstype: c.string(0), device: c.string(1), blocksize: c.optionalInt(0), features: c.optionalString(1),
+                     inode: c.optionalInt(2), sectorsize: c.optionalInt(3), label: c.optionalString(4)).run() }
             return .none
         }),
-        (.e2fsck, { _, c throws(CallError) in
-            try e2fsck(c.string(0), correct: c.optionalBool(0) ?? false, forceall: c.optionalBool(1) ?? false)
+        (.e2fsck, { d, c throws(CallError) in
+            try d.showingUserNames(c.string(0)) { () throws(CallError) in
+                try e2fsck(c.string(0), correct: c.optionalBool(0) ?? false, forceall: c.optionalBool(1) ?? false)
+            }
         }),
-        (.e2fsckF, { _, c throws(CallError) in try e2fsck(c.string(0), correct: true, forceall: false) }),
+        (.e2fsckF, { d, c throws(CallError) in
+            try d.showingUserNames(c.string(0)) { () throws(CallError) in try e2fsck(c.string(0), correct: true, forceall: false) }
+        }),
         (.fsck, { _, c throws(CallError) in
             let r = try Subprocess.appliance(["fsck", "-a", "-t", c.string(0), c.string(1)])
             return Reply.int(r.status)
         }),
-        (.tune2fsL, { _, c throws(CallError) in
+        (.tune2fsL, { d, c throws(CallError) in
             let r = try Subprocess.appliance(["tune2fs", "-l", c.string(0)])
-            guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
+            guard r.succeeded else {
+                let error = CallError(Subprocess.errorText(r))
+                try d.showingUserNames(c.string(0)) { () throws(CallError) in throw error }
+                throw error
+            }
             return Reply.hashtable(tune2fsFields(String(decoding: r.out, as: UTF8.self)))
         }),
         (.df, { d, c throws(CallError) in try d.df([], c) }),
         (.dfH, { d, c throws(CallError) in try d.df(["-h"], c) }),
     ]
+
+    /// Tools name the device node they opened. The real daemon's nodes carry the names
+    /// the user gave; ours may differ by a letter (the appliance root sits among the
+    /// disks), so error texts get the user's names back.
+    func showingUserNames<T>(_ device: String, _ body: () throws(CallError) -> T) throws(CallError) -> T {
+        do { return try body() } catch {
+            let shown = devices.reverse(device)
+            guard shown != device else { throw error }
+            throw CallError(error.message.replacing(device, with: shown), errno: error.errno)
+        }
+    }
 
     /// e2fsck -f, noninteractive with -p or -y; exit 1 (errors corrected) is success.
     private static func e2fsck(_ device: String, correct: Bool, forceall: Bool) throws(CallError) -> Answer {

@@ -5,26 +5,26 @@ import GuestProtocol
 /// is no udev to settle). parted's stdout and stderr make the error text.
 extension Daemon {
     static let partitionProcedures: [(Procedure, Handler)] = [
-        (.partInit, { _, c throws(CallError) in
+        (.partInit, { d, c throws(CallError) in
             let type = try partedLabel(c.string(1))
-            return try parted(c.string(0), ["mklabel", type])
+            return try d.parted(c.string(0), ["mklabel", type])
         }),
-        (.partAdd, { _, c throws(CallError) in
+        (.partAdd, { d, c throws(CallError) in
             let kinds = ["primary": "primary", "logical": "logical", "extended": "extended", "p": "primary", "l": "logical", "e": "extended"]
             guard let kind = kinds[c.string(1)] else {
                 throw CallError("unknown partition type: \(c.string(1)): this should be \"primary\", \"logical\" or \"extended\"")
             }
             guard c.int64(2) >= 0 else { throw CallError("startsect cannot be negative") }
-            return try parted(c.string(0), ["mkpart", kind, "\(c.int64(2))s", "\(c.int64(3))s"])
+            return try d.parted(c.string(0), ["mkpart", kind, "\(c.int64(2))s", "\(c.int64(3))s"])
         }),
-        (.partDisk, { _, c throws(CallError) in
+        (.partDisk, { d, c throws(CallError) in
             let type = try partedLabel(c.string(1))
             // 128-sector alignment, the last 128 sectors left free (room for GPT's backup).
-            return try parted(c.string(0), ["mklabel", type, "mkpart", type == "gpt" ? "p1" : "primary", "128s", "-128s"])
+            return try d.parted(c.string(0), ["mklabel", type, "mkpart", type == "gpt" ? "p1" : "primary", "128s", "-128s"])
         }),
-        (.partDel, { _, c throws(CallError) in
+        (.partDel, { d, c throws(CallError) in
             guard c.int(1) > 0 else { throw CallError("partition number must be >= 1") }
-            return try parted(c.string(0), ["rm", "\(c.int(1))"])
+            return try d.parted(c.string(0), ["rm", "\(c.int(1))"])
         }),
     ]
 
@@ -38,9 +38,11 @@ extension Daemon {
         return label
     }
 
-    private static func parted(_ device: String, _ words: [String]) throws(CallError) -> Answer {
-        let r = try Subprocess.appliance(["parted", "-s", "--", device] + words, foldStdout: true)
-        guard r.succeeded else { throw CallError("parted: \(device): \(Subprocess.errorText(r))") }
-        return .none
+    private func parted(_ device: String, _ words: [String]) throws(CallError) -> Answer {
+        try showingUserNames(device) { () throws(CallError) in
+            let r = try Subprocess.appliance(["parted", "-s", "--", device] + words, foldStdout: true)
+            guard r.succeeded else { throw CallError("parted: \(device): \(Subprocess.errorText(r))") }
+            return .none
+        }
     }
 }
