@@ -127,6 +127,9 @@ extension Procedure {
 
     // Running guest programs.
     public static let command = Procedure("command", 50, [.stringList], .string)
+    public static let commandLines = Procedure("command_lines", 51, [.stringList], .stringList)
+    public static let sh = Procedure("sh", 111, [.string], .string)
+    public static let shLines = Procedure("sh_lines", 112, [.string], .stringList)
 
     /// Everything guestd serves; other numbers get the real daemon's "unknown procedure
     /// number" error.
@@ -144,6 +147,6 @@ extension Procedure {
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
         lgetxattrs, internalLxattrlist,
         internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
-        sync, pingDaemon, internalAutosync, command,
+        sync, pingDaemon, internalAutosync, command, commandLines, sh, shLines,
     ] + tools
 }

@@ -22,4 +22,18 @@ final class CommandProcedureTests: SysrootTestCase {
                     "cat: can't open '/nope': No such file or directory")
         try assertAlive()
     }
+
+    func testShAndLines() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/busybox") else {
+            throw XCTSkip("running a guest program needs root (chroot) and /bin/busybox (busybox-static)")
+        }
+        try FileManager.default.createDirectory(atPath: path("/bin"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: path("/bin/busybox"))
+        try FileManager.default.createSymbolicLink(atPath: path("/bin/sh"), withDestinationPath: "busybox")
+        XCTAssertEqual(try daemon.call(.sh, args: [.s("echo one; echo; echo three")]).string(), "one\n\nthree\n")
+        XCTAssertEqual(try daemon.call(.shLines, args: [.s("echo one; echo; echo three")]).strings(), ["one", "", "three"])
+        XCTAssertEqual(try daemon.call(.shLines, args: [.s("true")]).strings(), [])
+        XCTAssertEqual(try daemon.call(.commandLines, args: [.list(["/bin/busybox", "printf", "a\\nb"])]).strings(), ["a", "b"])
+        assertError(try daemon.call(.sh, args: [.s("echo to stderr >&2; exit 3")]), "to stderr")
+    }
 }

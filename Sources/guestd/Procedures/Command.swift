@@ -1,33 +1,48 @@
 import Glibc
 import GuestProtocol
 
-/// `command` (daemon/sh.c do_command): runs a program of the mounted guest, chrooted
-/// into it with the appliance's /dev, /dev/pts, /proc and /sys bound in, and, when the
-/// network is on, the appliance's resolv.conf over the guest's. Its stdout is the
-/// reply; a non-zero exit is an error carrying its stderr.
+/// `command`, `command_lines`, `sh` and `sh_lines` (daemon/sh.c): a program of the
+/// mounted guest runs chrooted into it with the appliance's /dev, /dev/pts, /proc and
+/// /sys bound in and, when the network is on, the appliance's resolv.conf over the
+/// guest's. Its stdout is the reply; a non-zero exit is an error carrying its stderr.
 extension Daemon {
     static let commandProcedures: [(Procedure, Handler)] = [
-        (.command, { d, call throws(CallError) in
-            try d.needRoot(call.stub)
-            let argv = call.strings(0)
-            guard !argv.isEmpty else { throw CallError("passed an empty list") }
-            let binds = GuestBinds(sysroot: d.options.sysroot)
-            defer { binds.undo() }
-            let result: Subprocess.Result
-            do throws(SysError) {
-                // Always chrooted, in host test mode too: a test must never run host programs.
-                result = try Subprocess.run(argv, root: d.options.sysroot)
-            } catch {
-                throw CallError.perror("\(error.call): \(error.path)", error.errno)
-            }
-            guard result.succeeded else {
-                var err = result.err
-                if err.last == UInt8(ascii: "\n") { err.removeLast() }
-                throw CallError(String(decoding: err, as: UTF8.self))
-            }
-            return Reply.string(String(decoding: result.out, as: UTF8.self))
+        (.command, { d, call throws(CallError) in Reply.string(try d.runGuestCommand(call.strings(0))) }),
+        (.commandLines, { d, call throws(CallError) in Reply.strings(splitLines(try d.runGuestCommand(call.strings(0)))) }),
+        // do_sh and do_sh_lines: the same, through the guest's /bin/sh -c.
+        (.sh, { d, call throws(CallError) in Reply.string(try d.runGuestCommand(["/bin/sh", "-c", call.string(0)])) }),
+        (.shLines, { d, call throws(CallError) in
+            Reply.strings(splitLines(try d.runGuestCommand(["/bin/sh", "-c", call.string(0)])))
         }),
     ]
+
+    /// do_command: its stdout, or its stderr as the error.
+    func runGuestCommand(_ argv: [String]) throws(CallError) -> String {
+        try needRoot("do_command")
+        guard !argv.isEmpty else { throw CallError("passed an empty list") }
+        let binds = GuestBinds(sysroot: options.sysroot)
+        defer { binds.undo() }
+        let result: Subprocess.Result
+        do throws(SysError) {
+            // Always chrooted, in host test mode too: a test must never run host programs.
+            result = try Subprocess.run(argv, root: options.sysroot)
+        } catch {
+            throw CallError.perror("\(error.call): \(error.path)", error.errno)
+        }
+        guard result.succeeded else {
+            var err = result.err
+            if err.last == UInt8(ascii: "\n") { err.removeLast() }
+            throw CallError(String(decoding: err, as: UTF8.self))
+        }
+        return String(decoding: result.out, as: UTF8.self)
+    }
+
+    /// split_lines: one string per line; no empty string for a final newline.
+    static func splitLines(_ s: String) -> [String] {
+        var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
 }
 
 /// The bind mounts a guest program expects, made for one command and undone after it;
