@@ -13,10 +13,11 @@ public final class Session {
     public private(set) var bootSeconds: Double = 0
     /// When qemu was started.
     public let started: Date
-    /// qemu's process id, for tools that watch or stop it.
-    public var qemuProcessID: Int32 { process.processIdentifier }
+    /// qemu's process id, for tools that watch or stop it; 0 for a connected session.
+    public var qemuProcessID: Int32 { process?.processIdentifier ?? 0 }
 
-    private let process: Process
+    /// nil when connected to an appliance another process runs (`appliance launch`).
+    private let process: Process?
     private let console: ConsoleLog
     let channel: FrameChannel
     private let tempDir: String
@@ -69,7 +70,8 @@ public final class Session {
         guard let qemu = executablePath(options.qemu) else {
             throw ClientError.usage("\(options.qemu) not found on PATH; install qemu-system-x86 (apt-get install qemu-system-x86)")
         }
-        process = Process()
+        let process = Process()
+        self.process = process
         process.executableURL = URL(fileURLWithPath: qemu)
         process.arguments = command.arguments
         let pipe = Pipe()
@@ -83,7 +85,7 @@ public final class Session {
         try? pipe.fileHandleForWriting.close()
 
         let deadline = Date().addingTimeInterval(options.bootTimeout)
-        let process = self.process, console = self.console
+        let console = self.console
         do {
             let fd = try listener.accept {
                 if !process.isRunning {
@@ -133,6 +135,30 @@ public final class Session {
         var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
         return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A session with an appliance that another process keeps running: the unix socket
+    /// `appliance launch` printed, which greets each client with the launch flag.
+    /// shutdown() only closes the connection; the appliance goes on.
+    public init(connectingTo socketPath: String, timeout: Double) throws {
+        appliance = Appliance(directory: "/nonexistent")
+        usedKVM = false
+        started = Date()
+        tempDir = ""
+        process = nil
+        let pipe = Pipe()
+        console = ConsoleLog(reading: pipe.fileHandleForReading, echo: false)
+        try? pipe.fileHandleForWriting.close()
+        let fd = try UnixSocket.connect(socketPath)
+        channel = FrameChannel(fd: fd, timeout: timeout)
+        do {
+            guard case .launchFlag = try channel.readFrame() else {
+                throw ClientError.protocolViolation("\(socketPath): expected the launch flag")
+            }
+        } catch let e as ChannelError {
+            // deinit closes the socket: every stored property is set by now.
+            throw ClientError.channel(procedure: "connect", e)
+        }
     }
 
     /// Resolves the format and refuses images that cannot be opened, before qemu says it less clearly.
@@ -211,7 +237,7 @@ public final class Session {
 
     /// A dead channel usually means a dead qemu: report its status and console instead.
     func failure(_ proc: Procedure, _ e: ChannelError) -> ClientError {
-        if e == .closed {
+        if e == .closed, let process {
             // qemu closes its end a moment before it is reaped.
             let deadline = Date().addingTimeInterval(1)
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
@@ -229,10 +255,12 @@ public final class Session {
         guard !closed else { return }
         closed = true
         close(channel.fd)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        Self.stop(process)
-        try? FileManager.default.removeItem(atPath: tempDir)
+        if let process {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            Self.stop(process)
+        }
+        if !tempDir.isEmpty { try? FileManager.default.removeItem(atPath: tempDir) }
     }
 
     /// The boot as seen from the host: each console line with seconds since qemu started,

@@ -48,6 +48,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("network-address"), help: ArgumentHelp("Static addressing guestd applies to eth0 (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3; DHCP is not supported yet).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]"))
     var networkAddress: NetworkAddressArgument?
 
+    @Option(help: ArgumentHelp("Use the appliance `appliance launch` keeps running behind this socket instead of booting one; it stays running, with its mounts, after the commands.", valueName: "SOCKET"))
+    var connect: String?
+
     @OptionGroup var source: BuildSourceOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Commands, after --: CMD ARGS [: CMD ARGS]…", valueName: "command"))
@@ -57,11 +60,15 @@ struct Run: ParsableCommand {
         guard memory >= 128 else { throw ValidationError("--memory must be at least 128 (MB)") }
         guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
         if networkAddress != nil && !network && tap == nil { throw ValidationError("--network-address needs --network or --tap") }
+        if connect != nil && (!add.isEmpty || network || tap != nil) {
+            throw ValidationError("--connect uses a launched appliance: its disks and network were chosen by appliance launch")
+        }
     }
 
     func run() {
         do {
             let chain = try Command.parseChain(commands)
+            if let connect { return try runConnected(to: connect, chain) }
             let builder = try source.builder()
             let appliance = try builder.cached()
 
@@ -102,6 +109,19 @@ struct Run: ParsableCommand {
         } catch {
             fail(error)
         }
+    }
+}
+
+extension Run {
+    /// The chain against a launched appliance: no boot, and at the end only a sync, so
+    /// its mounts stay for the next client.
+    func runConnected(to socket: String, _ chain: [(Command, [String])]) throws {
+        let session = try Session(connectingTo: socket, timeout: timeout)
+        defer { session.shutdown() }
+        for (command, args) in chain {
+            try command.run(on: session, arguments: args) { FileHandle.standardOutput.write(Data($0.utf8)) }
+        }
+        try session.sync()
     }
 }
 

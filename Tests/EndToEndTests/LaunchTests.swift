@@ -35,6 +35,14 @@ final class LaunchTests: XCTestCase {
             XCTAssertEqual(try d.stringList(), ["/dev/sda"])
         }
 
+        // The CLI as a client: mounts stay between runs, the appliance keeps running.
+        let first = try Fixture.sh("\(f.productsDir)/appliance run --connect \(socket) -- mount-ro /dev/sda1 / : cat /\(f.fileName)")
+        XCTAssertEqual(first.status, 0, first.err)
+        XCTAssertEqual(first.out, String(decoding: f.fileBytes, as: UTF8.self) + "\n", "cat prints as guestfish does")
+        let second = try Fixture.sh("\(f.productsDir)/appliance run --connect \(socket) -- ls /")
+        XCTAssertEqual(second.status, 0, second.err)
+        XCTAssertEqual(second.out, "\(f.fileName)\nlost+found\n")
+
         let stop = try Fixture.sh("\(f.productsDir)/appliance stop \(socket)")
         stopped = true
         XCTAssertEqual(stop.status, 0, stop.err)
