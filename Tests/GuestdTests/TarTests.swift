@@ -13,7 +13,7 @@ final class TarTests: SysrootTestCase {
         try Data(repeating: 7, count: 200_000).write(to: src.appendingPathComponent("d/e/big"))
         try Data("top\n".utf8).write(to: src.appendingPathComponent("b"))
         let out = base.appendingPathComponent(gzip ? "in.tgz" : "in.tar")
-        try run("/usr/bin/tar", ["-C", src.path, gzip ? "-czf" : "-cf", out.path, "."])
+        _ = try run("/usr/bin/tar", ["-C", src.path, gzip ? "-czf" : "-cf", out.path, "."])
         return Array(try Data(contentsOf: out))
     }
 

@@ -28,12 +28,12 @@ final class XenDeviceTests: XCTestCase {
                 try fm.createDirectory(atPath: device + "/" + part, withIntermediateDirectories: true)
                 try "\(n + 1)\n".write(toFile: device + "/" + part + "/partition", atomically: true, encoding: .utf8)
             }
-            for node in [disk] + parts { fm.createFile(atPath: dev + "/" + node, contents: Data()) }
+            for node in [disk] + parts { _ = fm.createFile(atPath: dev + "/" + node, contents: Data()) }
         }
         for other in ["loop0", "ram0"] {
             try fm.createDirectory(atPath: sys + "/devices/virtual/block/" + other, withIntermediateDirectories: true)
             try fm.createSymbolicLink(atPath: sys + "/block/" + other, withDestinationPath: "../devices/virtual/block/" + other)
-            fm.createFile(atPath: dev + "/" + other, contents: Data())
+            _ = fm.createFile(atPath: dev + "/" + other, contents: Data())
         }
         // guestd finds its root's disk through /sys/dev/block/MAJ:MIN of st_dev of "/":
         // here, the host's root device stands for xvdc.
