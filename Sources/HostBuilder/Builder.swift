@@ -37,6 +37,10 @@ public struct Builder: Sendable {
         lines.append(try Cache.fingerprint(inputs.initBinary))
         lines.append(try Cache.fingerprint(inputs.guestdBinary))
         if let skel = inputs.skeleton { lines += try Cache.treeFingerprint(skel) }
+        // Host tools copied into the root: installing or upgrading one changes the root.
+        for path in HostFiles.programs.map(\.path) + HostFiles.dataFiles {
+            lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent")
+        }
         return Cache.digest(lines)
     }
 
