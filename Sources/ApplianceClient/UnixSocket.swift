@@ -9,26 +9,11 @@ final class ListeningSocket {
 
     init(path: String) throws {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ClientError.io(call: "socket", path: path, errno: errno) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            close(fd)
-            throw ClientError.io(call: "bind", path: path, errno: ENAMETOOLONG)
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
-        }
-        guard ok, listen(fd, 1) == 0 else {
+        fd = try unixStreamSocket(path, call: "bind") { bind($0, $1, $2) }
+        guard listen(fd, 1) == 0 else {
             let e = errno
             close(fd)
-            throw ClientError.io(call: "bind", path: path, errno: e)
+            throw ClientError.io(call: "listen", path: path, errno: e)
         }
     }
 
@@ -54,6 +39,34 @@ final class ListeningSocket {
         close(fd)
         unlink(path)
     }
+}
+
+/// A new unix stream socket with `operation` (bind or connect) applied to the address
+/// of `path`; closed again if that fails.
+func unixStreamSocket(_ path: String, call: String,
+                      _ operation: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) throws -> Int32 {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard fd >= 0 else { throw ClientError.io(call: "socket", path: path, errno: errno) }
+    var addr = sockaddr_un()
+    addr.sun_family = sa_family_t(AF_UNIX)
+    let bytes = Array(path.utf8)
+    guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+        close(fd)
+        throw ClientError.io(call: call, path: path, errno: ENAMETOOLONG)
+    }
+    withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+        raw.copyBytes(from: bytes)
+        raw[bytes.count] = 0
+    }
+    let result = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { operation(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard result == 0 else {
+        let e = errno
+        close(fd)
+        throw ClientError.io(call: call, path: path, errno: e)
+    }
+    return fd
 }
 
 /// Looks a program up on PATH.
