@@ -32,16 +32,4 @@ final class ChecksumListingTests: SysrootTestCase {
         XCTAssertEqual(try daemon.call(.ll, ["/dir"]).string(), expected)
         assertError(try daemon.call(.ll, ["/nope"]), "/nope: No such file or directory", errno: "ENOENT")
     }
-
-    private func shell(_ command: String) -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        try? p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

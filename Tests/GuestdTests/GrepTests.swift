@@ -28,16 +28,4 @@ final class GrepTests: SysrootTestCase {
                     "/nope: No such file or directory", errno: "ENOENT")
         XCTAssertEqual(try daemon.call(.grep, args: [.s("a["), .s("/text"), .b(false), .b(false), .b(false), .b(false)]).header.status, .error)
     }
-
-    private func shell(_ command: String) -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        try? p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

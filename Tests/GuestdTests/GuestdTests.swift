@@ -7,37 +7,8 @@ import Glibc
 
 /// Black-box tests of guestd in host test mode: real protocol 4 messages over a unix
 /// socket, checked against the real daemon's replies and error texts.
-final class GuestdTests: XCTestCase {
-    private var base: URL!
-    private var root: URL!
-    private var daemon: GuestdHarness!
-
-    override func setUpWithError() throws {
-        base = FileManager.default.temporaryDirectory.appendingPathComponent("guestd-tests-\(UUID().uuidString)")
-        root = base.appendingPathComponent("sysroot")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("dir/sub"), withIntermediateDirectories: true)
-        try Data("outside the sysroot\n".utf8).write(to: base.appendingPathComponent("secret"))
-        try Data("inside\n".utf8).write(to: root.appendingPathComponent("inside.txt"))
-        daemon = try GuestdHarness(sysroot: root.path)
-    }
-
-    override func tearDownWithError() throws {
-        daemon = nil
-        try? FileManager.default.removeItem(at: base)
-    }
-
-    private func assertError(_ r: GuestdHarness.Reply, _ message: String, errno: String = "",
-                             file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(r.header.status, .error, "expected an error reply", file: file, line: line)
-        XCTAssertEqual(r.error?.message, message, file: file, line: line)
-        XCTAssertEqual(r.error?.errnoString, errno, file: file, line: line)
-    }
-
-    private func assertAlive(file: StaticString = #filePath, line: UInt = #line) throws {
-        let r = try daemon.call(.pingDaemon)
-        XCTAssertEqual(r.header.status, .ok, file: file, line: line)
-        XCTAssertEqual(r.body, [], file: file, line: line)
-    }
+/// The sysroot, secret file and daemon come from SysrootTestCase.
+final class GuestdTests: SysrootTestCase {
 
     // MARK: plain calls
 

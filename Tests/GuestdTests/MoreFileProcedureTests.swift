@@ -70,16 +70,4 @@ final class MoreFileProcedureTests: SysrootTestCase {
         XCTAssertEqual(contents("/decoded"), blob)
         assertError(try daemon.call(.base64Out, ["/dir"]), "/dir: is a directory")
     }
-
-    private func shell(_ command: String) -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        let out = Pipe()
-        p.standardOutput = out
-        try? p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
 }

@@ -44,6 +44,8 @@ class SysrootTestCase: XCTestCase {
     }
 
     func assertAlive(file: StaticString = #filePath, line: UInt = #line) throws {
-        XCTAssertEqual(try daemon.call(.pingDaemon).header.status, .ok, file: file, line: line)
+        let r = try daemon.call(.pingDaemon)
+        XCTAssertEqual(r.header.status, .ok, file: file, line: line)
+        XCTAssertEqual(r.body, [], file: file, line: line)
     }
 }
