@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 
-@main
 struct ApplianceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "appliance",
@@ -23,6 +22,32 @@ struct ApplianceCommand: ParsableCommand {
         """,
         subcommands: [Build.self, Run.self, Launch.self, Stop.self, MkfsExt2.self]
     )
+}
+
+@main
+enum Main {
+    /// ArgumentParser scans the words after `--` once per word (2,000 words take a
+    /// second, 6,000 five), so `run`'s command chain is cut off here and handed over whole.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var chain: [String] = []
+        if let dash = arguments.firstIndex(of: "--") {
+            chain = Array(arguments[(dash + 1)...])
+            arguments.removeSubrange((dash + 1)...)
+        }
+        do {
+            var command = try ApplianceCommand.parseAsRoot(arguments)
+            if var run = command as? Run {
+                run.commands = chain
+                command = run
+            } else if !chain.isEmpty {
+                command = try ApplianceCommand.parseAsRoot(Array(CommandLine.arguments.dropFirst()))
+            }
+            try command.run()
+        } catch {
+            ApplianceCommand.exit(withError: error)
+        }
+    }
 }
 
 /// One line on stderr, the way every message of the CLI looks.

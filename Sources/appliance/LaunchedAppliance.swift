@@ -34,7 +34,7 @@ enum LaunchedAppliance {
     static func spawn(arguments: [String]) throws -> Started {
         var template = Array((NSTemporaryDirectory() + "appliance-launch-XXXXXX").utf8CString)
         guard mkdtemp(&template) != nil else { throw LaunchError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
-        let dir = String(cString: template)
+        let dir = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let log = dir + "/log", socket = dir + "/socket"
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let argv = [exe] + arguments + ["--foreground", "--state-dir", dir]

@@ -46,5 +46,14 @@ final class GuestfishTests: XCTestCase {
         let missing = try Fixture.sh("\(f.productsDir)/appliance run -a /nonexistent.img -- list-devices", environment: env)
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.err.contains("/nonexistent.img"), missing.err)
+        // A long chain reaches the parser whole: the bad command is the 3,001st.
+        let long = String(repeating: "ping-daemon : ", count: 3_000) + "frobnicate2 /"
+        let tail = try Fixture.sh("\(f.productsDir)/appliance run -- \(long)", environment: env)
+        XCTAssertEqual(tail.status, 1)
+        XCTAssertTrue(tail.err.contains("unknown command 'frobnicate2'"), tail.err)
+        // Options still parse before `--`, and other subcommands still reject extra words.
+        let help = try Fixture.sh("\(f.productsDir)/appliance build --bogus -- x", environment: env)
+        XCTAssertNotEqual(help.status, 0)
+        XCTAssertTrue(help.err.contains("--bogus"), help.err)
     }
 }
