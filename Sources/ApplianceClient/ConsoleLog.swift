@@ -6,6 +6,8 @@ final class ConsoleLog: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
     private var partial = ""
+    /// A panic's call trace and registers push its reason out of the kept lines.
+    private var panic: String?
     private let keep = 20
     private let echo: Bool
     private let done = DispatchSemaphore(value: 0)
@@ -37,6 +39,7 @@ final class ConsoleLog: @unchecked Sendable {
         partial = parts.removeLast()
         let clean = parts.map(Self.printable)
         lines += clean
+        if panic == nil { panic = clean.first { $0.contains("Kernel panic") } }
         if stamped != nil {
             let now = Date()
             stamped! += clean.map { (now, $0) }
@@ -73,6 +76,8 @@ final class ConsoleLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let all = lines + (partial.isEmpty ? [] : [partial])
-        return all.suffix(n).map { "  " + $0 }.joined(separator: "\n")
+        var shown = Array(all.suffix(n))
+        if let panic, !shown.contains(panic) { shown.insert(panic, at: 0) }
+        return shown.map { "  " + $0 }.joined(separator: "\n")
     }
 }

@@ -23,6 +23,7 @@ public final class Session {
     private let tempDir: String
     var serial: UInt32 = 0x1000
     private var closed = false
+    private var channelBroken = false
 
     /// Boots the appliance and waits for guestd's launch flag. With accel `auto`, a KVM
     /// that exists but cannot run a guest is noticed, remembered, and TCG is used.
@@ -236,7 +237,10 @@ public final class Session {
     }
 
     /// A dead channel usually means a dead qemu: report its status and console instead.
+    /// Any channel failure leaves the stream out of step, so shutdown will not wait for
+    /// a graceful power-off that a wedged daemon would never do.
     func failure(_ proc: Procedure, _ e: ChannelError) -> ClientError {
+        channelBroken = true
         if e == .closed, let process {
             // qemu closes its end a moment before it is reaped.
             let deadline = Date().addingTimeInterval(1)
@@ -256,7 +260,7 @@ public final class Session {
         closed = true
         close(channel.fd)
         if let process {
-            let deadline = Date().addingTimeInterval(timeout)
+            let deadline = Date().addingTimeInterval(channelBroken ? 0 : timeout)
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             Self.stop(process)
         }

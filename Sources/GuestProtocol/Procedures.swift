@@ -123,6 +123,7 @@ extension Procedure {
     // The daemon itself.
     public static let sync = Procedure("sync", 2, [], .none)
     public static let pingDaemon = Procedure("ping_daemon", 92, [], .none)
+    public static let debug = Procedure("debug", 76, [.string, .stringList], .string)
     public static let internalAutosync = Procedure("internal_autosync", 282, [], .none)
 
     // Running guest programs.
@@ -147,6 +148,6 @@ extension Procedure {
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
         lgetxattrs, internalLxattrlist,
         internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
-        sync, pingDaemon, internalAutosync, command, commandLines, sh, shLines,
+        sync, pingDaemon, debug, internalAutosync, command, commandLines, sh, shLines,
     ] + tools
 }

@@ -137,9 +137,10 @@ final class Daemon {
 
     /// send_error: the reply with status error, carrying the errno's name if any.
     private func sendError(_ error: CallError, _ h: CallHeader) throws {
-        if !console.quiet { Console.write("error: \(error.message)") }
+        let message = devices.reverseNames(in: error.message)
+        if !console.quiet { Console.write("error: \(message)") }
         var e = XDREncoder()
-        MessageError(errnoString: error.errno > 0 ? ErrnoName.name(error.errno) : "", message: error.message).encode(into: &e)
+        MessageError(errnoString: error.errno > 0 ? ErrnoName.name(error.errno) : "", message: message).encode(into: &e)
         try channel.writeMessage(replyHeader(h, .error).message(body: e.bytes))
     }
 }

@@ -114,6 +114,24 @@ struct Devices {
         return device
     }
 
+    /// Every /dev name in an error text in the user's terms: tools such as mount(8) name
+    /// the appliance's /dev/vda1 where the caller asked for /dev/sda1.
+    func reverseNames(in text: String) -> String {
+        let bytes = Array(text.utf8), prefix = Array("/dev/".utf8)
+        guard bytes.count > prefix.count else { return text }
+        var table: [String]?
+        var out: [UInt8] = [], i = 0
+        while i < bytes.count {
+            guard bytes[i...].starts(with: prefix) else { out.append(bytes[i]); i += 1; continue }
+            var end = i + prefix.count
+            while end < bytes.count, DeviceNames.isDigit(bytes[end]) || (bytes[end] >= 0x61 && bytes[end] <= 0x7a) { end += 1 }
+            if table == nil { table = disks() }
+            out += Array(reverse(String(decoding: bytes[i..<end], as: UTF8.self), table: table).utf8)
+            i = end
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// device_name_translation: /dev/sdX[N], /dev/vdX[N] … name the Xth user disk; other
     /// names pass through. The result must open, else the old-style /dev/sd → vd, hd,
     /// ubd fallbacks are tried. Throws the errno of the failed open.

@@ -1,0 +1,55 @@
+import Glibc
+import GuestProtocol
+
+/// `debug` (daemon/debug.c): the internals libguestfs's own regression tests poke at.
+/// Only the subcommands that test the daemon's and the host's failure paths: a crash
+/// (segv), a call that runs as long as asked (sh), a long error (error), console
+/// output (print, spew) and the environment (env).
+extension Daemon {
+    static let debugProcedures: [(Procedure, Handler)] = [
+        (.debug, { d, call throws(CallError) in
+            let args = call.strings(1)
+            switch call.string(0).lowercased() {
+            case "help":
+                return Reply.string("Commands supported: help env error print segv sh spew")
+            case "env":
+                var lines = ""
+                var p = environ
+                while let entry = p.pointee { lines += String(cString: entry) + "\n"; p += 1 }
+                return Reply.string(lines)
+            case "error":
+                guard args.count == 1, let n = UInt32(args[0]) else {
+                    throw CallError("debug error: expecting one arg: length of error message")
+                }
+                guard n <= 1_000_000 else { throw CallError("debug error: length argument too large") }
+                // EROFS marks the true return path, as in the real daemon's regression test.
+                throw CallError(String(repeating: "a", count: Int(n)), errno: EROFS)
+            case "print":
+                Console.write(args.joined(separator: " "))
+                return Reply.string("ok")
+            case "spew":
+                guard args.count == 1 else { throw CallError("spew: expecting number of lines <n>") }
+                guard let n = Int(args[0]), n >= 0 else { throw CallError("spew: could not parse number of lines '\(args[0])'") }
+                for _ in 0..<n { Console.write("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890123456789") }
+                return Reply.string("ok")
+            case "segv":
+                // A real fault, not a signal sent to ourselves: the kernel ignores those
+                // for PID 1, but a fault ends it (and the appliance panics and powers off).
+                UnsafeMutablePointer<Int32>(bitPattern: UInt(d.faultAddress))!.pointee = 0
+                return .none
+            case "sh":
+                guard !args.isEmpty else { throw CallError("sh: expecting a command to run") }
+                setenv("root", d.options.sysroot, 1)
+                let r = try Subprocess.appliance(["/bin/sh", "-c", args.joined(separator: " ")], foldStdout: true)
+                guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
+                return Reply.string(String(decoding: r.err, as: UTF8.self))
+            default:
+                throw CallError("use 'debug help 0' to list the supported commands")
+            }
+        }),
+    ]
+
+    /// An address no page is ever mapped at (the zero page); a stored property so that
+    /// the optimiser cannot prove the store traps and drop the code after it.
+    var faultAddress: Int { 8 }
+}
