@@ -10,6 +10,13 @@ public enum BootModules {
         "virtio_console", "ext4", "crc32c_generic", "virtio_net",
     ]
 
+    /// Boot modules a launcher that does not name its modules (libguestfs, which knows
+    /// nothing of appliance.modules=) gets only on request: it puts its disks and the
+    /// root on virtio-scsi, never on IDE CD-ROMs (whose PATA probe costs ~0.2 s under
+    /// TCG), and asks for the network with guestfs_network=1.
+    public static let cdromOnly = ["sr_mod", "ata_piix"]
+    public static let network = ["virtio_net"]
+
     /// Xen's paravirtual front ends, added by `appliance build --xen`: xvd* disks (the
     /// root among them) and the network. Xen's console (hvc_xen) is built into Debian's
     /// kernel, like PVH and PVHVM guest support; a kernel with it as a module needs it here.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The initrd, a zstd-compressed cpio: init at /init, the boot modules decompressed and unsigned under /modules,
-/// and /modules/load-order naming them in dependency order for init's finit_module loop.
+/// and /modules/load-order naming them in dependency order for init's finit_module loop;
+/// /modules/default names the set init loads when the command line names none.
 /// Beside it, the appliance's `boot-modules` lists each boot module with its dependencies,
 /// so a launcher can ask init (appliance.modules=) for only what its VM needs.
 struct Initrd {
@@ -20,6 +21,14 @@ struct Initrd {
         }
         try writeFile(bootModulesIndex, Data(index.utf8))
 
+        // Line 1: everything but the CD-ROM and network drivers (and what only they need);
+        // line 2: added when the command line says guestfs_network=1.
+        func names(_ tops: [String]) throws -> [String] { try closure.resolve(tops).filter(included).map(\.name) }
+        let requested = Set(BootModules.cdromOnly + BootModules.network)
+        let base = try names(inputs.initrdModules.filter { !requested.contains($0) })
+        let network = try names(inputs.initrdModules.filter { BootModules.network.contains($0) }).filter { !base.contains($0) }
+        let defaults = base.joined(separator: ",") + "\n" + network.joined(separator: ",") + "\n"
+
         var cpio = CpioWriter()
         cpio.addFile("/init", bytes: try readFile(inputs.initBinary), mode: 0o755)
         cpio.addDirectory("/modules")
@@ -33,6 +42,7 @@ struct Initrd {
             order += file + "\n"
         }
         cpio.addFile("/modules/load-order", bytes: Array(order.utf8), mode: 0o644)
+        cpio.addFile("/modules/default", bytes: Array(defaults.utf8), mode: 0o644)
         let archive = cpio.finish()
         let bytes = try Compress.zstd(archive, level: 9, path: path)
         try writeFile(path, Data(bytes))

@@ -25,8 +25,10 @@ struct KernelCommandLine {
     var rootTimeoutSeconds = 30
     /// appliance.modules=a,b,c: load only these of /modules/load-order, still in its order.
     /// The host's launcher names what its machine and root medium need; without the word
-    /// (libguestfs knows nothing of it) every module is loaded.
+    /// (libguestfs knows nothing of it) /modules/default says what to load.
     var onlyModules: [[UInt8]]? = nil
+    /// guestfs_network=1: libguestfs's launcher asks for the network driver.
+    var libguestfsNetwork = false
     /// Words init could not make sense of (bad UUID, bad number), reported by main.
     var problems: [String] = []
 
@@ -34,6 +36,8 @@ struct KernelCommandLine {
         for word in text.words(separatedBy: whitespace) {
             if word == Array("quiet".utf8) {
                 quiet = true
+            } else if word == Array("guestfs_network=1".utf8) {
+                libguestfsNetwork = true
             } else if let value = word.dropping(prefix: "root=UUID=") {
                 if let uuid = parseUUID(value) {
                     root = .uuid(uuid)

@@ -6,6 +6,19 @@ import CInit
 enum Modules {
     static let directory = "/modules"
 
+    /// The default set when the command line names none: /modules/default's first line,
+    /// plus its second (the network driver) when asked. nil (load every module) for an
+    /// initrd without the file.
+    @export(interface) static func defaultSet(network: Bool) -> [[UInt8]]? {
+        guard let text = try? Files.read("\(directory)/default") else { return nil }
+        let lines = text.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var names: [[UInt8]] = []
+        for (i, line) in lines.enumerated() where i == 0 || (i == 1 && network) {
+            names += Array(line).words(separatedBy: [UInt8(ascii: ",")])
+        }
+        return names
+    }
+
     /// Loads the modules named in /modules/load-order (those in `only`, when given). A module
     /// that is missing or fails to load is reported and skipped: the root device may still
     /// turn up without it, and if not, the root search names the real consequence.

@@ -58,7 +58,7 @@ import CInit
     console.progress("starting; root \(rootSpec.description), timeout \(commandLine.rootTimeoutSeconds)s")
 
     // 3. The drivers for the root device and its filesystem.
-    Modules.loadAll(only: commandLine.onlyModules, console: console)
+    Modules.loadAll(only: commandLine.onlyModules ?? Modules.defaultSet(network: commandLine.libguestfsNetwork), console: console)
 
     // 4. The root device; it may take a moment to appear after its driver loaded.
     let rootDevice = RootDevice.wait(for: rootSpec, timeoutSeconds: commandLine.rootTimeoutSeconds, console: console)
