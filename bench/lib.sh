@@ -1,4 +1,15 @@
-# Shared by the bench/ scripts: timing whole commands and printing tables.
+# Shared by the bench/ scripts: the binary under test, timing whole commands and
+# printing tables.
+
+# The CLI to measure: $APPLIANCE if set, else a release build (what users install;
+# init and guestd come from beside it).
+appliance_binary() {
+  if [[ -z ${APPLIANCE:-} ]]; then
+    swift build -c release -q >&2
+    APPLIANCE=$PWD/.build/release/appliance
+  fi
+  echo "$APPLIANCE"
+}
 
 # Seconds for one run of a command, output discarded; a failing run aborts the benchmark.
 once() {
