@@ -54,9 +54,19 @@ public struct Builder: Sendable {
         defer { withExtendedLifetime(lock) {} }
         // Another builder may have finished while we waited for the lock.
         if !force, isComplete(appliance, key: key) { return appliance }
-        try build(into: appliance.directory, key: key)
+        try build(into: appliance.directory, key: key, sharedKernel: "\(cacheDir)/kernel-\(try kernelKey().prefix(16))")
         removeStale(in: cacheDir, keeping: appliance.directory)
         return appliance
+    }
+
+    /// What tells apart appliances kept side by side for one host (the default one and
+    /// `--xen`): a new build replaces only older builds of its own variant.
+    var variant: String { String(Cache.digest([inputs.initrdModules.joined(separator: ",")]).prefix(16)) }
+
+    /// The unpacked kernel depends on the kernel file alone: appliances of every variant,
+    /// and rebuilds for a new init or guestd, share one copy (hard links in the cache).
+    func kernelKey() throws -> String {
+        Cache.digest([Cache.builderVersion, try Cache.fingerprint(inputs.kernel.kernel)])
     }
 
     /// Builds into `directory` under a temporary name and renames it into place.
@@ -81,8 +91,8 @@ public struct Builder: Sendable {
 
     /// The stamp: the key, then each file's size. A stamp that names this key and sizes
     /// that stat confirms mean a complete appliance; a truncated or missing file does not.
-    static func stamp(key: String, of a: Appliance) -> String? {
-        var text = key + "\n"
+    static func stamp(key: String, variant: String, of a: Appliance) -> String? {
+        var text = key + "\nvariant \(variant)\n"
         for path in [a.kernel, a.initrd, a.root, a.bootModules, a.readmeFixed] {
             var st = stat()
             guard stat(path, &st) == 0 else { return nil }
@@ -93,10 +103,10 @@ public struct Builder: Sendable {
 
     func isComplete(_ a: Appliance, key: String) -> Bool {
         guard let recorded = try? String(contentsOfFile: a.stamp, encoding: .utf8) else { return false }
-        return recorded == Self.stamp(key: key, of: a)
+        return recorded == Self.stamp(key: key, variant: variant, of: a)
     }
 
-    private func build(into directory: String, key: String) throws {
+    private func build(into directory: String, key: String, sharedKernel: String? = nil) throws {
         let started = Date()
         let parent = (directory as NSString).deletingLastPathComponent
         try makeDirectory(parent)
@@ -107,7 +117,7 @@ public struct Builder: Sendable {
         do {
             // Unpacking the kernel is the longest step and shares nothing with the others:
             // it runs on a second thread while the initrd and the root are written.
-            let kernel = BackgroundResult { [self] in try writeKernel(to: out.kernel) }
+            let kernel = BackgroundResult { [self] in try writeKernel(to: out.kernel, shared: sharedKernel) }
             let rest = Result { () throws -> Void in
                 try Initrd(inputs: inputs, progress: progress).write(to: out.initrd, bootModulesIndex: out.bootModules)
                 try RootImage(inputs: inputs, uuid: Self.uuid(fromKey: key), progress: progress).write(to: out.root)
@@ -115,7 +125,7 @@ public struct Builder: Sendable {
             try kernel.wait()
             try rest.get()
             try writeFile(out.readmeFixed, Data())
-            guard let stamp = Self.stamp(key: key, of: out) else {
+            guard let stamp = Self.stamp(key: key, variant: variant, of: out) else {
                 throw BuildError.format(path: tmp, reason: "an appliance file vanished while it was built")
             }
             try writeFile(out.stamp, Data(stamp.utf8))
@@ -128,9 +138,27 @@ public struct Builder: Sendable {
         progress(String(format: "built %@ in %.2f s", directory, Date().timeIntervalSince(started)))
     }
 
+    /// A hard link to the cache's unpacked kernel, made first if missing (under the cache
+    /// lock, so no other builder writes it at the same time).
+    private func writeKernel(to path: String, shared: String?) throws {
+        guard let shared else { return try unpackKernel(to: path) }
+        if link(shared, path) == 0 {
+            progress("kernel: \(inputs.kernel.kernel) → \(shared) (unpacked before; shared)")
+            return
+        }
+        let tmp = "\(shared).tmp-\(getpid())"
+        try unpackKernel(to: tmp)
+        guard rename(tmp, shared) == 0 else {
+            let e = errno
+            unlink(tmp)
+            throw BuildError.io(call: "rename", path: shared, errno: e)
+        }
+        guard link(shared, path) == 0 else { throw BuildError.io(call: "link", path: path, errno: errno) }
+    }
+
     /// The uncompressed PVH ELF boots without the ~3 s of in-guest decompression under TCG;
     /// kernels without a PVH entry ship as the bzImage.
-    private func writeKernel(to path: String) throws {
+    private func unpackKernel(to path: String) throws {
         let source = inputs.kernel.kernel
         let bzImage = try readFile(source)
         if let elf = try KernelPayload.extractVmlinux(bzImage: bzImage, path: source) {
@@ -152,11 +180,23 @@ public struct Builder: Sendable {
         return "\(part(0, 8))-\(part(8, 12))-\(part(12, 16))-\(part(16, 20))-\(part(20, 32))"
     }
 
+    /// Older builds of this variant (and unreadable ones) go; other variants stay, and
+    /// so does every unpacked kernel an appliance still links to.
     private func removeStale(in cacheDir: String, keeping: String) {
         let keep = (keeping as NSString).lastPathComponent
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: cacheDir)) ?? []
-        where name.hasPrefix("appliance-") && name != keep {
-            try? FileManager.default.removeItem(atPath: cacheDir + "/" + name)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cacheDir)) ?? []
+        for name in names where name.hasPrefix("appliance-") && name != keep {
+            let stamp = try? String(contentsOfFile: Appliance(directory: cacheDir + "/" + name).stamp, encoding: .utf8)
+            let other = stamp?.split(separator: "\n").dropFirst().first.flatMap { $0.hasPrefix("variant ") ? $0.dropFirst(8) : nil }
+            if other == nil || other.map(String.init) == variant {
+                try? FileManager.default.removeItem(atPath: cacheDir + "/" + name)
+            }
+        }
+        for name in names where name.hasPrefix("kernel-") {
+            var st = stat()
+            let path = cacheDir + "/" + name
+            // A link count of 1: no appliance uses it; ".tmp-" leftovers of a crashed build.
+            if lstat(path, &st) == 0, st.st_nlink == 1 || name.contains(".tmp-") { unlink(path) }
         }
     }
 }

@@ -70,6 +70,33 @@ final class CacheTests: XCTestCase {
         XCTAssertTrue(seen.insert(try Builder(inputs: inputs).cached(in: s.cache).directory).inserted)
     }
 
+    /// The default and the Xen variant live side by side and share one unpacked kernel;
+    /// a rebuild of one variant replaces only its own older build.
+    func testVariantsStayCachedAndShareTheUnpackedKernel() throws {
+        let s = try setup()
+        let plain = try s.builder.cached(in: s.cache)
+        var xenInputs = s.builder.inputs
+        xenInputs.initrdModules += BootModules.xen
+        let xen = try Builder(inputs: xenInputs).cached(in: s.cache)
+        XCTAssertNotEqual(plain, xen)
+        XCTAssertEqual(Set(appliances(in: s.cache)), Set([plain, xen].map { ($0.directory as NSString).lastPathComponent }))
+        func inode(_ path: String) -> (ino: UInt, links: UInt) {
+            var st = stat()
+            XCTAssertEqual(stat(path, &st), 0, path)
+            return (UInt(st.st_ino), UInt(st.st_nlink))
+        }
+        XCTAssertEqual(inode(plain.kernel).ino, inode(xen.kernel).ino, "one unpacked kernel")
+        XCTAssertEqual(inode(plain.kernel).links, 3, "the cache's copy and two appliances")
+
+        try touch("\(s.dir)/guestd", by: 10)
+        let rebuilt = try s.builder.cached(in: s.cache)
+        XCTAssertEqual(Set(appliances(in: s.cache)), Set([rebuilt, xen].map { ($0.directory as NSString).lastPathComponent }),
+                       "the old default build is replaced, the Xen one stays")
+        XCTAssertEqual(inode(rebuilt.kernel).ino, inode(xen.kernel).ino)
+        let kernels = try FileManager.default.contentsOfDirectory(atPath: s.cache).filter { $0.hasPrefix("kernel-") }
+        XCTAssertEqual(kernels.count, 1, "\(kernels)")
+    }
+
     func testTwoBuildersAtOnceMakeOneAppliance() throws {
         let s = try setup()
         let results = ResultBox()
