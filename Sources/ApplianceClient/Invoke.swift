@@ -1,39 +1,10 @@
 import GuestProtocol
 
-/// Any procedure by its table entry: arguments by kind, replies decoded by return kind.
-/// The typed calls and the guestfish-style commands are built on this.
-public enum CallArgument: Sendable, Equatable {
-    case string(String)
-    case strings([String])
-    case bool(Bool)
-    case int(Int32)
-    case int64(Int64)
-    case buffer([UInt8])
+/// A call's argument, as the client builds it.
+public typealias CallArgument = ArgumentValue
 
-    func encode(into e: inout XDREncoder) {
-        switch self {
-        case let .string(s): e.string(s)
-        case let .strings(l): e.stringList(l)
-        case let .bool(b): e.bool(b)
-        case let .int(i): e.i32(i)
-        case let .int64(i): e.i64(i)
-        case let .buffer(b): e.opaque(b)
-        }
-    }
-
-    /// The zero value sent for an optional argument the caller left out.
-    static func unset(_ kind: ArgumentKind) -> CallArgument {
-        switch kind {
-        case .bool: .bool(false)
-        case .int: .int(0)
-        case .int64: .int64(0)
-        case .stringList, .filenameList: .strings([])
-        case .buffer: .buffer([])
-        default: .string("")
-        }
-    }
-}
-
+// Any procedure by its table entry: arguments by kind, replies decoded by return kind.
+// The typed calls and the guestfish-style commands are built on this.
 extension Procedure {
     /// The header's bitmask for the optional arguments given (by index), and an encoder
     /// of all of them in order, zero values for those left out.

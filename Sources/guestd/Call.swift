@@ -4,14 +4,7 @@ import GuestProtocol
 /// checks (devices already translated), the optional-arguments bitmask, and for FileIn
 /// procedures the receiver of the file's chunks.
 struct Call {
-    enum Value {
-        case string(String)
-        case strings([String])
-        case bool(Bool)
-        case int(Int32)
-        case int64(Int64)
-        case buffer([UInt8])
-    }
+    typealias Value = ArgumentValue
 
     let procedure: Procedure
     /// Wire arguments in order, then the optional ones.
@@ -40,18 +33,6 @@ struct Call {
 
     /// The header's bitmask names optional argument `i`.
     func isSet(_ i: Int) -> Bool { optargsBitmask & (1 << UInt64(i)) != 0 }
-
-    static func decode(_ kind: ArgumentKind, _ d: inout XDRDecoder) throws -> Value {
-        switch kind {
-        case .string, .pathname, .device, .mountable, .devOrPath: .string(try d.string())
-        case .stringList, .filenameList: .strings(try d.stringList())
-        case .bool: .bool(try d.bool())
-        case .int: .int(try d.i32())
-        case .int64: .int64(try d.i64())
-        case .buffer: .buffer(try d.opaque(field: "buffer"))
-        case .fileIn, .fileOut: .string("")
-        }
-    }
 }
 
 /// Reply bodies of each return type, as the generated stubs encode them.

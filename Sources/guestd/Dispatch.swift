@@ -39,7 +39,7 @@ extension Daemon {
     private func decodeArguments(_ proc: Procedure, _ d: inout XDRDecoder) throws(CallError) -> [Call.Value] {
         do {
             var values: [Call.Value] = []
-            for kind in proc.wireArguments + proc.optionals.map(\.kind) { values.append(try Call.decode(kind, &d)) }
+            for kind in proc.wireArguments + proc.optionals.map(\.kind) { values.append(try ArgumentValue.decode(kind, &d)) }
             try d.finish()
             return values
         } catch {
