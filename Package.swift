@@ -37,7 +37,8 @@ let package = Package(
 
         .executableTarget(
             name: "guestd",
-            dependencies: ["GuestProtocol", "CBlkid", "CMount", "CKmod"],
+            // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
+            dependencies: ["GuestProtocol", "CBlkid", "CMount"],
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 

@@ -9,9 +9,10 @@ public enum ElfNeeded {
     /// `binaries` (host paths), not the binaries themselves. Libraries are looked up inside
     /// `sysroot` and returned with it prefixed. Order: per binary, its interpreter, then
     /// libraries breadth-first as ld.so loads them; no duplicates. Symlinks are kept as found.
-    public static func closure(of binaries: [String], sysroot: String = "/") throws -> [String] {
+    /// `dlopened`: sonames the first binary opens at run time, resolved as if it needed them.
+    public static func closure(of binaries: [String], dlopened: [String] = [], sysroot: String = "/") throws -> [String] {
         var walker = try Walker(sysroot: sysroot)
-        for binary in binaries { try walker.add(binary: binary) }
+        for (i, binary) in binaries.enumerated() { try walker.add(binary: binary, dlopened: i == 0 ? dlopened : []) }
         return walker.result
     }
 
@@ -69,8 +70,9 @@ public enum ElfNeeded {
             return String(path.dropFirst(prefix.count))
         }
 
-        mutating func add(binary: String) throws {
-            let exe = try ElfFile.parse(binary)
+        mutating func add(binary: String, dlopened: [String] = []) throws {
+            var exe = try ElfFile.parse(binary)
+            exe.needed += dlopened
             // $ORIGIN of an executable is its real directory (ld.so takes it from /proc/self/exe).
             let exeOrigin = ElfNeeded.dirname(guest(ElfNeeded.realpath(binary) ?? binary))
             if let interp = exe.interpreter {

@@ -8,6 +8,8 @@ struct RootImage {
     let inputs: BuildInputs
     let uuid: String
     let progress: @Sendable (String) -> Void
+    /// Libraries guestd opens with dlopen (its Kmod.swift), which no ELF header names.
+    static let guestdDlopened = ["libkmod.so.2"]
 
     /// Mount points and work folders guestd expects to exist in a read-only root.
     static let directories = ["/proc", "/sys", "/dev", "/tmp", "/run", "/sysroot", "/etc"]
@@ -23,7 +25,7 @@ struct RootImage {
         for dir in Self.directories { try tree.directory(dir) }
         try tree.copyFile(from: inputs.guestdBinary, to: "/init", mode: 0o755)
 
-        let libraries = try ElfNeeded.closure(of: [inputs.guestdBinary])
+        let libraries = try ElfNeeded.closure(of: [inputs.guestdBinary], dlopened: Self.guestdDlopened)
         for lib in libraries {
             for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
         }

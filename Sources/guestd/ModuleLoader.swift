@@ -1,16 +1,16 @@
-import CKmod
 import Glibc
 
 /// Loads a filesystem's kernel module before mounting, as the kernel's own
 /// request_module would if the appliance had modprobe. Failures only get reported: the
 /// mount then says what is wrong.
 final class ModuleLoader {
+    private var kmod: Kmod?
     private var context: OpaquePointer?
     private let console: Console
 
     init(console: Console) { self.console = console }
 
-    deinit { if let context { kmod_unref(context) } }
+    deinit { if let kmod, let context { _ = kmod.unref(context) } }
 
     /// Makes `fstype` mountable if a module provides it. Cheap when it is built in or
     /// already loaded: /proc/filesystems is read before the module index is opened.
@@ -35,32 +35,37 @@ final class ModuleLoader {
 
     private func openContext() -> OpaquePointer? {
         if context == nil {
-            // NULL, NULL: /lib/modules/$(uname -r) and the default configuration paths.
-            context = kmod_new(nil, nil)
-            if context == nil { console.info("\(SysError("kmod_new", "/lib/modules"))") }
+            do throws(SysError) {
+                if kmod == nil { kmod = try Kmod.load() }
+                guard let k = kmod else { return nil }
+                // NULL, NULL: /lib/modules/$(uname -r) and the default configuration paths.
+                context = k.new(nil, nil)
+                if context == nil { console.info("\(SysError("kmod_new", "/lib/modules"))") }
+            } catch {
+                console.info("\(error)")
+            }
         }
         return context
     }
 
     /// True when some module matched the alias and it (or a dependency) loaded or was there.
     private func load(_ alias: String, _ ctx: OpaquePointer) -> Bool {
+        guard let k = kmod else { return false }
         var list: OpaquePointer?
-        guard kmod_module_new_from_lookup(ctx, alias, &list) == 0, let list else { return false }
-        defer { kmod_module_unref_list(list) }
+        guard k.newFromLookup(ctx, alias, &list) == 0, let list else { return false }
+        defer { _ = k.unrefList(list) }
         var entry: OpaquePointer? = list
         var loaded = false
         while let e = entry {
-            if let mod = kmod_module_get_module(e) {
-                // No install commands: the appliance has no shell to run them.
-                let flags = Int32(KMOD_PROBE_IGNORE_COMMAND.rawValue)
-                let r = kmod_module_probe_insert_module(mod, UInt32(flags), nil, nil, nil, nil)
+            if let mod = k.getModule(e) {
+                let r = k.probeInsert(mod, Kmod.probeIgnoreCommand, nil, nil, nil, nil)
                 if r == 0 || r == -EEXIST { loaded = true } else {
-                    let name = kmod_module_get_name(mod).map { String(cString: $0) } ?? alias
+                    let name = k.getName(mod).map { String(cString: $0) } ?? alias
                     console.info("\(SysError("insert module", name, errno: -r))")
                 }
-                kmod_module_unref(mod)
+                _ = k.unrefModule(mod)
             }
-            entry = kmod_list_next(list, e)
+            entry = k.listNext(list, e)
         }
         return loaded
     }
