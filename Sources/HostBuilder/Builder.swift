@@ -9,6 +9,9 @@ public struct BuildInputs: Sendable {
     /// rootfs-skel: files copied verbatim into the root.
     public var skeleton: String?
     public var initrdModules: [String] = BootModules.initrd
+    /// appliance-sshd: set, the root also holds the SSH server and a shell toolset
+    /// (SSHTools), and the appliance is cached apart from the default one.
+    public var sshdBinary: String?
 
     public init(kernel: KernelChoice, initBinary: String, guestdBinary: String, skeleton: String?) {
         self.kernel = kernel
@@ -41,14 +44,22 @@ public struct Builder: Sendable {
         for path in HostFiles.programs.map(\.path) + HostFiles.dataFiles {
             lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent")
         }
+        if let sshd = inputs.sshdBinary {
+            lines.append("ssh " + (try Cache.fingerprint(sshd)))
+            for path in SSHTools.fingerprintedPaths { lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent") }
+        }
         return Cache.digest(lines)
     }
+
+    /// The cache folder's name before the key: variants live side by side, so using the
+    /// ssh appliance does not evict the default one (and back).
+    var cachePrefix: String { inputs.sshdBinary == nil ? "appliance-" : "appliance-ssh-" }
 
     /// The cached appliance for these inputs, built first if it is missing or incomplete.
     public func cached(in cacheDir: String = Cache.defaultDirectory(), force: Bool = false) throws -> Appliance {
         try makeDirectory(cacheDir)
         let key = try key()
-        let appliance = Appliance(directory: "\(cacheDir)/appliance-\(key.prefix(16))")
+        let appliance = Appliance(directory: "\(cacheDir)/\(cachePrefix)\(key.prefix(16))")
         if !force, isComplete(appliance, key: key) { return appliance }
         let lock = try CacheLock(directory: cacheDir)
         defer { withExtendedLifetime(lock) {} }
@@ -152,10 +163,11 @@ public struct Builder: Sendable {
         return "\(part(0, 8))-\(part(8, 12))-\(part(12, 16))-\(part(16, 20))-\(part(20, 32))"
     }
 
+    /// Older appliances of the same variant: the prefix followed by a bare 16-digit key.
     private func removeStale(in cacheDir: String, keeping: String) {
         let keep = (keeping as NSString).lastPathComponent
         for name in (try? FileManager.default.contentsOfDirectory(atPath: cacheDir)) ?? []
-        where name.hasPrefix("appliance-") && name != keep {
+        where name.hasPrefix(cachePrefix) && name.dropFirst(cachePrefix.count).allSatisfy(\.isHexDigit) && name != keep {
             try? FileManager.default.removeItem(atPath: cacheDir + "/" + name)
         }
     }
