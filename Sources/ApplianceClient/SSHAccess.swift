@@ -28,7 +28,7 @@ public struct SSHAccess: Sendable, Equatable {
         public var description: String {
             switch self {
             case let .unreadable(path, e): "--ssh-key \(path): \(String(cString: strerror(e)))"
-            case let .notAPublicKey(path): "--ssh-key \(path): not an OpenSSH public key line (TYPE BASE64 [COMMENT])"
+            case let .notAPublicKey(path): "--ssh-key \(path): not an OpenSSH public key line (TYPE BASE64 [COMMENT]); give the .pub file"
             case let .unsupportedType(path, type):
                 "--ssh-key \(path): \(type) keys are not supported by the appliance's SSH server; use an ed25519 or ECDSA key (ssh-keygen -t ed25519)"
             case let .noDefaultKey(dir):
@@ -52,7 +52,7 @@ public struct SSHAccess: Sendable, Equatable {
         guard fgets(&buf, Int32(buf.count), f) != nil else { throw .notAPublicKey(path: path) }
         let line = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-        guard words.count >= 2, Self.isBase64(words[1]) else { throw .notAPublicKey(path: path) }
+        guard words.count >= 2, Self.isKeyType(words[0]), Self.isBase64(words[1]) else { throw .notAPublicKey(path: path) }
         guard Self.supportedTypes.contains(String(words[0])) else { throw .unsupportedType(path: path, type: String(words[0])) }
         self.init(keyType: String(words[0]), keyBase64: String(words[1]), publicKeyFile: path, hostPort: hostPort)
     }
@@ -87,6 +87,12 @@ public struct SSHAccess: Sendable, Equatable {
         }
         guard ok else { throw .unreadable(path: "bind 127.0.0.1:0", errno: errno) }
         return UInt16(bigEndian: addr.sin_port)
+    }
+
+    /// "ssh-ed25519", "ecdsa-sha2-nistp256", "sk-ssh-ed25519@openssh.com": lower case, not "-----BEGIN".
+    static func isKeyType<S: StringProtocol>(_ s: S) -> Bool {
+        guard let first = s.utf8.first, first != UInt8(ascii: "-") else { return false }
+        return s.utf8.allSatisfy { c in (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x40 || c == 0x2E }
     }
 
     static func isBase64<S: StringProtocol>(_ s: S) -> Bool {
