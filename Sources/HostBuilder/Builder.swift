@@ -45,7 +45,8 @@ public struct Builder: Sendable {
             lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent")
         }
         if let sshd = inputs.sshdBinary {
-            lines.append("ssh " + (try Cache.fingerprint(sshd)))
+            lines.append(SSHTools.keyLine)
+            lines.append(try Cache.fingerprint(sshd))
             for path in SSHTools.fingerprintedPaths { lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent") }
         }
         return Cache.digest(lines)

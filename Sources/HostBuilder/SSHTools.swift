@@ -24,12 +24,14 @@ enum SSHTools {
         "ifconfig", "ip", "kill", "less", "ln", "ls", "lsmod", "md5sum", "mkdir", "mknod", "mktemp", "more", "mount",
         "mv", "nc", "netstat", "nslookup", "od", "ping", "printf", "ps", "pwd", "readlink", "realpath", "reset", "rm",
         "rmdir", "route", "sed", "seq", "sha256sum", "sleep", "sort", "stat", "stty", "sync", "tail", "tee", "test",
-        "timeout", "top", "touch", "tr", "true", "umount", "uname", "uniq", "uptime", "vi", "watch", "wc", "wget",
+        "timeout", "top", "touch", "tr", "true", "tty", "umount", "uname", "uniq", "uptime", "vi", "watch", "wc", "wget",
         "which", "xargs", "xxd",
     ]
 
     /// Host files whose change must rebuild the ssh variant.
     static var fingerprintedPaths: [String] { programs.map(\.path) }
+    /// What the cache key covers besides those files: the layout chosen here.
+    static var keyLine: String { "ssh \(sshdPath) " + applets.joined(separator: ",") }
 
     /// Copies the server, the shell and busybox (with their libraries) and links the applets.
     static func copy(sshd: String, into tree: inout StagingTree, progress: @escaping @Sendable (String) -> Void) throws {
