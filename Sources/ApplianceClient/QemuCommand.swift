@@ -100,6 +100,9 @@ public struct QemuCommand: Sendable {
         }
         // romfile= leaves out the PXE option ROM: the kernel is booted directly.
         if options.network != nil { a += ["-device", "virtio-net-pci,netdev=net0,romfile="] }
+        // The SSH server makes its host key at boot: a virtio-rng device (qemu's getrandom)
+        // seeds the guest's entropy pool at once instead of after seconds of jitter.
+        if options.ssh != nil { a += ["-device", "virtio-rng-pci"] }
         a += [
             "-device", "virtio-serial-pci",
             "-chardev", "socket,id=channel0,path=\(escape(channelSocket))",

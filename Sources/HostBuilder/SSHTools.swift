@@ -28,14 +28,30 @@ enum SSHTools {
         "which", "xargs", "xxd",
     ]
 
+    /// virtio-rng, which guestd loads before the server makes its host key (its
+    /// dependencies, virtio and virtio_ring, are boot modules, loaded by init).
+    static let entropyModule = "/virtio-rng.ko"
+
+    private static func copyEntropyModule(kernel: KernelChoice, into tree: inout StagingTree) throws {
+        let dep = try String(contentsOfFile: kernel.modulesDir + "/modules.dep", encoding: .utf8)
+        for line in dep.split(separator: "\n") {
+            let path = String(line.prefix { $0 != ":" })
+            // .ko, .ko.xz or .ko.zst: libkmod reads each.
+            guard path.contains(entropyModule) else { continue }
+            try tree.copyFile(from: kernel.modulesDir + "/" + path, to: "/lib/modules/\(kernel.version)/" + path, mode: 0o644)
+            return
+        }
+    }
+
     /// Host files whose change must rebuild the ssh variant.
     static var fingerprintedPaths: [String] { programs.map(\.path) }
     /// What the cache key covers besides those files: the layout chosen here.
-    static var keyLine: String { "ssh \(sshdPath) " + applets.joined(separator: ",") }
+    static var keyLine: String { "ssh \(sshdPath) \(entropyModule) " + applets.joined(separator: ",") }
 
     /// Copies the server, the shell and busybox (with their libraries) and links the applets.
-    static func copy(sshd: String, into tree: inout StagingTree, progress: @escaping @Sendable (String) -> Void) throws {
+    static func copy(sshd: String, kernel: KernelChoice, into tree: inout StagingTree, progress: @escaping @Sendable (String) -> Void) throws {
         for dir in directories { try tree.directory(dir, mode: 0o700) }
+        try copyEntropyModule(kernel: kernel, into: &tree)
         try tree.copyFile(from: sshd, to: sshdPath, mode: 0o755)
         for lib in try ElfNeeded.closure(of: [sshd]) {
             for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }

@@ -16,6 +16,11 @@ enum SSHServer {
         guard access(program, X_OK) == 0 else {
             return console.fatal("ssh: \(program) is not in this appliance (build it with `appliance build --ssh`)")
         }
+        // The server's first getrandom blocks until the kernel's pool is seeded, which
+        // under TCG took 1.4 s and more; the launcher's virtio-rng device seeds it at once.
+        if !ModuleLoader(console: console).ensureModule("virtio_rng") {
+            console.info("ssh: no virtio_rng: the host key waits for the kernel's entropy")
+        }
         do {
             let pid = try start(authorizedKey: key)
             console.info("ssh: \(program) listening on port 22 (pid \(pid))")
