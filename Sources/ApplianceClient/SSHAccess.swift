@@ -72,6 +72,9 @@ public struct SSHAccess: Sendable, Equatable {
     /// What to type to reach the appliance (the host key is new at every launch).
     public var commandLine: String { "ssh -p \(hostPort) -i \(privateKeyFile) root@127.0.0.1" }
 
+    /// On a tap network nothing is forwarded: the guest's own address, port 22.
+    public func commandLine(guestAddress: String) -> String { "ssh -i \(privateKeyFile) root@\(guestAddress)" }
+
     /// A port on 127.0.0.1 that is free now: bind port 0, read it back, close. qemu binds
     /// it moments later; another program could take it in between, which qemu reports.
     public static func freePort() throws(KeyError) -> UInt16 {

@@ -73,7 +73,11 @@ struct Launch: ParsableCommand {
                 print("socket: \(launched.socket)")
                 print("pid: \(launched.pid)")
                 print("log: \(launched.log)")
-                if let ssh, tap == nil { print("ssh: \(ssh.commandLine)") }
+                if let ssh, tap == nil {
+                    print("ssh: \(ssh.commandLine)")
+                } else if let ssh, let address = networkAddress?.value?.address {
+                    print("ssh: \(ssh.commandLine(guestAddress: address))")
+                }
                 print("stop: appliance stop \(launched.pid)")
             }
         } catch {

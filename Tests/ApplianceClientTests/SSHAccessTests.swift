@@ -26,6 +26,11 @@ final class SSHAccessTests: XCTestCase {
         let c = QemuCommand(appliance: Appliance(directory: "/a"), rootUUID: "0123", options: o, useKVM: false, channelSocket: "/tmp/s")
         XCTAssertEqual(c.arguments[c.arguments.firstIndex(of: "-netdev")! + 1], "user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22")
         XCTAssertTrue(c.kernelCommandLine.contains(" " + access.kernelWord + " "))
+        XCTAssertTrue(c.arguments.contains("virtio-rng-pci"), "the host key needs entropy at boot")
+        o.ssh = nil
+        let plain = QemuCommand(appliance: Appliance(directory: "/a"), rootUUID: "0123", options: o, useKVM: false, channelSocket: "/tmp/s")
+        XCTAssertFalse(plain.arguments.contains("virtio-rng-pci"))
+        XCTAssertFalse(plain.kernelCommandLine.contains("appliance.ssh"))
     }
 
     func testRSAAndGarbageAreRefusedBeforeBooting() throws {
