@@ -20,7 +20,7 @@ struct DHCPClient {
         let mac = try hardwareAddress()
         let fd = try openSocket()
         defer { close(fd) }
-        var exchange = DHCPExchange(transactionID: UInt32.random(in: 1...UInt32.max), hardwareAddress: mac)
+        var exchange = DHCPExchange(transactionID: Self.transactionID(mac), hardwareAddress: mac)
         var refusals = 0
         var attempt = 0
         while attempt < Self.waits.count {
@@ -109,6 +109,16 @@ struct DHCPClient {
         a.sin_port = port.bigEndian
         a.sin_addr.s_addr = host.bigEndian
         return a
+    }
+
+    /// Unique enough to tell our answers from another client's, and not from getrandom,
+    /// which blocks this early in a boot until the kernel's pool is seeded (a second
+    /// and more under TCG): the MAC's last bytes mixed with the boot clock's nanoseconds.
+    private static func transactionID(_ mac: [UInt8]) -> UInt32 {
+        var ts = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &ts)
+        let macBits = mac.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return macBits ^ UInt32(truncatingIfNeeded: ts.tv_nsec) ^ UInt32(truncatingIfNeeded: ts.tv_sec) << 20
     }
 
     /// Milliseconds on the monotonic clock.
