@@ -10,11 +10,16 @@ let package = Package(
         .executable(name: "appliance", targets: ["appliance"]),
         .executable(name: "init", targets: ["ApplianceInit"]),
         .executable(name: "guestd", targets: ["guestd"]),
+        .executable(name: "appliance-sshd", targets: ["appliance-sshd"]),
         .library(name: "HostBuilder", targets: ["HostBuilder"]),
         .library(name: "ApplianceClient", targets: ["ApplianceClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Only appliance-sshd uses these; the default appliance never contains them.
+        .package(url: "https://github.com/apple/swift-nio-ssh", .upToNextMinor(from: "0.15.1")),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // PID 1 of the initrd. Embedded Swift cannot import Glibc: libc is reached through CInit.
@@ -35,11 +40,33 @@ let package = Package(
         // XDR and message framing of libguestfs's protocol 4, shared by guestd and the client.
         .target(name: "GuestProtocol"),
 
+        // DHCPv4 messages and the client's exchange, pure code: guestd's DHCP client sends them.
+        .target(name: "DHCP"),
+
         .executableTarget(
             name: "guestd",
             // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
-            dependencies: ["GuestProtocol", "CBlkid", "CMount"],
+            dependencies: ["GuestProtocol", "DHCP", "CBlkid", "CMount"],
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
+        ),
+
+        // The appliance's SSH server (`appliance build --ssh`): a separate program so the
+        // default root carries none of SwiftNIO; static Swift runtime like guestd.
+        .executableTarget(
+            name: "appliance-sshd",
+            dependencies: [
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // NIOSSH pulls in Foundation (NIOFoundationCompat); linked statically it needs
+            // CoreFoundation and ICU named, which the driver's static list leaves out.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "--gc-sections", "-Xlinker", "--strip-all", "-Xlinker", "--start-group",
+                                           "-lFoundation", "-lFoundationEssentials", "-lFoundationInternationalization",
+                                           "-l_FoundationCollections", "-l_FoundationCShims", "-lCoreFoundation",
+                                           "-l_FoundationICU", "-lswiftSynchronization", "-Xlinker", "--end-group"])]
         ),
 
         .target(name: "HostBuilder", dependencies: ["CKmod", "CCompression"]),
@@ -54,6 +81,7 @@ let package = Package(
 
         .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol"]),
+        .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),
         .testTarget(name: "ApplianceClientTests", dependencies: ["ApplianceClient", "HostBuilder"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HostBuilder", "ApplianceClient", "GuestProtocol"]),

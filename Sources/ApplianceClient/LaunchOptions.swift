@@ -28,8 +28,9 @@ public enum NetworkBackend: Sendable, Equatable {
     case tap(String)
 }
 
-/// The guest side of the network: static IPv4 addressing that guestd applies itself.
-/// DHCP is not done yet; a tap network without an address only has its link brought up.
+/// The guest side of the network: static IPv4 addressing that guestd applies itself
+/// (LaunchOptions.networkDHCP asks a DHCP server instead); a tap network without an
+/// address only has its link brought up.
 public struct NetworkAddress: Sendable, Equatable {
     public var address: String
     public var prefixLength: Int
@@ -98,6 +99,11 @@ public struct LaunchOptions: Sendable {
     /// The interface's addressing; nil means qemu user networking's plan on `.user` and
     /// only the link brought up on a tap.
     public var networkAddress: NetworkAddress?
+    /// Ask a DHCP server (guestd's own client) instead of static addressing.
+    public var networkDHCP = false
+    /// Start the SSH server (the appliance must be built with ssh) and, on user
+    /// networking, forward 127.0.0.1:hostPort to its port 22.
+    public var ssh: SSHAccess?
     /// Where the KVM probe result is remembered; nil to probe each time.
     public var stateDirectory: String?
 
@@ -107,7 +113,7 @@ public struct LaunchOptions: Sendable {
 extension LaunchOptions {
     /// The addressing guestd applies: the one asked for, or qemu's plan on user networking.
     public var effectiveNetworkAddress: NetworkAddress? {
-        guard let network else { return nil }
+        guard let network, !networkDHCP else { return nil }
         if let networkAddress { return networkAddress }
         return network == .user ? .qemuUser : nil
     }

@@ -53,8 +53,10 @@ public struct QemuCommand: Sendable {
         if let initModules { words.append("appliance.modules=" + initModules.joined(separator: ",")) }
         // guestd configures eth0 itself from this word (`link` only brings it up).
         if options.network != nil {
-            words.append("appliance.network=" + (options.effectiveNetworkAddress?.argument ?? "link"))
+            let value = options.networkDHCP ? "dhcp" : options.effectiveNetworkAddress?.argument ?? "link"
+            words.append("appliance.network=" + value)
         }
+        if let ssh = options.ssh { words.append(ssh.kernelWord) }
         // Without `quiet` init and guestd report each step; loglevel=1 keeps the kernel's
         // own messages off the serial console, which is slow under TCG.
         if options.timings && !options.verbose {
@@ -90,11 +92,17 @@ public struct QemuCommand: Sendable {
         }
         switch options.network {
         case nil: break
-        case .user: a += ["-netdev", "user,id=net0"]
+        case .user:
+            // slirp accepts on the host's loopback only and forwards to the guest's sshd.
+            let forward = options.ssh.map { ",hostfwd=tcp:127.0.0.1:\($0.hostPort)-:22" } ?? ""
+            a += ["-netdev", "user,id=net0" + forward]
         case let .tap(name): a += ["-netdev", "tap,id=net0,ifname=\(escape(name)),script=no,downscript=no"]
         }
         // romfile= leaves out the PXE option ROM: the kernel is booted directly.
         if options.network != nil { a += ["-device", "virtio-net-pci,netdev=net0,romfile="] }
+        // The SSH server makes its host key at boot: a virtio-rng device (qemu's getrandom)
+        // seeds the guest's entropy pool at once instead of after seconds of jitter.
+        if options.ssh != nil { a += ["-device", "virtio-rng-pci"] }
         a += [
             "-device", "virtio-serial-pci",
             "-chardev", "socket,id=channel0,path=\(escape(channelSocket))",

@@ -9,6 +9,9 @@ public struct BuildInputs: Sendable {
     /// rootfs-skel: files copied verbatim into the root.
     public var skeleton: String?
     public var initrdModules: [String] = BootModules.initrd
+    /// appliance-sshd: set, the root also holds the SSH server and a shell toolset
+    /// (SSHTools), and the appliance is cached apart from the default one.
+    public var sshdBinary: String?
 
     public init(kernel: KernelChoice, initBinary: String, guestdBinary: String, skeleton: String?) {
         self.kernel = kernel
@@ -41,14 +44,22 @@ public struct Builder: Sendable {
         for path in HostFiles.programs.map(\.path) + HostFiles.dataFiles {
             lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent")
         }
+        if let sshd = inputs.sshdBinary {
+            lines.append(SSHTools.keyLine)
+            lines.append(try Cache.fingerprint(sshd))
+            for path in SSHTools.fingerprintedPaths { lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent") }
+        }
         return Cache.digest(lines)
     }
+
+    /// The cache folder's name before the key, so a person can tell the ssh variant apart.
+    var cachePrefix: String { inputs.sshdBinary == nil ? "appliance-" : "appliance-ssh-" }
 
     /// The cached appliance for these inputs, built first if it is missing or incomplete.
     public func cached(in cacheDir: String = Cache.defaultDirectory(), force: Bool = false) throws -> Appliance {
         try makeDirectory(cacheDir)
         let key = try key()
-        let appliance = Appliance(directory: "\(cacheDir)/appliance-\(key.prefix(16))")
+        let appliance = Appliance(directory: "\(cacheDir)/\(cachePrefix)\(key.prefix(16))")
         if !force, isComplete(appliance, key: key) { return appliance }
         let lock = try CacheLock(directory: cacheDir)
         defer { withExtendedLifetime(lock) {} }
@@ -59,9 +70,11 @@ public struct Builder: Sendable {
         return appliance
     }
 
-    /// What tells apart appliances kept side by side for one host (the default one and
-    /// `--xen`): a new build replaces only older builds of its own variant.
-    var variant: String { String(Cache.digest([inputs.initrdModules.joined(separator: ",")]).prefix(16)) }
+    /// What tells apart appliances kept side by side for one host (the default one,
+    /// `--xen`, `--ssh`): a new build replaces only older builds of its own variant.
+    var variant: String {
+        String(Cache.digest([inputs.initrdModules.joined(separator: ","), inputs.sshdBinary == nil ? "" : "ssh"]).prefix(16))
+    }
 
     /// The unpacked kernel depends on the kernel file alone: appliances of every variant,
     /// and rebuilds for a new init or guestd, share one copy (hard links in the cache).

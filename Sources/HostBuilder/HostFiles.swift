@@ -36,12 +36,15 @@ struct HostFiles {
         var missing: [Program] = []
     }
 
+    /// What to copy: the tool-backed procedures' programs unless a variant names others.
+    var programs: [Program] = Self.programs
+    var dataFiles: [String] = Self.dataFiles
     let progress: @Sendable (String) -> Void
 
     func copy(into tree: inout StagingTree) throws -> Summary {
         var summary = Summary()
         var elfs: [String] = []
-        var pending = Self.programs
+        var pending = programs
         var seen = Set<String>()
         while !pending.isEmpty {
             let program = pending.removeFirst()
@@ -68,7 +71,7 @@ struct HostFiles {
             for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
         }
         summary.libraries = libraries.count
-        for file in Self.dataFiles where access(file, R_OK) == 0 { try tree.copyHostPath(file) }
+        for file in dataFiles where access(file, R_OK) == 0 { try tree.copyHostPath(file) }
         return summary
     }
 

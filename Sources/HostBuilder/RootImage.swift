@@ -30,6 +30,7 @@ struct RootImage {
             for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
         }
         let tools = try HostFiles(progress: progress).copy(into: &tree)
+        if let sshd = inputs.sshdBinary { try SSHTools.copy(sshd: sshd, kernel: inputs.kernel, into: &tree, progress: progress) }
         let moduleCount = try copyModules(into: &tree)
         if let skel = inputs.skeleton { try tree.copyTree(from: skel) }
 

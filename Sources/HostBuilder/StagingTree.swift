@@ -41,6 +41,14 @@ struct StagingTree {
         }
     }
 
+    /// A symlink unless the path is taken; says whether it was added.
+    mutating func symlinkIfAbsent(_ guestPath: String, target: String) throws -> Bool {
+        let path = physical(guestPath)
+        guard !manifest.contains(path) else { return false }
+        try symlink(guestPath, target: target)
+        return true
+    }
+
     /// The host file's contents at `guestPath`, owned by root, with `mode` and the host mtime.
     mutating func copyFile(from host: String, to guestPath: String, mode: Int) throws {
         var st = stat()

@@ -23,9 +23,12 @@ struct Build: ParsableCommand {
     @Flag(help: "Also put Xen's front-end drivers (xen-blkfront, xen-netfront) in the initrd, to boot as a Xen HVM or PVH guest (README: Xen).")
     var xen = false
 
+    @Flag(help: "Build the ssh variant, cached beside the default one: its root adds appliance-sshd, /bin/sh and busybox's tools for `run --ssh` and `launch --ssh` (README: SSH).")
+    var ssh = false
+
     func run() {
         do {
-            var builder = try source.builder()
+            var builder = try source.builder(ssh: ssh)
             if xen {
                 var inputs = builder.inputs
                 inputs.initrdModules += BootModules.xen

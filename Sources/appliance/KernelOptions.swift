@@ -10,14 +10,22 @@ struct BuildSourceOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Module tree of that kernel (default: /lib/modules/VERSION; or $APPLIANCE_MODULES).", valueName: "DIR"))
     var modules: String?
 
-    func inputs() throws -> BuildInputs {
+    /// With `ssh`, the appliance variant whose root holds appliance-sshd and a shell toolset.
+    func inputs(ssh: Bool = false) throws -> BuildInputs {
         let choice = try KernelDiscovery.find(kernel: kernel, modules: modules)
         let parts = try Libexec.locate()
-        return BuildInputs(kernel: choice, initBinary: parts.initBinary, guestdBinary: parts.guestd, skeleton: parts.skeleton)
+        var inputs = BuildInputs(kernel: choice, initBinary: parts.initBinary, guestdBinary: parts.guestd, skeleton: parts.skeleton)
+        if ssh {
+            guard FileManager.default.isExecutableFile(atPath: parts.sshd) else {
+                throw BuildError.notFound(what: parts.sshd, hint: "build it (swift build --product appliance-sshd) or set APPLIANCE_LIBEXEC to the folder holding it")
+            }
+            inputs.sshdBinary = parts.sshd
+        }
+        return inputs
     }
 
-    func builder(verbose: Bool = true) throws -> Builder {
-        Builder(inputs: try inputs(), progress: { line in if verbose { say(line) } })
+    func builder(verbose: Bool = true, ssh: Bool = false) throws -> Builder {
+        Builder(inputs: try inputs(ssh: ssh), progress: { line in if verbose { say(line) } })
     }
 }
 
@@ -29,6 +37,8 @@ enum Libexec {
         let initBinary: String
         let guestd: String
         let skeleton: String?
+        /// appliance-sshd, needed only for the ssh variant.
+        let sshd: String
     }
 
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Parts {
@@ -48,6 +58,6 @@ enum Libexec {
                 d = (d as NSString).deletingLastPathComponent
             }
         }
-        return Parts(initBinary: initBinary, guestd: guestd, skeleton: skeleton)
+        return Parts(initBinary: initBinary, guestd: guestd, skeleton: skeleton, sshd: dir + "/appliance-sshd")
     }
 }

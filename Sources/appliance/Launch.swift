@@ -11,7 +11,8 @@ struct Launch: ParsableCommand {
         discussion: """
         Prints the protocol socket (libguestfs's wire protocol 4: each client that connects \
         first receives the launch flag, then talks to guestd; one client at a time), the pid \
-        of the background process and its log. `appliance stop PID` unmounts, syncs and \
+        of the background process and its log, and with --ssh the ssh command line (the \
+        guest's port 22 forwarded to 127.0.0.1). `appliance stop PID` unmounts, syncs and \
         powers the appliance off.
         """
     )
@@ -37,7 +38,7 @@ struct Launch: ParsableCommand {
     @Option(help: ArgumentHelp("Put the interface on this existing tap device instead (implies --network).", valueName: "NAME"))
     var tap: String?
 
-    @Option(name: .customLong("network-address"), help: ArgumentHelp("Static addressing guestd applies to eth0.", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]"))
+    @Option(name: .customLong("network-address"), help: ArgumentHelp("Addressing guestd gives eth0: static (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3), or dhcp to ask a DHCP server (guestd's own client; it writes the lease's router and DNS too).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]|dhcp"))
     var networkAddress: NetworkAddressArgument?
 
     @Option(name: .customLong("state-dir"), help: .hidden)
@@ -46,25 +47,37 @@ struct Launch: ParsableCommand {
     @Flag(help: .hidden)
     var foreground = false
 
+    @OptionGroup var sshOptions: SSHOptions
+
     @OptionGroup var source: BuildSourceOptions
 
     func validate() throws {
         guard memory >= 128 else { throw ValidationError("--memory must be at least 128 (MB)") }
-        if networkAddress != nil && !network && tap == nil { throw ValidationError("--network-address needs --network or --tap") }
+        if networkAddress != nil && !network && tap == nil && !sshOptions.ssh { throw ValidationError("--network-address needs --network, --tap or --ssh") }
     }
 
     func run() {
         do {
             // Built here, so build errors reach the terminal and the background process
             // finds the appliance in the cache.
-            let appliance = try source.builder().cached()
+            let appliance = try source.builder(ssh: sshOptions.ssh).cached()
             if foreground, let stateDir {
                 try LaunchedAppliance.serve(appliance: appliance, options: launchOptions(), stateDir: stateDir)
             } else {
-                let launched = try LaunchedAppliance.spawn(arguments: Array(CommandLine.arguments.dropFirst()))
+                // The key is checked and the port chosen here, so the line printed below
+                // is the one the background process forwards.
+                let ssh = try sshOptions.access()
+                var arguments = Array(CommandLine.arguments.dropFirst())
+                if let ssh, sshOptions.sshPort == nil { arguments += ["--ssh-port", String(ssh.hostPort)] }
+                let launched = try LaunchedAppliance.spawn(arguments: arguments)
                 print("socket: \(launched.socket)")
                 print("pid: \(launched.pid)")
                 print("log: \(launched.log)")
+                if let ssh, tap == nil {
+                    print("ssh: \(ssh.commandLine)")
+                } else if let ssh, let address = networkAddress?.value?.address {
+                    print("ssh: \(ssh.commandLine(guestAddress: address))")
+                }
                 print("stop: appliance stop \(launched.pid)")
             }
         } catch {
@@ -72,15 +85,17 @@ struct Launch: ParsableCommand {
         }
     }
 
-    func launchOptions() -> LaunchOptions {
+    func launchOptions() throws -> LaunchOptions {
         var options = LaunchOptions()
         options.drives = add.map { var d = Drive(argument: $0); d.readOnly = d.readOnly || ro; return d }
         options.accel = accel.value
         options.memoryMB = memory
         options.rootMedia = rootMedia.value
         options.stateDirectory = Cache.defaultDirectory()
-        if let tap { options.network = .tap(tap) } else if network { options.network = .user }
+        if let tap { options.network = .tap(tap) } else if network || sshOptions.ssh { options.network = .user }
         options.networkAddress = networkAddress?.value
+        options.networkDHCP = networkAddress?.isDHCP ?? false
+        options.ssh = try sshOptions.access()
         return options
     }
 }

@@ -45,11 +45,13 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Put the interface on this existing tap device instead (implies --network).", valueName: "NAME"))
     var tap: String?
 
-    @Option(name: .customLong("network-address"), help: ArgumentHelp("Static addressing guestd applies to eth0 (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3; DHCP is not supported yet).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]"))
+    @Option(name: .customLong("network-address"), help: ArgumentHelp("Addressing guestd gives eth0: static (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3), or dhcp to ask a DHCP server (guestd's own client; it writes the lease's router and DNS too).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]|dhcp"))
     var networkAddress: NetworkAddressArgument?
 
     @Option(help: ArgumentHelp("Use the appliance `appliance launch` keeps running behind this socket instead of booting one; it stays running, with its mounts, after the commands.", valueName: "SOCKET"))
     var connect: String?
+
+    @OptionGroup var sshOptions: SSHOptions
 
     @OptionGroup var source: BuildSourceOptions
 
@@ -59,8 +61,8 @@ struct Run: ParsableCommand {
     func validate() throws {
         guard memory >= 128 else { throw ValidationError("--memory must be at least 128 (MB)") }
         guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
-        if networkAddress != nil && !network && tap == nil { throw ValidationError("--network-address needs --network or --tap") }
-        if connect != nil && (!add.isEmpty || network || tap != nil) {
+        if networkAddress != nil && !network && tap == nil && !sshOptions.ssh { throw ValidationError("--network-address needs --network, --tap or --ssh") }
+        if connect != nil && (!add.isEmpty || network || tap != nil || sshOptions.ssh) {
             throw ValidationError("--connect uses a launched appliance: its disks and network were chosen by appliance launch")
         }
     }
@@ -69,7 +71,7 @@ struct Run: ParsableCommand {
         do {
             let chain = try Command.parseChain(commands)
             if let connect { return try runConnected(to: connect, chain) }
-            let builder = try source.builder()
+            let builder = try source.builder(ssh: sshOptions.ssh)
             let appliance = try builder.cached()
 
             var options = LaunchOptions()
@@ -81,11 +83,14 @@ struct Run: ParsableCommand {
             options.timings = timings
             options.callTimeout = timeout
             options.stateDirectory = Cache.defaultDirectory()
-            if let tap { options.network = .tap(tap) } else if network { options.network = .user }
+            if let tap { options.network = .tap(tap) } else if network || sshOptions.ssh { options.network = .user }
             options.networkAddress = networkAddress?.value
+            options.networkDHCP = networkAddress?.isDHCP ?? false
+            options.ssh = try sshOptions.access()
 
             let session = try Session.launch(appliance: appliance, options: options)
             if verbose { say(String(format: "appliance ready in %.2f s (%@)", session.bootSeconds, session.usedKVM ? "KVM" : "TCG")) }
+            if let ssh = options.ssh, options.network == .user { say("ssh: \(ssh.commandLine)") }
             var timeline = session.timeline()
             var failure: Error?
             for (command, args) in chain {
@@ -135,9 +140,12 @@ enum RootMediaArgument: String, ExpressibleByArgument, CaseIterable {
     var value: RootMedia { RootMedia(rawValue: rawValue)! }
 }
 
+/// `ADDR/PREFIX[,gw=GW][,dns=DNS]`, or `dhcp` (then `value` is nil).
 struct NetworkAddressArgument: ExpressibleByArgument {
-    let value: NetworkAddress
+    let value: NetworkAddress?
+    var isDHCP: Bool { value == nil }
     init?(argument: String) {
+        if argument == "dhcp" { value = nil; return }
         guard let v = NetworkAddress(argument: argument) else { return nil }
         value = v
     }

@@ -26,6 +26,12 @@ final class ModuleLoader {
         console.info("no kernel module found for filesystem type \(fstype)")
     }
 
+    /// Loads a module by name or alias (with its dependencies); says whether it is there.
+    func ensureModule(_ name: String) -> Bool {
+        guard let ctx = openContext() else { return false }
+        return load(name, ctx)
+    }
+
     /// vfat's default codepage (437) and iocharsets (ascii, utf8); exfat, iso9660 (Joliet)
     /// and ntfs3 convert names with nls_utf8.
     static let companions: [String: [String]] = [

@@ -22,6 +22,7 @@ func runDaemon() -> Never {
         Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
         options.mergeKernelCommandLine()
         NetworkSetup.fromKernelCommandLine(console: Console(quiet: options.quiet, verbose: options.verbose))
+        SSHServer.fromKernelCommandLine(console: Console(quiet: options.quiet, verbose: options.verbose))
     }
     let console = Console(quiet: options.quiet, verbose: options.verbose)
 

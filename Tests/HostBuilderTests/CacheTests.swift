@@ -50,6 +50,38 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: first.readmeFixed)[.size] as? Int, 0)
     }
 
+    /// `build --ssh` is cached beside the default appliance (neither evicts the other),
+    /// and only its root holds the server and busybox's applet links.
+    func testSSHVariantLivesBesideTheDefault() throws {
+        let s = try setup()
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: "\(s.dir)/appliance-sshd")
+        var inputs = s.builder.inputs
+        inputs.sshdBinary = "\(s.dir)/appliance-sshd"
+        let plain = try s.builder.cached(in: s.cache)
+        let ssh = try Builder(inputs: inputs).cached(in: s.cache)
+        XCTAssertTrue((ssh.directory as NSString).lastPathComponent.hasPrefix("appliance-ssh-"), ssh.directory)
+        XCTAssertEqual(try s.builder.cached(in: s.cache), plain, "the default is still cached")
+        XCTAssertEqual(Set(appliances(in: s.cache)), Set([plain, ssh].map { ($0.directory as NSString).lastPathComponent }))
+
+        func debugfs(_ root: String, _ request: String) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/sbin/debugfs")
+            p.arguments = ["-R", request, root]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        XCTAssertTrue(try debugfs(ssh.root, "stat /usr/sbin/appliance-sshd").contains("Type: regular"))
+        XCTAssertTrue(try debugfs(ssh.root, "stat /usr/bin/ls").contains("Fast link dest: \"busybox\""))
+        XCTAssertTrue(try debugfs(ssh.root, "stat /root").contains("Type: directory"))
+        XCTAssertFalse(try debugfs(plain.root, "stat /usr/sbin/appliance-sshd").contains("Type: regular"))
+        XCTAssertFalse(try debugfs(plain.root, "stat /usr/bin/busybox").contains("Type: regular"))
+    }
+
     func testEachInputChangeRebuilds() throws {
         let s = try setup()
         var seen = Set([try s.builder.cached(in: s.cache).directory])

@@ -1,19 +1,20 @@
 import Glibc
 
 /// What `appliance.network=` on the kernel command line asks for:
-/// `ADDR/PREFIX[,gw=GW][,dns=DNS]` for static IPv4 addressing, or `link` to only bring
-/// the interface up (a tap network whose addressing is left to the user; no DHCP yet).
+/// `ADDR/PREFIX[,gw=GW][,dns=DNS]` for static IPv4 addressing, `dhcp` to ask a DHCP
+/// server (DHCPClient), or `link` to only bring the interface up.
 struct NetworkConfig: Equatable {
     var address: in_addr_t?
     var prefixLength = 0
     var gateway: in_addr_t?
     var dns: String?
+    var dhcp = false
 
     static let word = "appliance.network="
 
     struct ParseError: Error, CustomStringConvertible {
         var value: String
-        var description: String { "\(NetworkConfig.word)\(value): expected ADDR/PREFIX[,gw=GW][,dns=DNS] or link" }
+        var description: String { "\(NetworkConfig.word)\(value): expected ADDR/PREFIX[,gw=GW][,dns=DNS], dhcp or link" }
     }
 
     /// libguestfs's own launcher (guestfish --network) passes only guestfs_network=1,
@@ -29,6 +30,7 @@ struct NetworkConfig: Equatable {
 
     static func parse(_ value: String) throws(ParseError) -> NetworkConfig {
         if value == "link" { return NetworkConfig() }
+        if value == "dhcp" { return NetworkConfig(dhcp: true) }
         let parts = value.split(separator: ",").map(String.init)
         let cidr = parts.first?.split(separator: "/").map(String.init) ?? []
         guard cidr.count == 2, let prefix = Int(cidr[1]), (0...32).contains(prefix), let addr = ipv4(cidr[0]) else {

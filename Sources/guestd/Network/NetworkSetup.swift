@@ -1,3 +1,4 @@
+import DHCP
 import Glibc
 
 /// Brings the appliance onto the network as the kernel command line asks: lo up, the
@@ -9,12 +10,7 @@ enum NetworkSetup {
 
     /// Reads `appliance.network=` from /proc/cmdline and applies it, if present.
     static func fromKernelCommandLine(console: Console) {
-        guard let f = fopen("/proc/cmdline", "re") else { return }
-        var buf = [CChar](repeating: 0, count: 4096)
-        let ok = fgets(&buf, Int32(buf.count), f) != nil
-        fclose(f)
-        guard ok else { return }
-        let words = String(nulTerminated: buf).split(whereSeparator: { $0 == " " || $0 == "\n" })
+        let words = KernelWords.read()
         do {
             if let config = try NetworkConfig.from(commandLine: words) { apply(config, console: console) }
         } catch {
@@ -23,6 +19,7 @@ enum NetworkSetup {
     }
 
     static func apply(_ config: NetworkConfig, console: Console) {
+        var config = config
         do {
             let ctl = try InterfaceControl()
             defer { ctl.close() }
@@ -36,6 +33,16 @@ enum NetworkSetup {
                 try ctl.setNetmask(name, config.netmask)
             }
             try ctl.bringUp(name)
+            if config.dhcp {
+                let lease = try DHCPClient(interface: name).lease()
+                config.address = lease.address.bigEndian
+                config.prefixLength = lease.prefixLength
+                config.gateway = lease.routers.first?.bigEndian
+                config.dns = lease.dnsServers.first.map(dottedQuad)
+                try ctl.setAddress(name, lease.address.bigEndian)
+                try ctl.setNetmask(name, config.netmask)
+                console.info("network: DHCP lease \(lease.description) from \(lease.server.map(dottedQuad) ?? "?")")
+            }
             if let gateway = config.gateway { try ctl.addDefaultRoute(via: gateway) }
             if let dns = config.dns { try writeResolvConf(nameserver: dns) }
             console.info("network: \(name) up" + (config.address.map { " as \(dotted($0))/\(config.prefixLength)" } ?? ""))
