@@ -112,7 +112,6 @@ extension Procedure {
     // What libguestfs's tools ask before they work: features, mountables, volumes.
     public static let internalFeatureAvailable = Procedure("internal_feature_available", 458, [.string], .int)
     public static let internalParseMountable = Procedure("internal_parse_mountable", 396, [.mountable], .structure(.internalMountable))
-    public static let inspectOS = Procedure("inspect_os", 480, [], .stringList)
     public static let pvs = Procedure("pvs", 9, [], .stringList)
     public static let vgs = Procedure("vgs", 10, [], .stringList)
     public static let lvs = Procedure("lvs", 11, [], .stringList)
@@ -146,7 +145,7 @@ extension Procedure {
         ll, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
         lgetxattrs, internalLxattrlist,
-        internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
+        internalFeatureAvailable, internalParseMountable, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
         sync, pingDaemon, internalAutosync, command, commandLines, sh, shLines,
-    ] + tools
+    ] + tools + inspection
 }

@@ -87,6 +87,17 @@ struct Devices {
         DeviceNames.sorted(DirEntry.list(sysfs + "/block/" + disk).filter { $0.hasPrefix(disk) }.map { "/dev/" + $0 })
     }
 
+    /// The partition names of a disk ("sdb1" …), sorted.
+    func partitionNames(of disk: String) -> [String] {
+        DeviceNames.sorted(DirEntry.list(sysfs + "/block/" + disk).filter { $0.hasPrefix(disk) })
+    }
+
+    /// The user's disks that open and their partitions, as device paths under `dev`:
+    /// what findfs searches for a UUID or LABEL.
+    func blockDevices() -> [String] {
+        disks().filter(opens).flatMap { disk in ([disk] + partitionNames(of: disk)).map { dev + "/" + $0 } }
+    }
+
     /// canOpen under this instance's /dev.
     func opens(_ name: String) -> Bool {
         let fd = open(dev + "/" + name, O_RDONLY | O_CLOEXEC)

@@ -12,7 +12,7 @@ extension Daemon {
         for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
                       fileProcedures, directoryProcedures, statProcedures, listingProcedures,
                       xattrProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
-                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures] {
+                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, inspectionProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
         return table

@@ -2,7 +2,7 @@ import Glibc
 import GuestProtocol
 
 /// What libguestfs's tools ask before working: optional feature groups, mountable
-/// parsing, inspection, LVM. This appliance carries no LVM, LDM or MD tools, so it
+/// parsing, LVM. This appliance carries no LVM, LDM or MD tools, so it
 /// answers as a daemon built without them does.
 extension Daemon {
     /// Optional groups of libguestfs 1.48 (generator: `optional = Some …`).
@@ -23,12 +23,6 @@ extension Daemon {
         }),
         (.internalParseMountable, { _, c throws(CallError) in
             Reply.structure(StructValue(.internalMountable, [.int(0), .string(c.string(0)), .string("")]))
-        }),
-        // Inspection unmounts everything first; the filesystems it knows how to read
-        // an operating system from are not probed yet, so no root is found.
-        (.inspectOS, { d, _ throws(CallError) in
-            try d.mounts.unmountAll()
-            return Reply.strings([])
         }),
         // No LVM tools here: with no physical volume on any disk the lists are truly
         // empty; with one, only a daemon with LVM can answer.
