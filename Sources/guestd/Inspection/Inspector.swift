@@ -13,6 +13,8 @@ struct Inspector {
     /// Filesystems are tried in list_filesystems order; afterwards nothing is mounted.
     func inspectOS() throws(CallError) -> [InspectedFilesystem] {
         try daemon.mounts.unmountAll()
+        // Host test mode mounts nothing of the host's own: only a recorded /dev tree.
+        guard daemon.options.isPID1 || daemon.options.dev != "/dev" else { return [] }
         var found: [InspectedFilesystem] = []
         for (device, vfsType) in daemon.filesystems() {
             if let fs = try check(device, vfsType) { found.append(fs) }
