@@ -13,6 +13,8 @@ extension Procedure {
     ])
     public static let tgzIn = Procedure("tgz_in", 71, [.fileIn, .pathname], .none)
     public static let tgzOut = Procedure("tgz_out", 72, [.pathname, .fileOut], .none)
+    public static let txzIn = Procedure("txz_in", 229, [.fileIn, .pathname], .none)
+    public static let txzOut = Procedure("txz_out", 230, [.pathname, .fileOut], .none)
 
     public static let mkfs = Procedure("mkfs", 278, [.string, .device], .none, optionals: [
         OptionalArgument("blocksize", .int), OptionalArgument("features", .string), OptionalArgument("inode", .int),
@@ -33,6 +35,6 @@ extension Procedure {
     public static let partDel = Procedure("part_del", 233, [.device, .int], .none)
 
     static let tools: [Procedure] = [
-        tarIn, tarOut, tgzIn, tgzOut, mkfs, e2fsck, e2fsckF, fsck, tune2fsL, df, dfH, partInit, partAdd, partDisk, partDel,
+        tarIn, tarOut, tgzIn, tgzOut, txzIn, txzOut, mkfs, e2fsck, e2fsckF, fsck, tune2fsL, df, dfH, partInit, partAdd, partDisk, partDel,
     ]
 }

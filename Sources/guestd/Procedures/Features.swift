@@ -12,8 +12,19 @@ extension Daemon {
         "luks", "lvm2", "mdadm", "mknod", "ntfs3g", "ntfsprogs", "rsync", "scrub", "selinux", "selinuxrelabel",
         "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
     ]
-    /// The groups guestd serves.
-    static let availableGroups: Set<String> = ["linuxxattrs"]
+    /// The groups guestd serves: extended attributes always; "xz" (txz_in, txz_out)
+    /// when the root has the xz program, as the real daemon's prog_exists test.
+    static var availableGroups: Set<String> { hasProgram("xz") ? ["linuxxattrs", "xz"] : ["linuxxattrs"] }
+
+    /// prog_exists: an executable of that name on the appliance's PATH.
+    static func hasProgram(_ name: String) -> Bool {
+        ["/usr/sbin", "/usr/bin", "/sbin", "/bin"].contains { access($0 + "/" + name, X_OK) == 0 }
+    }
+
+    /// The stubs' check for a procedure of an optional group.
+    static func requireGroup(_ group: String) throws(CallError) {
+        guard availableGroups.contains(group) else { throw unavailable(group) }
+    }
 
     static let featureProcedures: [(Procedure, Handler)] = [
         // 0 available, 1 known but not in this build, 2 unknown.
