@@ -108,6 +108,13 @@ extension Procedure {
     // Extended attributes.
     public static let lgetxattrs = Procedure("lgetxattrs", 142, [.pathname], .structList(.xattr))
     public static let internalLxattrlist = Procedure("internal_lxattrlist", 205, [.pathname, .filenameList], .structList(.xattr))
+    public static let getxattrs = Procedure("getxattrs", 141, [.pathname], .structList(.xattr))
+    public static let getxattr = Procedure("getxattr", 279, [.pathname, .string], .buffer)
+    public static let lgetxattr = Procedure("lgetxattr", 280, [.pathname, .string], .buffer)
+    public static let setxattr = Procedure("setxattr", 143, [.string, .string, .int, .pathname], .none)
+    public static let lsetxattr = Procedure("lsetxattr", 144, [.string, .string, .int, .pathname], .none)
+    public static let removexattr = Procedure("removexattr", 145, [.string, .pathname], .none)
+    public static let lremovexattr = Procedure("lremovexattr", 146, [.string, .pathname], .none)
 
     // What libguestfs's tools ask before they work: features, mountables, volumes.
     public static let internalFeatureAvailable = Procedure("internal_feature_available", 458, [.string], .int)
@@ -144,7 +151,7 @@ extension Procedure {
         realpath, uploadOffset, downloadOffset, base64In, base64Out, du, grep,
         ll, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
-        lgetxattrs, internalLxattrlist,
+        lgetxattrs, internalLxattrlist, getxattrs, getxattr, lgetxattr, setxattr, lsetxattr, removexattr, lremovexattr,
         internalFeatureAvailable, internalParseMountable, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
         sync, pingDaemon, internalAutosync, command, commandLines, sh, shLines,
     ] + tools + inspection

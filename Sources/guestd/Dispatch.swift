@@ -11,7 +11,7 @@ extension Daemon {
         var table: [UInt32: Handler] = [:]
         for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
                       fileProcedures, directoryProcedures, statProcedures, listingProcedures,
-                      xattrProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
+                      xattrProcedures, xattrWriteProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
                       grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, inspectionProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
