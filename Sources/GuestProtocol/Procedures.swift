@@ -75,6 +75,8 @@ extension Procedure {
     public static let rmF = Procedure("rm_f", 367, [.pathname], .none)
     public static let mknod = Procedure("mknod", 133, [.int, .int, .int, .pathname], .none)
     public static let mkfifo = Procedure("mkfifo", 134, [.int, .pathname], .none)
+    public static let mknodB = Procedure("mknod_b", 135, [.int, .int, .int, .pathname], .none)
+    public static let mknodC = Procedure("mknod_c", 136, [.int, .int, .int, .pathname], .none)
     public static let isZero = Procedure("is_zero", 283, [.pathname], .bool)
     public static let realpath = Procedure("realpath", 163, [.pathname], .string)
     public static let uploadOffset = Procedure("upload_offset", 273, [.fileIn, .devOrPath, .int64], .none)
@@ -147,7 +149,7 @@ extension Procedure {
         upload, download, ls0, find0,
         touch, rm, chmod, chown, pread, internalWrite, internalWriteAppend, pwrite, filesize, fill, headN, tailN,
         checksum, cp, cpA, mv, rename, lnS, readlink, internalReadlinklist,
-        head, tail, wcL, wcW, wcC, truncate, truncateSize, utimens, lchown, ln, lnF, lnSF, rmF, mknod, mkfifo, isZero,
+        head, tail, wcL, wcW, wcC, truncate, truncateSize, utimens, lchown, ln, lnF, lnSF, rmF, mknod, mkfifo, mknodB, mknodC, isZero,
         realpath, uploadOffset, downloadOffset, base64In, base64Out, du, grep,
         ll, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,

@@ -12,9 +12,14 @@ extension Daemon {
         "luks", "lvm2", "mdadm", "mknod", "ntfs3g", "ntfsprogs", "rsync", "scrub", "selinux", "selinuxrelabel",
         "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
     ]
-    /// The groups guestd serves: extended attributes always; "xz" (txz_in, txz_out)
-    /// when the root has the xz program, as the real daemon's prog_exists test.
-    static var availableGroups: Set<String> { hasProgram("xz") ? ["linuxxattrs", "xz"] : ["linuxxattrs"] }
+    /// The groups guestd serves whole: extended attributes and mknod always; "xz"
+    /// (txz_in, txz_out) and "wipefs" when the root has the program, as the real
+    /// daemon's prog_exists tests.
+    static var availableGroups: Set<String> {
+        var groups: Set<String> = ["linuxxattrs", "mknod"]
+        for (group, program) in [("xz", "xz"), ("wipefs", "wipefs")] where hasProgram(program) { groups.insert(group) }
+        return groups
+    }
 
     /// prog_exists: an executable of that name on the appliance's PATH.
     static func hasProgram(_ name: String) -> Bool {
