@@ -94,6 +94,21 @@ final class InspectionTests: XCTestCase {
         }
     }
 
+    /// virt-cat and virt-ls without -m inspect and mount what the fstab says (/boot by
+    /// LABEL, the vfat /boot/efi by UUID).
+    func testVirtCatAndLsOfAnInspectedGuestMatchTheStockAppliance() throws {
+        let f = try Fixture.get()
+        let disk = try FakeDebianDisk.path(f)
+        for tool in ["virt-cat -a \(disk) /etc/hostname", "virt-ls -lR --checksum -a \(disk) /boot"] {
+            let ours = try f.runTool(tool, stock: false)
+            let stock = try f.runTool(tool, stock: true)
+            XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
+            XCTAssertEqual(stock.status, 0, "\(tool) (stock): \(stock.err)")
+            XCTAssertFalse(stock.out.isEmpty, tool)
+            XCTAssertEqual(ours.out, stock.out, tool)
+        }
+    }
+
     /// With -m naming the root that -i already mounted on /, both appliances refuse the
     /// second mount (the kernel's EBUSY for the same filesystem on the same directory).
     func testMountingTheInspectedRootAgainFailsOnBothAppliances() throws {
