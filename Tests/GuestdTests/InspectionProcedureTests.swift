@@ -14,7 +14,8 @@ final class InspectionProcedureTests: XCTestCase {
     static let rootUUID = "0b5c3a9e-8a11-4d2c-9a3e-6f1e2d3c4b5a"
 
     /// sda1: a Debian 12 root whose fstab exercises every kind of spec; sda2 (LABEL
-    /// "boot") and sda3: plain ext4; sda4: a Fedora 39 root without fstab.
+    /// "boot"): a bare root; sda3: a separate /usr holding Fedora 39's os-release; sda4:
+    /// a root with no release file whose fstab mounts sda3 on /usr.
     private func recordedDisk() throws -> (sysfs: String, dev: String, sysroot: String) {
         guard getuid() == 0 else { throw XCTSkip("mounting images needs root") }
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { throw XCTSkip("no unshare") }
@@ -48,15 +49,19 @@ final class InspectionProcedureTests: XCTestCase {
             cat > $d/etc/fstab <<'EOF'
             \(fstab)EOF
             cp /usr/bin/true $d/usr/bin/ls
-            f=\(b)/fedora; mkdir -p $f/etc $f/bin $f/usr/bin
-            printf '%s\\n' 'NAME="Fedora Linux"' 'VERSION_ID=39' 'ID=fedora' "PRETTY_NAME='Fedora Linux 39 (Server Edition)'" > $f/etc/os-release
+            f=\(b)/fedora; mkdir -p $f/etc $f/bin $f/usr
             echo '127.0.0.1 localhost' > $f/etc/hosts
             echo fedora.example.com > $f/etc/HOSTNAME
-            printf '\(ppc64)' > $f/bin/bash; cp /usr/bin/true $f/bin/ls; touch $f/usr/bin/dnf
+            echo '/dev/sda3 /usr ext4 defaults 0 0' > $f/etc/fstab
+            printf '\(ppc64)' > $f/bin/bash; cp /usr/bin/true $f/bin/ls
+            u=\(b)/usr; mkdir -p $u/bin $u/local $u/share $u/src $u/lib
+            printf '%s\\n' 'NAME="Fedora Linux"' 'VERSION_ID=39' 'ID=fedora' "PRETTY_NAME='Fedora Linux 39 (Server Edition)'" > $u/lib/os-release
+            touch $u/bin/dnf
             : > \(b)/dev/sda
             mkfs.ext4 -q -F -U \(Self.rootUUID) -d $d \(b)/dev/sda1 8M
-            mkfs.ext4 -q -F -L boot \(b)/dev/sda2 8M
-            mkfs.ext4 -q -F \(b)/dev/sda3 8M
+            e=\(b)/bare; mkdir -p $e/etc $e/bin; echo '127.0.0.1 localhost' > $e/etc/hosts
+            mkfs.ext4 -q -F -L boot -d $e \(b)/dev/sda2 8M
+            mkfs.ext4 -q -F -d $u \(b)/dev/sda3 8M
             mkfs.ext4 -q -F -d $f \(b)/dev/sda4 8M
             """)
         return (b + "/sys", b + "/dev", b + "/sysroot")
@@ -69,8 +74,8 @@ final class InspectionProcedureTests: XCTestCase {
         XCTAssertEqual(try daemon.call(.inspectGetRoots).strings(), [])
         XCTAssertEqual(try daemon.call(.inspectGetType, ["/dev/sda1"]).error?.message, "no inspection data: call guestfs_inspect_os first")
 
-        XCTAssertEqual(try daemon.call(.inspectOS).strings(), ["/dev/sda1", "/dev/sda4"])
-        XCTAssertEqual(try daemon.call(.inspectGetRoots).strings(), ["/dev/sda1", "/dev/sda4"])
+        XCTAssertEqual(try daemon.call(.inspectOS).strings(), ["/dev/sda1", "/dev/sda2", "/dev/sda4"])
+        XCTAssertEqual(try daemon.call(.inspectGetRoots).strings(), ["/dev/sda1", "/dev/sda2", "/dev/sda4"])
         XCTAssertEqual(try daemon.call(.mounts).strings(), [], "inspection leaves nothing mounted")
 
         // Debian: os-release has no minor version, so debian_version names the release.
@@ -93,21 +98,32 @@ final class InspectionProcedureTests: XCTestCase {
         XCTAssertEqual(try daemon.call(.inspectGetFilesystems, ["/dev/sda1"]).strings(),
                        ["/dev/sda9", "/dev/sdb1", "/dev/sda2", "/dev/sda3", "/dev/sda2", "/dev/sda1"])
 
-        // Fedora: os-release alone; dnf since 22; the first binary's header (a PowerPC
-        // 64 MSB /bin/bash) gives the architecture; no fstab, so the root alone is "/".
+        // The Fedora root knows its distribution only from the /usr its fstab names
+        // (merged in where the root found nothing). That /usr was judged alone, where
+        // /usr/bin/dnf is not a path, so it says yum, as the real daemon does. The root's
+        // own first binary (a PowerPC 64 MSB /bin/bash) gives the architecture.
         let fedora: [(Procedure, String)] = [
             (.inspectGetDistro, "fedora"), (.inspectGetProductName, "Fedora Linux 39 (Server Edition)"),
             (.inspectGetArch, "ppc64"), (.inspectGetHostname, "fedora.example.com"),
-            (.inspectGetPackageFormat, "rpm"), (.inspectGetPackageManagement, "dnf"),
+            (.inspectGetPackageFormat, "rpm"), (.inspectGetPackageManagement, "yum"),
         ]
         for (proc, value) in fedora { XCTAssertEqual(try daemon.call(proc, ["/dev/sda4"]).string(), value, proc.name) }
         XCTAssertEqual(try daemon.call(.inspectGetMajorVersion, ["/dev/sda4"]).int(), 39)
         XCTAssertEqual(try daemon.call(.inspectGetMinorVersion, ["/dev/sda4"]).int(), 0)
-        XCTAssertEqual(try daemon.call(.inspectGetMountpoints, ["/dev/sda4"]).strings(), ["/", "/dev/sda4"])
-        XCTAssertEqual(try daemon.call(.inspectGetFilesystems, ["/dev/sda4"]).strings(), ["/dev/sda4"])
+        XCTAssertEqual(try daemon.call(.inspectGetMountpoints, ["/dev/sda4"]).strings(), ["/usr", "/dev/sda3"])
+        XCTAssertEqual(try daemon.call(.inspectGetFilesystems, ["/dev/sda4"]).strings(), ["/dev/sda3"])
+        // A bare root (/etc/hosts, /bin) has no facts: "unknown", 0; without fstab it is
+        // mounted alone on "/".
+        for proc in [Procedure.inspectGetDistro, .inspectGetProductName, .inspectGetArch, .inspectGetHostname, .inspectGetPackageFormat] {
+            XCTAssertEqual(try daemon.call(proc, ["/dev/sda2"]).string(), "unknown", proc.name)
+        }
+        XCTAssertEqual(try daemon.call(.inspectGetType, ["/dev/sda2"]).string(), "linux")
+        XCTAssertEqual(try daemon.call(.inspectGetMajorVersion, ["/dev/sda2"]).int(), 0)
+        XCTAssertEqual(try daemon.call(.inspectGetMountpoints, ["/dev/sda2"]).strings(), ["/", "/dev/sda2"])
+        XCTAssertEqual(try daemon.call(.inspectGetFilesystems, ["/dev/sda2"]).strings(), ["/dev/sda2"])
 
-        let notRoot = try daemon.call(.inspectGetType, ["/dev/sda2"]).error?.message ?? ""
-        XCTAssertTrue(notRoot.hasSuffix("/dev/sda2: root device not found: only call this function with a root device previously returned by guestfs_inspect_os"), notRoot)
+        let notRoot = try daemon.call(.inspectGetType, ["/dev/sda3"]).error?.message ?? ""
+        XCTAssertTrue(notRoot.hasSuffix("/dev/sda3: root device not found: only call this function with a root device previously returned by guestfs_inspect_os"), notRoot)
         XCTAssertEqual(try daemon.call(.inspectGetWindowsSystemroot, ["/dev/sda1"]).error?.message,
                        "not a Windows guest, or systemroot could not be determined")
     }
