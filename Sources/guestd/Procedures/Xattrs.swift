@@ -8,8 +8,8 @@ extension Daemon {
         (.lgetxattrs, { d, c throws(CallError) in
             let p = c.string(0)
             let host: String
-            do throws(SysError) { host = try d.sysroot.parentHostPath(p) } catch { throw CallError.perror("llistxattr: \(p)", error.errno) }
-            guard let names = XattrCalls.list(host) else { throw CallError.perror("llistxattr: \(p)", errno) }
+            do throws(SysError) { host = try d.sysroot.parentHostPath(p) } catch { throw CallError.perror("listxattr: \(p)", error.errno) }
+            guard let names = XattrCalls.list(host) else { throw CallError.perror("listxattr: \(p)", errno) }
             var entries: [StructValue] = []
             for name in names.sorted(by: XattrCalls.byteOrder) {
                 guard let value = XattrCalls.get(host, name) else { throw CallError.perror("getxattr", errno) }
