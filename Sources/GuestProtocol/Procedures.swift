@@ -75,6 +75,8 @@ extension Procedure {
     public static let rmF = Procedure("rm_f", 367, [.pathname], .none)
     public static let mknod = Procedure("mknod", 133, [.int, .int, .int, .pathname], .none)
     public static let mkfifo = Procedure("mkfifo", 134, [.int, .pathname], .none)
+    public static let mknodB = Procedure("mknod_b", 135, [.int, .int, .int, .pathname], .none)
+    public static let mknodC = Procedure("mknod_c", 136, [.int, .int, .int, .pathname], .none)
     public static let isZero = Procedure("is_zero", 283, [.pathname], .bool)
     public static let realpath = Procedure("realpath", 163, [.pathname], .string)
     public static let uploadOffset = Procedure("upload_offset", 273, [.fileIn, .devOrPath, .int64], .none)
@@ -108,11 +110,17 @@ extension Procedure {
     // Extended attributes.
     public static let lgetxattrs = Procedure("lgetxattrs", 142, [.pathname], .structList(.xattr))
     public static let internalLxattrlist = Procedure("internal_lxattrlist", 205, [.pathname, .filenameList], .structList(.xattr))
+    public static let getxattrs = Procedure("getxattrs", 141, [.pathname], .structList(.xattr))
+    public static let getxattr = Procedure("getxattr", 279, [.pathname, .string], .buffer)
+    public static let lgetxattr = Procedure("lgetxattr", 280, [.pathname, .string], .buffer)
+    public static let setxattr = Procedure("setxattr", 143, [.string, .string, .int, .pathname], .none)
+    public static let lsetxattr = Procedure("lsetxattr", 144, [.string, .string, .int, .pathname], .none)
+    public static let removexattr = Procedure("removexattr", 145, [.string, .pathname], .none)
+    public static let lremovexattr = Procedure("lremovexattr", 146, [.string, .pathname], .none)
 
     // What libguestfs's tools ask before they work: features, mountables, volumes.
     public static let internalFeatureAvailable = Procedure("internal_feature_available", 458, [.string], .int)
     public static let internalParseMountable = Procedure("internal_parse_mountable", 396, [.mountable], .structure(.internalMountable))
-    public static let inspectOS = Procedure("inspect_os", 480, [], .stringList)
     public static let pvs = Procedure("pvs", 9, [], .stringList)
     public static let vgs = Procedure("vgs", 10, [], .stringList)
     public static let lvs = Procedure("lvs", 11, [], .stringList)
@@ -142,12 +150,12 @@ extension Procedure {
         upload, download, ls0, find0,
         touch, rm, chmod, chown, pread, internalWrite, internalWriteAppend, pwrite, filesize, fill, headN, tailN,
         checksum, cp, cpA, mv, rename, lnS, readlink, internalReadlinklist,
-        head, tail, wcL, wcW, wcC, truncate, truncateSize, utimens, lchown, ln, lnF, lnSF, rmF, mknod, mkfifo, isZero,
+        head, tail, wcL, wcW, wcC, truncate, truncateSize, utimens, lchown, ln, lnF, lnSF, rmF, mknod, mkfifo, mknodB, mknodC, isZero,
         realpath, uploadOffset, downloadOffset, base64In, base64Out, du, grep,
         ll, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
-        lgetxattrs, internalLxattrlist,
-        internalFeatureAvailable, internalParseMountable, inspectOS, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
+        lgetxattrs, internalLxattrlist, getxattrs, getxattr, lgetxattr, setxattr, lsetxattr, removexattr, lremovexattr,
+        internalFeatureAvailable, internalParseMountable, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,
         sync, pingDaemon, debug, internalAutosync, command, commandLines, sh, shLines,
-    ] + tools
+    ] + tools + inspection
 }

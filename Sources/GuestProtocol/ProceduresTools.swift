@@ -13,6 +13,8 @@ extension Procedure {
     ])
     public static let tgzIn = Procedure("tgz_in", 71, [.fileIn, .pathname], .none)
     public static let tgzOut = Procedure("tgz_out", 72, [.pathname, .fileOut], .none)
+    public static let txzIn = Procedure("txz_in", 229, [.fileIn, .pathname], .none)
+    public static let txzOut = Procedure("txz_out", 230, [.pathname, .fileOut], .none)
 
     public static let mkfs = Procedure("mkfs", 278, [.string, .device], .none, optionals: [
         OptionalArgument("blocksize", .int), OptionalArgument("features", .string), OptionalArgument("inode", .int),
@@ -24,6 +26,7 @@ extension Procedure {
     public static let e2fsckF = Procedure("e2fsck_f", 108, [.device], .none)
     public static let fsck = Procedure("fsck", 84, [.string, .device], .int, hexOutput: true)
     public static let tune2fsL = Procedure("tune2fs_l", 55, [.device], .hashtable)
+    public static let wipefs = Procedure("wipefs", 306, [.device], .none)
     public static let df = Procedure("df", 125, [], .string)
     public static let dfH = Procedure("df_h", 126, [], .string)
 
@@ -33,6 +36,6 @@ extension Procedure {
     public static let partDel = Procedure("part_del", 233, [.device, .int], .none)
 
     static let tools: [Procedure] = [
-        tarIn, tarOut, tgzIn, tgzOut, mkfs, e2fsck, e2fsckF, fsck, tune2fsL, df, dfH, partInit, partAdd, partDisk, partDel,
+        tarIn, tarOut, tgzIn, tgzOut, txzIn, txzOut, mkfs, e2fsck, e2fsckF, fsck, tune2fsL, wipefs, df, dfH, partInit, partAdd, partDisk, partDel,
     ]
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Host programs guestd runs for tar_in/tar_out, mkfs, part_*, e2fsck, tune2fs_l, fsck
+/// Host programs guestd runs for tar_in/tar_out (and their compressors), mkfs, part_*, e2fsck, tune2fs_l, fsck
 /// and df, copied into the root at their host paths with their shared-library closure,
 /// as supermin copies the packages libguestfs's appliance lists. A program the host
 /// lacks is left out with a note: the procedure that needs it then fails in the guest.
@@ -14,6 +14,11 @@ struct HostFiles {
     static let programs: [Program] = [
         ("tar", ["/usr/bin/tar"]),
         ("gzip", ["/usr/bin/gzip", "/usr/bin/zcat"]),
+        // tar's --bzip2, --xz and --lzop (tar_in/tar_out compress=…) run these, as in
+        // libguestfs's appliance, which carries bzip2, xz-utils and lzop.
+        ("bzip2", ["/usr/bin/bzip2"]),
+        ("xz-utils", ["/usr/bin/xz"]),
+        ("lzop", ["/usr/bin/lzop"]),
         ("coreutils", ["/usr/bin/df"]),
         ("e2fsprogs", ["/usr/sbin/mke2fs", "/usr/sbin/mkfs.ext2", "/usr/sbin/mkfs.ext3", "/usr/sbin/mkfs.ext4",
                        "/usr/sbin/e2fsck", "/usr/sbin/fsck.ext2", "/usr/sbin/fsck.ext3", "/usr/sbin/fsck.ext4",

@@ -41,6 +41,8 @@ final class Daemon {
     let devices: Devices
     let modules: ModuleLoader
     let progress: ProgressNotifier
+    /// What the last inspect_os found (Inspect_types.inspect_fses); empty before.
+    var inspected: [InspectedFilesystem] = []
 
     init(channel: FrameChannel, options: Options, console: Console) {
         self.channel = channel

@@ -64,7 +64,7 @@ struct Devices {
     /// user-visible names.
     func listDevices() -> [String] {
         let table = disks()
-        return table.filter(opens).map { reverse("/dev/" + $0, table: table) }
+        return table.filter(opens).map { reverse(dev + "/" + $0, table: table) }
     }
 
     /// list_partitions: partitions of listed disks, then of md devices, each group sorted.
@@ -84,7 +84,18 @@ struct Devices {
 
     /// Entries of /sys/block/DISK named DISK…, e.g. sda1, nvme0n1p1.
     private func partitions(of disk: String) -> [String] {
-        DeviceNames.sorted(DirEntry.list(sysfs + "/block/" + disk).filter { $0.hasPrefix(disk) }.map { "/dev/" + $0 })
+        partitionNames(of: disk).map { dev + "/" + $0 }
+    }
+
+    /// The partition names of a disk ("sdb1" …), sorted.
+    func partitionNames(of disk: String) -> [String] {
+        DeviceNames.sorted(DirEntry.list(sysfs + "/block/" + disk).filter { $0.hasPrefix(disk) })
+    }
+
+    /// The user's disks that open and their partitions, as device paths under `dev`:
+    /// what findfs searches for a UUID or LABEL.
+    func blockDevices() -> [String] {
+        disks().filter(opens).flatMap { disk in ([disk] + partitionNames(of: disk)).map { dev + "/" + $0 } }
     }
 
     /// canOpen under this instance's /dev.
@@ -104,7 +115,7 @@ struct Devices {
     func reverse(_ device: String, table: [String]? = nil) -> String {
         let table = table ?? disks()
         for (i, disk) in table.enumerated() {
-            let full = "/dev/" + disk
+            let full = dev + "/" + disk
             guard device.hasPrefix(full) else { continue }
             let rest = device.dropFirst(full.count)
             if rest.isEmpty || rest.utf8.first.map(DeviceNames.isDigit) == true {
@@ -145,7 +156,7 @@ struct Devices {
             let letters = start.prefix { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
             let table = disks()
             if letters.count < 15, let i = DeviceNames.driveIndex(letters), i < table.count {
-                candidate = "/dev/" + table[i] + String(decoding: start.dropFirst(letters.count), as: UTF8.self)
+                candidate = dev + "/" + table[i] + String(decoding: start.dropFirst(letters.count), as: UTF8.self)
             }
         }
         var fd = open(candidate, O_RDONLY | O_CLOEXEC)
@@ -162,14 +173,17 @@ struct Devices {
     }
 
     /// is_device_parameter: a /dev/sd name (translation may find it), or an openable
-    /// block device other than the root.
+    /// block device other than the root. In host test mode a recorded /dev tree's
+    /// nodes (image files) count too.
     func isDeviceParameter(_ device: String) -> Bool {
-        guard device.hasPrefix("/dev/") else { return false }
+        let recorded = dev != "/dev" && device.hasPrefix(dev + "/")
+        guard device.hasPrefix("/dev/") || recorded else { return false }
         if device.hasPrefix("/dev/sd") { return true }
         var st = stat()
         guard stat(device, &st) == 0 else { return false }
         if st.st_mode & S_IFMT == S_IFDIR { return device.utf8.count > 5 }
-        guard st.st_mode & S_IFMT == S_IFBLK, st.st_rdev != rootDevice else { return false }
+        let isNode = st.st_mode & S_IFMT == S_IFBLK || (recorded && st.st_mode & S_IFMT == S_IFREG)
+        guard isNode, st.st_rdev != rootDevice || recorded else { return false }
         let name = String(device.dropFirst(5))
         if hiddenDisks.contains(name) { return false }
         let fd = open(device, O_RDONLY | O_CLOEXEC)

@@ -11,8 +11,8 @@ extension Daemon {
         var table: [UInt32: Handler] = [:]
         for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
                       fileProcedures, directoryProcedures, statProcedures, listingProcedures,
-                      xattrProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
-                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, debugProcedures] {
+                      xattrProcedures, xattrWriteProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
+                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, inspectionProcedures, debugProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
         return table

@@ -34,9 +34,11 @@ struct Mounts {
         }
     }
 
-    /// mount(8)'s job through libmount, with the real daemon's message on failure:
-    /// "DEVICE on MOUNTPOINT (options: 'OPTS'): mount: TARGET: REASON".
-    func mount(device: String, target: String, userMountpoint: String, options: String, fstype: String) throws(CallError) {
+    /// mount(8)'s job through libmount. A failure reads as libguestfs 1.48's daemon
+    /// reports mount(8) failing (Mount.mount_vfs, Utils.command): "mount exited with
+    /// status N: " and mount(8)'s stderr, "mount: TARGET: REASON." with its dmesg hint
+    /// after a failed system call.
+    func mount(device: String, target: String, options: String, fstype: String) throws(CallError) {
         guard let cxt = mnt_new_context() else { throw CallError.perror("mnt_new_context", ENOMEM) }
         defer { mnt_free_context(cxt) }
         // The appliance root is read-only and nothing reads utab: do not try to write it.
@@ -49,10 +51,12 @@ struct Mounts {
         var buf = [CChar](repeating: 0, count: 1024)
         let exit = mnt_context_get_excode(cxt, rc, &buf, buf.count)
         guard exit != MNT_EX_SUCCESS else { return }
-        let e = mnt_context_get_syscall_errno(cxt)
-        var reason = String(nulTerminated: buf)
-        if reason.isEmpty { reason = e > 0 ? String(cString: strerror(e)) : "failed (mount exit code \(exit))" }
-        throw CallError("\(device) on \(userMountpoint) (options: '\(options)'): mount: \(target): \(reason)")
+        let reason = String(nulTerminated: buf)
+        var lines = reason.isEmpty ? [] : ["mount: \(target): \(reason)."]
+        if mnt_context_syscall_called(cxt) != 0, mnt_context_get_syscall_errno(cxt) != 0 {
+            lines.append("       dmesg(1) may have more information after failed mount system call.")
+        }
+        throw CallError("mount exited with status \(exit): " + lines.joined(separator: "\n"))
     }
 
     struct Entry {

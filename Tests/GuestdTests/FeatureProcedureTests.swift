@@ -23,7 +23,7 @@ final class FeatureProcedureTests: SysrootTestCase {
             [.string(""), .bytes([])],
             [.string(""), .bytes(Array("0\0".utf8))],
         ])
-        assertError(try daemon.call(.lgetxattrs, args: [.s("/nope")]), "llistxattr: /nope: No such file or directory", errno: "ENOENT")
+        assertError(try daemon.call(.lgetxattrs, args: [.s("/nope")]), "listxattr: /nope: No such file or directory", errno: "ENOENT")
     }
 
     func testFeaturesMountablesInspectionAndLVM() throws {

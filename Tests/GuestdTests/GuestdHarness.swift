@@ -55,12 +55,19 @@ final class GuestdHarness {
         throw HarnessError.noBinary(candidates.map(\.path))
     }
 
-    init(sysroot: String, extraArguments: [String] = []) throws {
+    /// `wrapper` runs guestd under another program (e.g. unshare, so its mounts die with it).
+    init(sysroot: String, extraArguments: [String] = [], wrapper: [String] = []) throws {
         socketPath = "/tmp/guestd-test-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
         listenFD = try GuestdHarness.listen(at: socketPath)
         process = Process()
-        process.executableURL = try GuestdHarness.binary()
-        process.arguments = ["--channel", socketPath, "--sysroot", sysroot, "quiet"] + extraArguments
+        let arguments = ["--channel", socketPath, "--sysroot", sysroot, "quiet"] + extraArguments
+        if let program = wrapper.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = wrapper.dropFirst() + [try GuestdHarness.binary().path] + arguments
+        } else {
+            process.executableURL = try GuestdHarness.binary()
+            process.arguments = arguments
+        }
         try process.run()
         let fd = try GuestdHarness.accept(listenFD, seconds: 10)
         channel = FrameChannel(fd: fd, timeout: 10)

@@ -267,7 +267,7 @@ final class GuestdTests: SysrootTestCase {
         let names = try daemon.fileOut(.ls0, "/").data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         XCTAssertEqual(names.sorted(), ["etc", "lost+found"])
         assertError(try daemon.call(.mount, [loop, "/etc/hostname"]), "mount: /etc/hostname: mount point is not a directory")
-        assertError(try daemon.call(.mount, [loop, "/nowhere"]), "mount: /nowhere: No such file or directory", errno: "ENOENT")
+        assertError(try daemon.call(.mount, [loop, "/nowhere"]), "mount: /nowhere: mount point is not a directory")
         XCTAssertEqual(try daemon.call(.umountAll).header.status, .ok)
         let after = try daemon.fileOut(.ls0, "/").data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         XCTAssertEqual(after.sorted(), ["dir", "inside.txt"], "the sysroot's own entries again")
@@ -277,7 +277,7 @@ final class GuestdTests: SysrootTestCase {
         XCTAssertEqual(try string(daemon.call(.vfsType, [loop])), "")
         let failed = try daemon.call(.mountRO, [loop, "/"])
         XCTAssertEqual(failed.header.status, .error)
-        XCTAssertTrue(failed.error?.message.hasPrefix("\(loop) on / (options: 'ro'): mount: ") == true, failed.error?.message ?? "")
+        XCTAssertTrue(failed.error?.message.hasPrefix("mount exited with status 32: mount: ") == true, failed.error?.message ?? "")
     }
 
     /// Runs a tool from the usual sbin/bin directories; its stdout, or nil if it failed.

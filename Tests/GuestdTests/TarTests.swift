@@ -77,8 +77,46 @@ final class TarTests: SysrootTestCase {
         [.s(dir), .s(compress ?? ""), .b(false), .b(false), .b(false)]
     }
 
-    private func members(_ archive: [UInt8], gzip: Bool = false) throws -> [String] {
-        try run("/usr/bin/tar", [gzip ? "-tzf" : "-tf", "-"], stdin: archive).split(separator: "\n").map(String.init).sorted()
+    private func members(_ archive: [UInt8], gzip: Bool = false, filter: String? = nil) throws -> [String] {
+        let flags = filter.map { ["--" + $0, "-tf"] } ?? [gzip ? "-tzf" : "-tf"]
+        return try run("/usr/bin/tar", flags + ["-"], stdin: archive).split(separator: "\n").map(String.init).sorted()
+    }
+
+    /// compress=bzip2, xz and lzop both ways (the appliance carries those programs), and
+    /// txz_in/txz_out, which need the optional group "xz".
+    func testOtherCompressorsAndTxz() throws {
+        let archive = try makeArchive()
+        let xzData = try filtered("/usr/bin/xz", archive)
+        assertOK(try fileIn(.tarIn, tarInArgs("/dir", compress: "xz"), optargs: 1, data: xzData).reply)
+        XCTAssertEqual(contents("/dir/d/a.txt"), Array("hello\n".utf8))
+        assertOK(try fileIn(.txzIn, [.s("/dir/sub")], data: xzData).reply)
+        XCTAssertEqual(contents("/dir/sub/b"), Array("top\n".utf8))
+        for compress in ["bzip2", "xz", "lzop"] {
+            let (r, out) = try tarOut("/dir/d", compress: compress)
+            assertOK(r)
+            XCTAssertEqual(try members(out, filter: compress), ["./", "./a.txt", "./e/", "./e/big"], compress)
+        }
+        let (r, txz) = try tarOutPlain(.txzOut, "/dir/sub/d")
+        assertOK(r)
+        XCTAssertEqual(txz.prefix(6), [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])
+        XCTAssertEqual(try members(txz, filter: "xz"), ["./", "./a.txt", "./e/", "./e/big"])
+        XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["xz"]).int(), 0)
+    }
+
+    /// A program's stdout for `input` (xz -c, bzip2 -c …).
+    private func filtered(_ program: String, _ input: [UInt8]) throws -> [UInt8] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: program)
+        p.arguments = ["-c"]
+        let out = Pipe(), inPipe = Pipe()
+        p.standardOutput = out
+        p.standardInput = inPipe
+        try p.run()
+        let writer = Thread { inPipe.fileHandleForWriting.write(Data(input)); try? inPipe.fileHandleForWriting.close() }
+        writer.start()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Array(data)
     }
 
     func testTarInUnpacksAndTarOutPacksTheSameTree() throws {

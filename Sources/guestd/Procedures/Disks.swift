@@ -9,7 +9,9 @@ extension Daemon {
     static let deviceProcedures: [(Procedure, Handler)] = [
         (.listDevices, { d, _ throws(CallError) in Reply.strings(d.devices.listDevices()) }),
         (.listPartitions, { d, _ throws(CallError) in Reply.strings(d.devices.listPartitions()) }),
-        (.listFilesystems, { d, _ throws(CallError) in Reply.hashtable(d.listFilesystems()) }),
+        (.listFilesystems, { d, _ throws(CallError) in
+            Reply.hashtable(d.filesystems().map { (d.devices.reverse($0.device), $0.type) })
+        }),
         (.vfsType, { _, c throws(CallError) in
             do throws(SysError) { return Reply.string(try Probe.filesystemType(c.string(0))) } catch {
                 throw CallError.perror("blkid: \(c.string(0)): TYPE", error.errno)
@@ -78,28 +80,25 @@ extension Daemon {
     /// list_filesystems: unpartitioned disks, then partitions that can hold a
     /// filesystem (not MBR extended, not the GPT types of Windows' reserved and LDM
     /// partitions), each with its vfs_type or "unknown"; members of RAID/LVM sets and
-    /// encrypted volumes are left out.
-    private func listFilesystems() -> [(String, String)] {
-        var result: [(String, String)] = []
+    /// encrypted volumes are left out. Devices by their appliance names.
+    func filesystems() -> [(device: String, type: String)] {
+        var result: [(device: String, type: String)] = []
         func check(_ device: String) {
             let type = (try? Probe.filesystemType(device)) ?? ""
             if type.hasSuffix("_member") || type == "crypto_LUKS" || type == "BitLocker" { return }
-            result.append((devices.reverse(device), type.isEmpty ? "unknown" : type))
+            result.append((device, type.isEmpty ? "unknown" : type))
         }
-        let table = devices.disks()
-        for disk in table where Devices.canOpen(disk) {
-            let hasPartitions = DirEntry.list("/sys/block/" + disk).contains { $0.hasPrefix(disk) }
-            if !hasPartitions { check("/dev/" + disk) }
-        }
-        for disk in table where Devices.canOpen(disk) {
-            let parts = DirEntry.list("/sys/block/" + disk).filter { $0.hasPrefix(disk) }.map { "/dev/" + $0 }
+        let table = devices.disks().filter(devices.opens)
+        for disk in table where devices.partitionNames(of: disk).isEmpty { check(devices.dev + "/" + disk) }
+        for disk in table {
+            let parts = devices.partitionNames(of: disk)
             guard !parts.isEmpty else { continue }
-            let info = try? Probe.partitions("/dev/" + disk)
-            for part in DeviceNames.sorted(parts) {
+            let info = try? Probe.partitions(devices.dev + "/" + disk)
+            for part in parts {
                 let n = DeviceNames.splitPartition(part).partition
                 if let entry = info?.entries.first(where: { Int($0.number) == n }), let type = info?.type,
                    !Daemon.canHoldFilesystem(tableType: type, number: n, entryType: entry.type) { continue }
-                check(part)
+                check(devices.dev + "/" + part)
             }
         }
         return result

@@ -2,7 +2,7 @@ import Glibc
 import GuestProtocol
 
 /// What libguestfs's tools ask before working: optional feature groups, mountable
-/// parsing, inspection, LVM. This appliance carries no LVM, LDM or MD tools, so it
+/// parsing, LVM. This appliance carries no LVM, LDM or MD tools, so it
 /// answers as a daemon built without them does.
 extension Daemon {
     /// Optional groups of libguestfs 1.48 (generator: `optional = Some …`).
@@ -12,8 +12,24 @@ extension Daemon {
         "luks", "lvm2", "mdadm", "mknod", "ntfs3g", "ntfsprogs", "rsync", "scrub", "selinux", "selinuxrelabel",
         "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
     ]
-    /// The groups guestd serves.
-    static let availableGroups: Set<String> = ["linuxxattrs"]
+    /// The groups guestd serves whole: extended attributes and mknod always; "xz"
+    /// (txz_in, txz_out) and "wipefs" when the root has the program, as the real
+    /// daemon's prog_exists tests.
+    static var availableGroups: Set<String> {
+        var groups: Set<String> = ["linuxxattrs", "mknod"]
+        for (group, program) in [("xz", "xz"), ("wipefs", "wipefs")] where hasProgram(program) { groups.insert(group) }
+        return groups
+    }
+
+    /// prog_exists: an executable of that name on the appliance's PATH.
+    static func hasProgram(_ name: String) -> Bool {
+        ["/usr/sbin", "/usr/bin", "/sbin", "/bin"].contains { access($0 + "/" + name, X_OK) == 0 }
+    }
+
+    /// The stubs' check for a procedure of an optional group.
+    static func requireGroup(_ group: String) throws(CallError) {
+        guard availableGroups.contains(group) else { throw unavailable(group) }
+    }
 
     static let featureProcedures: [(Procedure, Handler)] = [
         // 0 available, 1 known but not in this build, 2 unknown.
@@ -23,12 +39,6 @@ extension Daemon {
         }),
         (.internalParseMountable, { _, c throws(CallError) in
             Reply.structure(StructValue(.internalMountable, [.int(0), .string(c.string(0)), .string("")]))
-        }),
-        // Inspection unmounts everything first; the filesystems it knows how to read
-        // an operating system from are not probed yet, so no root is found.
-        (.inspectOS, { d, _ throws(CallError) in
-            try d.mounts.unmountAll()
-            return Reply.strings([])
         }),
         // No LVM tools here: with no physical volume on any disk the lists are truly
         // empty; with one, only a daemon with LVM can answer.

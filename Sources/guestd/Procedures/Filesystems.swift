@@ -32,6 +32,17 @@ extension Daemon {
             }
             return Reply.hashtable(tune2fsFields(String(decoding: r.out, as: UTF8.self)))
         }),
+        // wipefs -a --force (Debian's wipefs has --force; the real daemon asks --help).
+        (.wipefs, { d, c throws(CallError) in
+            try Daemon.requireGroup("wipefs")
+            let r = try Subprocess.appliance(["wipefs", "-a", "--force", c.string(0)])
+            guard r.succeeded else {
+                let error = CallError(Subprocess.errorText(r))
+                try d.showingUserNames(c.string(0)) { () throws(CallError) in throw error }
+                throw error
+            }
+            return .none
+        }),
         (.df, { d, c throws(CallError) in try d.df([], c) }),
         (.dfH, { d, c throws(CallError) in try d.df(["-h"], c) }),
     ]

@@ -98,9 +98,15 @@ extension Daemon {
         }),
         (.mknod, { d, c throws(CallError) in try d.mknod(c.int(0), c.int(1), c.int(2), c.string(3)); return .none }),
         (.mkfifo, { d, c throws(CallError) in
-            let mode = c.int(0)
-            guard mode & ~0o7777 == 0 else { throw CallError("\(String(mode, radix: 8)): mode must specify only file permission bits") }
-            try d.mknod(mode | Int32(S_IFIFO), 0, 0, c.string(1))
+            try d.mknod(try permissionBits(c.int(0)) | Int32(S_IFIFO), 0, 0, c.string(1))
+            return .none
+        }),
+        (.mknodB, { d, c throws(CallError) in
+            try d.mknod(try permissionBits(c.int(0)) | Int32(S_IFBLK), c.int(1), c.int(2), c.string(3))
+            return .none
+        }),
+        (.mknodC, { d, c throws(CallError) in
+            try d.mknod(try permissionBits(c.int(0)) | Int32(S_IFCHR), c.int(1), c.int(2), c.string(3))
             return .none
         }),
         (.isZero, { d, c throws(CallError) in
@@ -172,6 +178,12 @@ extension Daemon {
                 }
             }
         }
+    }
+
+    /// CHECK_MODE of mkfifo, mknod_b and mknod_c.
+    private static func permissionBits(_ mode: Int32) throws(CallError) -> Int32 {
+        guard mode & ~0o7777 == 0 else { throw CallError("\(String(UInt32(bitPattern: mode), radix: 8)): mode must specify only file permission bits") }
+        return mode
     }
 
     private func mknod(_ mode: Int32, _ major: Int32, _ minor: Int32, _ p: String) throws(CallError) {

@@ -45,17 +45,17 @@ extension Daemon {
         }
     }
 
-    /// mount_vfs: the mountpoint must be a directory in the sysroot; the filesystem's
-    /// module is loaded first since nothing in the appliance would load it on demand.
+    /// mount_vfs (daemon/mount.ml): the mountpoint must be a directory in the sysroot;
+    /// the filesystem's module is loaded first since nothing in the appliance would load
+    /// it on demand.
     func mount(device: String, mountpoint: String, options: String) throws(CallError) {
         let notDirectory = CallError("mount: \(mountpoint): mount point is not a directory")
         guard mountpoint.hasPrefix("/") else { throw notDirectory }
         let target: String
-        do { target = try sysroot.directoryHostPath(mountpoint) } catch {
-            throw error.errno == ENOTDIR ? notDirectory : CallError.perror("mount: \(mountpoint)", error.errno)
-        }
+        // 1.48's is_directory: any stat failure (a missing path too) is "not a directory".
+        do { target = try sysroot.directoryHostPath(mountpoint) } catch { throw notDirectory }
         let fstype = (try? Probe.filesystemType(device)) ?? ""
         modules.ensureFilesystem(fstype)
-        try mounts.mount(device: device, target: target, userMountpoint: mountpoint, options: options, fstype: fstype)
+        try mounts.mount(device: device, target: target, options: options, fstype: fstype)
     }
 }

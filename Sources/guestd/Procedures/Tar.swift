@@ -1,7 +1,7 @@
 import Glibc
 import GuestProtocol
 
-/// tar_in, tar_out, tgz_in, tgz_out (daemon/tar.c of libguestfs 1.48): tar runs in the
+/// tar_in, tar_out, tgz_in, tgz_out, txz_in, txz_out (daemon/tar.c of libguestfs 1.48): tar runs in the
 /// appliance with -C on the sysroot path, fed from or feeding the chunk stream; its
 /// stderr goes to a file in /tmp whose text ends the error messages.
 extension Daemon {
@@ -26,6 +26,15 @@ extension Daemon {
             return try d.tarOut(c.string(0), flags, cleanup: excludes)
         }),
         (.tgzOut, { d, c throws(CallError) in try d.tarOut(c.string(0), ["--gzip"], cleanup: nil) }),
+        // txz_in and txz_out are in the optional group "xz": the xz program must exist.
+        (.txzIn, { d, c throws(CallError) in
+            try Daemon.requireGroup("xz")
+            return try d.tarIn(c.string(0), compress: "xz", [], c)
+        }),
+        (.txzOut, { d, c throws(CallError) in
+            try Daemon.requireGroup("xz")
+            return try d.tarOut(c.string(0), ["--xz"], cleanup: nil)
+        }),
     ]
 
     /// The compress optional argument as tar's flag (1.48 knows these five).

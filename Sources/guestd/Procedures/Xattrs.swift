@@ -8,8 +8,8 @@ extension Daemon {
         (.lgetxattrs, { d, c throws(CallError) in
             let p = c.string(0)
             let host: String
-            do throws(SysError) { host = try d.sysroot.parentHostPath(p) } catch { throw CallError.perror("llistxattr: \(p)", error.errno) }
-            guard let names = XattrCalls.list(host) else { throw CallError.perror("llistxattr: \(p)", errno) }
+            do throws(SysError) { host = try d.sysroot.parentHostPath(p) } catch { throw CallError.perror("listxattr: \(p)", error.errno) }
+            guard let names = XattrCalls.list(host) else { throw CallError.perror("listxattr: \(p)", errno) }
             var entries: [StructValue] = []
             for name in names.sorted(by: XattrCalls.byteOrder) {
                 guard let value = XattrCalls.get(host, name) else { throw CallError.perror("getxattr", errno) }
@@ -78,6 +78,49 @@ enum XattrCalls {
         let m = buf.withUnsafeMutableBytes { lgetxattr(path, name, $0.baseAddress, n) }
         guard m >= 0 else { return nil }
         return Array(buf[0 ..< m])
+    }
+
+    private typealias SetFn = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
+    private typealias Remove = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>) -> Int32
+    private static func symbol<T>(_ name: String, _ type: T.Type) -> T? { dlsym(nil, name).map { unsafeBitCast($0, to: type) } }
+    private static let listxattr = symbol("listxattr", List.self)
+    private static let getxattr = symbol("getxattr", Get.self)
+    private static let setxattr = symbol("setxattr", SetFn.self), lsetxattr = symbol("lsetxattr", SetFn.self)
+    private static let removexattr = symbol("removexattr", Remove.self), lremovexattr = symbol("lremovexattr", Remove.self)
+
+    /// list/get that follow the last symlink (`follow`) or not.
+    static func list(_ path: String, follow: Bool) -> [String]? {
+        guard follow else { return list(path) }
+        guard let listxattr else { errno = ENOSYS; return nil }
+        let n = listxattr(path, nil, 0)
+        guard n >= 0 else { return nil }
+        var buf = [CChar](repeating: 0, count: n + 1)
+        let m = listxattr(path, &buf, n)
+        guard m >= 0 else { return nil }
+        return buf[0 ..< m].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+            .filter { $0 != "user.WofCompressedData" }
+    }
+
+    static func get(_ path: String, _ name: String, follow: Bool) -> [UInt8]? {
+        guard follow else { return get(path, name) }
+        guard let getxattr else { errno = ENOSYS; return nil }
+        let n = getxattr(path, name, nil, 0)
+        guard n >= 0 else { return nil }
+        var buf = [UInt8](repeating: 0, count: n)
+        let m = buf.withUnsafeMutableBytes { getxattr(path, name, $0.baseAddress, n) }
+        guard m >= 0 else { return nil }
+        return Array(buf[0 ..< m])
+    }
+
+    /// setxattr(2) with flags 0 (create or replace); false with errno set.
+    static func set(_ path: String, _ name: String, _ value: [UInt8], follow: Bool) -> Bool {
+        guard let call = follow ? setxattr : lsetxattr else { errno = ENOSYS; return false }
+        return value.withUnsafeBytes { call(path, name, $0.baseAddress, $0.count, 0) } == 0
+    }
+
+    static func remove(_ path: String, _ name: String, follow: Bool) -> Bool {
+        guard let call = follow ? removexattr : lremovexattr else { errno = ENOSYS; return false }
+        return call(path, name) == 0
     }
 
     static func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }

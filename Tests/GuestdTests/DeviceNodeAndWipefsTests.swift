@@ -1,0 +1,56 @@
+import Foundation
+import GuestProtocol
+import XCTest
+
+/// mknod_b and mknod_c (group mknod), wipefs (group wipefs), and the optional groups
+/// internal_feature_available reports: those whose every procedure guestd serves.
+final class DeviceNodeAndWipefsTests: SysrootTestCase {
+    func testMknodBAndC() throws {
+        guard getuid() == 0 else { throw XCTSkip("device nodes need root") }
+        assertOK(try daemon.call(.mknodC, args: [.i(0o640), .i(1), .i(3), .s("/null")]))
+        assertOK(try daemon.call(.mknodB, args: [.i(0o600), .i(7), .i(200), .s("/dir/loop")]))
+        var st = stat()
+        XCTAssertEqual(lstat(path("/null"), &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR)
+        XCTAssertEqual(st.st_mode & 0o7777, 0o640 & ~umaskValue())
+        XCTAssertEqual(st.st_rdev, 0x103)
+        XCTAssertEqual(lstat(path("/dir/loop"), &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFBLK)
+        XCTAssertEqual(st.st_rdev, 7 << 8 | 200)
+        assertError(try daemon.call(.mknodC, args: [.i(0o20640), .i(1), .i(3), .s("/x")]), "20640: mode must specify only file permission bits")
+        assertError(try daemon.call(.mknodB, args: [.i(0o600), .i(7), .i(1), .s("/null")]), "/null: File exists", errno: "EEXIST")
+    }
+
+    func testFeatureGroups() throws {
+        for group in ["linuxxattrs", "mknod", "xz", "wipefs"] {
+            XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 0, group)
+        }
+        for group in ["lvm2", "xfs", "btrfs", "acl"] {
+            XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 1, group)
+        }
+    }
+
+    /// wipefs on a recorded disk whose partition node is an ext4 image.
+    func testWipefsErasesTheSignature() throws {
+        let sys = base.appendingPathComponent("sys").path, dev = base.appendingPathComponent("dev").path
+        try FileManager.default.createDirectory(atPath: sys + "/block/sda/sda1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dev, withIntermediateDirectories: true)
+        XCTAssertTrue(FileManager.default.createFile(atPath: dev + "/sda", contents: Data()))
+        let mkfs = Process()
+        mkfs.executableURL = URL(fileURLWithPath: "/usr/sbin/mkfs.ext4")
+        mkfs.arguments = ["-q", "-F", dev + "/sda1", "4M"]
+        try mkfs.run()
+        mkfs.waitUntilExit()
+        guard mkfs.terminationStatus == 0 else { throw XCTSkip("mkfs.ext4 failed") }
+        let recorded = try GuestdHarness(sysroot: root.path, extraArguments: ["--sysfs", sys, "--dev", dev])
+        XCTAssertEqual(try recorded.call(.vfsType, ["/dev/sda1"]).string(), "ext4")
+        XCTAssertEqual(try recorded.call(.wipefs, ["/dev/sda1"]).header.status, .ok)
+        XCTAssertEqual(try recorded.call(.vfsType, ["/dev/sda1"]).string(), "")
+    }
+
+    private func umaskValue() -> mode_t {
+        let old = umask(0)
+        umask(old)
+        return old
+    }
+}
