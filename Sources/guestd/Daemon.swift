@@ -58,6 +58,7 @@ final class Daemon {
     /// Serves calls until the channel closes or the protocol breaks; returns why.
     func serve() -> Stop {
         while true {
+            if options.isPID1 { awaitCall() }
             do {
                 switch try channel.readFrame() {
                 case .cancel:
@@ -80,6 +81,13 @@ final class Daemon {
             }
             if options.isPID1 { Boot.reapChildren() }
         }
+    }
+
+    /// PID 1 inherits every orphan (an ssh session's background jobs, a tool's leftover
+    /// children): while the channel is idle it collects the exited ones each second.
+    private func awaitCall() {
+        var p = pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)
+        while poll(&p, 1, 1000) == 0 { Boot.reapChildren() }
     }
 
     private func handle(_ bytes: [UInt8]) throws {

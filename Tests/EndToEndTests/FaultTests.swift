@@ -179,4 +179,21 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(bytes, 64 << 20)
         try session.pingDaemon()
     }
+
+    /// guestd is PID 1, so orphans become its children: one that exits while the channel
+    /// is idle is collected within a second, not left a zombie until the next call.
+    func testOrphansAreReapedWhileTheChannelIsIdle() throws {
+        let f = try Fixture.get()
+        let session = try Session.launch(appliance: f.appliance, options: f.options(rootMedia: .disk))
+        defer { session.shutdown() }
+        func sh(_ script: String) throws -> String {
+            var reply = try session.call(.debug) { $0.string("sh"); $0.stringList([script]) }
+            return try reply.string().trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // A shell whose background child outlives it (a short busy loop) hands that child to PID 1.
+        let pid = try sh("/bin/sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done' >/dev/null 2>&1 & echo $!")
+        XCTAssertNotNil(Int(pid), pid)
+        Thread.sleep(forTimeInterval: 4)
+        XCTAssertEqual(try sh("if read s < /proc/\(pid)/stat; then echo \"$s\"; else echo gone; fi 2>/dev/null"), "gone")
+    }
 }
