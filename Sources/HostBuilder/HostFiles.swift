@@ -72,9 +72,7 @@ struct HostFiles {
             }
         }
         let libraries = try ElfNeeded.closure(of: elfs)
-        for lib in libraries {
-            for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
-        }
+        for lib in libraries { try tree.copyHostPathAndLinks(lib) }
         summary.libraries = libraries.count
         for file in dataFiles where access(file, R_OK) == 0 { try tree.copyHostPath(file) }
         return summary

@@ -26,9 +26,7 @@ struct RootImage {
         try tree.copyFile(from: inputs.guestdBinary, to: "/init", mode: 0o755)
 
         let libraries = try ElfNeeded.closure(of: [inputs.guestdBinary], dlopened: Self.guestdDlopened)
-        for lib in libraries {
-            for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
-        }
+        for lib in libraries { try tree.copyHostPathAndLinks(lib) }
         let tools = try HostFiles(progress: progress).copy(into: &tree)
         if let sshd = inputs.sshdBinary { try SSHTools.copy(sshd: sshd, kernel: inputs.kernel, into: &tree, progress: progress) }
         let moduleCount = try copyModules(into: &tree)

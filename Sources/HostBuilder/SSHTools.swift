@@ -53,9 +53,7 @@ enum SSHTools {
         for dir in directories { try tree.directory(dir, mode: 0o700) }
         try copyEntropyModule(kernel: kernel, into: &tree)
         try tree.copyFile(from: sshd, to: sshdPath, mode: 0o755)
-        for lib in try ElfNeeded.closure(of: [sshd]) {
-            for link in ElfNeeded.realpathChain(lib) { try tree.copyHostPath(link) }
-        }
+        for lib in try ElfNeeded.closure(of: [sshd]) { try tree.copyHostPathAndLinks(lib) }
         let summary = try HostFiles(programs: programs, dataFiles: [], progress: progress).copy(into: &tree)
         var linked = 0
         if !summary.missing.contains(where: { $0.path == busybox }) {

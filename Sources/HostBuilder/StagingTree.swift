@@ -57,6 +57,12 @@ struct StagingTree {
                           mtime: Self.mtime(st)))
     }
 
+    /// A host path and every symlink hop to the file it names (a library's soname link
+    /// and its real file), so the path resolves in the root as on the host.
+    mutating func copyHostPathAndLinks(_ host: String) throws {
+        for link in ElfNeeded.realpathChain(host) { try copyHostPath(link) }
+    }
+
     /// A host path as it is: a symlink stays a symlink.
     mutating func copyHostPath(_ host: String) throws {
         var st = stat()

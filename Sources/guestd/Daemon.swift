@@ -79,15 +79,15 @@ final class Daemon {
             } catch {
                 return .channelError("\(error)")
             }
-            if options.isPID1 { Boot.reapChildren() }
         }
     }
 
     /// PID 1 inherits every orphan (an ssh session's background jobs, a tool's leftover
-    /// children): while the channel is idle it collects the exited ones each second.
+    /// children): before each call and each second while the channel is idle, it
+    /// collects the exited ones.
     private func awaitCall() {
         var p = pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)
-        while poll(&p, 1, 1000) == 0 { Boot.reapChildren() }
+        repeat { Boot.reapChildren() } while poll(&p, 1, 1000) == 0
     }
 
     private func handle(_ bytes: [UInt8]) throws {

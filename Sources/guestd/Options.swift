@@ -54,14 +54,8 @@ struct Options {
 
     /// The kernel command line as PID 1 sees it: a second source for `quiet`/`verbose`
     /// in case init did not pass its argv on.
-    mutating func mergeKernelCommandLine() {
-        guard let f = fopen("/proc/cmdline", "re") else { return }
-        defer { fclose(f) }
-        var buf = [CChar](repeating: 0, count: 4096)
-        guard fgets(&buf, Int32(buf.count), f) != nil else { return }
-        for word in String(nulTerminated: buf).split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            if word == "quiet" { quiet = true }
-            if word == "guestfs_verbose=1" { verbose = true }
-        }
+    mutating func merge(kernelWords words: [Substring]) {
+        if words.contains("quiet") { quiet = true }
+        if words.contains("guestfs_verbose=1") { verbose = true }
     }
 }

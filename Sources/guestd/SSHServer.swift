@@ -11,8 +11,8 @@ enum SSHServer {
     /// Under TCG the first start maps a large static binary from the root disk.
     static let readyTimeoutMS: Int32 = 60_000
 
-    static func fromKernelCommandLine(console: Console) {
-        guard let key = KernelWords.value(of: word, in: KernelWords.read()) else { return }
+    static func fromKernelCommandLine(_ words: [Substring], console: Console) {
+        guard let key = KernelWords.value(of: word, in: words) else { return }
         guard access(program, X_OK) == 0 else {
             return console.fatal("ssh: \(program) is not in this appliance (build it with `appliance build --ssh`)")
         }

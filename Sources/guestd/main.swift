@@ -20,9 +20,11 @@ func runDaemon() -> Never {
     if !isPID1 { signal(SIGTERM) { _ in _exit(0) } }
     if isPID1 {
         Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
-        options.mergeKernelCommandLine()
-        NetworkSetup.fromKernelCommandLine(console: Console(quiet: options.quiet, verbose: options.verbose))
-        SSHServer.fromKernelCommandLine(console: Console(quiet: options.quiet, verbose: options.verbose))
+        let words = KernelWords.read()
+        options.merge(kernelWords: words)
+        let console = Console(quiet: options.quiet, verbose: options.verbose)
+        NetworkSetup.fromKernelCommandLine(words, console: console)
+        SSHServer.fromKernelCommandLine(words, console: console)
     }
     let console = Console(quiet: options.quiet, verbose: options.verbose)
 

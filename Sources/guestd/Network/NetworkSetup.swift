@@ -8,9 +8,8 @@ import Glibc
 enum NetworkSetup {
     static let resolvConf = "/run/resolv.conf"
 
-    /// Reads `appliance.network=` from /proc/cmdline and applies it, if present.
-    static func fromKernelCommandLine(console: Console) {
-        let words = KernelWords.read()
+    /// Applies `appliance.network=` (or libguestfs's guestfs_network=1), if present.
+    static func fromKernelCommandLine(_ words: [Substring], console: Console) {
         do {
             if let config = try NetworkConfig.from(commandLine: words) { apply(config, console: console) }
         } catch {
