@@ -70,7 +70,9 @@ let package = Package(
         ),
 
         .target(name: "HostBuilder", dependencies: ["CKmod", "CCompression"]),
-        .target(name: "ApplianceClient", dependencies: ["GuestProtocol", "HostBuilder"]),
+        // Forks the watchdog that takes qemu down with its parent, however the parent dies.
+        .target(name: "CWatchdog"),
+        .target(name: "ApplianceClient", dependencies: ["GuestProtocol", "HostBuilder", "CWatchdog"]),
         .executableTarget(
             name: "appliance",
             dependencies: [

@@ -7,6 +7,8 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
     /// qemu exited before or during a call: its status and the console's last lines.
     case qemuExited(status: Int32, console: String)
     case bootTimedOut(seconds: Double, console: String)
+    /// Under KVM the guest printed no sign of life in time: this host's KVM hangs.
+    case kvmStalled(seconds: Double, console: String)
     case channel(procedure: String, ChannelError)
     case protocolViolation(String)
     case unknownCommand(String)
@@ -21,6 +23,8 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
             "qemu exited with status \(status) before the appliance answered" + (console.isEmpty ? "" : "; console ends with:\n" + console)
         case let .bootTimedOut(s, console):
             "the appliance did not start within \(Int(s)) s" + (console.isEmpty ? "" : "; console ends with:\n" + console)
+        case let .kvmStalled(s, console):
+            "the guest showed no sign of life under KVM within \(s) s" + (console.isEmpty ? "" : "; console ends with:\n" + console)
         case let .channel(proc, e): "\(proc): \(e)"
         case let .protocolViolation(what): "protocol error from the appliance: \(what)"
         case let .unknownCommand(name): "unknown command '\(name)' (see 'appliance run --help' for the list)"

@@ -8,6 +8,7 @@ final class ConsoleLog: @unchecked Sendable {
     private var partial = ""
     /// A panic's call trace and registers push its reason out of the kept lines.
     private var panic: String?
+    private var alive = false
     private let keep = 20
     private let echo: Bool
     private let done = DispatchSemaphore(value: 0)
@@ -40,6 +41,7 @@ final class ConsoleLog: @unchecked Sendable {
         let clean = parts.map(Self.printable)
         lines += clean
         if panic == nil { panic = clean.first { $0.contains("Kernel panic") } }
+        if !alive { alive = clean.contains { $0.hasPrefix("init: ") } }
         if stamped != nil {
             let now = Date()
             stamped! += clean.map { (now, $0) }
@@ -61,6 +63,13 @@ final class ConsoleLog: @unchecked Sendable {
             }
         }
         return out
+    }
+
+    /// init has printed a line: the guest kernel booted and runs userspace.
+    var showedSignOfLife: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return alive
     }
 
     /// Lines with their arrival times (empty unless timestamps were asked for).

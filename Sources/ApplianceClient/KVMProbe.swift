@@ -1,16 +1,18 @@
 import Foundation
 
 /// Decides whether KVM can be tried. A /dev/kvm that opens can still fail to run a guest
-/// (qemu aborts on an MSR on some hosts); that failure is remembered per host kernel and
-/// qemu binary so later launches go straight to TCG instead of paying a failed boot.
+/// (qemu aborts on an MSR on some hosts, the guest hangs after the firmware on others);
+/// that failure is remembered per host kernel and qemu binary so later launches go
+/// straight to TCG instead of paying a failed boot.
 struct KVMProbe {
+    let device: String
     let stateDirectory: String?
     let qemu: String
 
     func unavailableReason() -> String? {
-        let fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)
+        let fd = open(device, O_RDWR | O_CLOEXEC)
         if fd < 0 {
-            return "KVM is not available (/dev/kvm: \(String(cString: strerror(errno))))"
+            return "KVM is not available (\(device): \(String(cString: strerror(errno))))"
         }
         close(fd)
         if let path = markerPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {

@@ -106,6 +106,11 @@ public struct LaunchOptions: Sendable {
     public var ssh: SSHAccess?
     /// Where the KVM probe result is remembered; nil to probe each time.
     public var stateDirectory: String?
+    /// Seconds a guest under KVM has to print init's first line. A working KVM gets
+    /// there in a fraction of a second; a hanging one never does, and TCG is used.
+    public var kvmProgressTimeout = 3.0
+    /// The KVM device the probe opens (tests name a stand-in).
+    public var kvmDevice = "/dev/kvm"
 
     public init() {}
 }

@@ -57,6 +57,8 @@ public struct QemuCommand: Sendable {
             words.append("appliance.network=" + value)
         }
         if let ssh = options.ssh { words.append(ssh.kernelWord) }
+        // Under KVM the launcher waits for init's first line to tell a KVM that hangs.
+        if useKVM { words.append("appliance.alive") }
         // Without `quiet` init and guestd report each step; loglevel=1 keeps the kernel's
         // own messages off the serial console, which is slow under TCG.
         if options.timings && !options.verbose {

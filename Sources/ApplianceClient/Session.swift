@@ -21,34 +21,48 @@ public final class Session {
     private let console: ConsoleLog
     let channel: FrameChannel
     private let tempDir: String
+    /// Takes qemu down if this process dies without shutting it down.
+    private var watchdog: Watchdog?
     var serial: UInt32 = 0x1000
     private var closed = false
     private var channelBroken = false
 
     /// Boots the appliance and waits for guestd's launch flag. With accel `auto`, a KVM
-    /// that exists but cannot run a guest is noticed, remembered, and TCG is used.
+    /// that exists but cannot run a guest — qemu aborts, or the guest shows no sign of
+    /// life within `kvmProgressTimeout` — is noticed, remembered, and TCG is used.
     public static func launch(appliance: Appliance, options: LaunchOptions,
                               notice: (String) -> Void = { FileHandle.standardError.write(Data(("appliance: " + $0 + "\n").utf8)) }) throws -> Session {
-        let kvm = KVMProbe(stateDirectory: options.stateDirectory, qemu: options.qemu)
+        let kvm = KVMProbe(device: options.kvmDevice, stateDirectory: options.stateDirectory, qemu: options.qemu)
         switch options.accel {
         case .tcg:
             return try Session(appliance: appliance, options: options, useKVM: false)
         case .kvm:
             if let why = kvm.unavailableReason() { throw ClientError.usage("--accel kvm: \(why)") }
-            return try Session(appliance: appliance, options: options, useKVM: true)
+            do {
+                return try Session(appliance: appliance, options: options, useKVM: true)
+            } catch let ClientError.kvmStalled(seconds, _) {
+                kvm.rememberUnusable(because: "the guest showed no sign of life under KVM within \(seconds) s")
+                throw ClientError.usage("--accel kvm: the guest showed no sign of life under KVM within \(seconds) s (this host's KVM hangs); use --accel tcg or auto")
+            }
         case .auto:
             if let why = kvm.unavailableReason() {
                 notice("\(why); using TCG (software emulation, slower)")
                 return try Session(appliance: appliance, options: options, useKVM: false)
             }
+            let reason: String, said: String
             do {
                 return try Session(appliance: appliance, options: options, useKVM: true)
             } catch let ClientError.qemuExited(status, console) {
                 let last = console.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                kvm.rememberUnusable(because: "qemu exited with status \(status) under KVM")
-                notice("KVM is present but qemu could not run a guest with it (\(last)); using TCG")
-                return try Session(appliance: appliance, options: options, useKVM: false)
+                reason = "qemu exited with status \(status) under KVM"
+                said = "qemu could not run a guest with it (\(last))"
+            } catch let ClientError.kvmStalled(seconds, _) {
+                reason = "the guest showed no sign of life under KVM within \(seconds) s"
+                said = "the guest showed no sign of life under it within \(seconds) s"
             }
+            kvm.rememberUnusable(because: reason)
+            notice("KVM is present but \(said); using TCG")
+            return try Session(appliance: appliance, options: options, useKVM: false)
         }
     }
 
@@ -84,35 +98,63 @@ public final class Session {
             throw ClientError.io(call: "exec", path: qemu, errno: (error as NSError).code == 0 ? ENOENT : Int32((error as NSError).code))
         }
         try? pipe.fileHandleForWriting.close()
+        let guardian: Watchdog
+        do {
+            guardian = try Watchdog(guarding: process.processIdentifier, removing: [listener.path, dir])
+        } catch {
+            Self.stop(process)
+            throw error
+        }
+        watchdog = guardian
 
         let deadline = Date().addingTimeInterval(options.bootTimeout)
+        // Under KVM the guest must show a sign of life (init's first line) quickly: a KVM
+        // that hangs runs qemu at full speed while the guest never gets past the firmware.
+        let lifeDeadline = useKVM ? Date().addingTimeInterval(options.kvmProgressTimeout) : nil
         let console = self.console
-        do {
-            let fd = try listener.accept {
-                if !process.isRunning {
-                    process.waitUntilExit()
-                    throw ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
-                }
-                if Date() > deadline { throw ClientError.bootTimedOut(seconds: options.bootTimeout, console: console.tail()) }
+        let stillBooting = {
+            if !process.isRunning {
+                process.waitUntilExit()
+                throw ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
             }
-            channel = FrameChannel(fd: fd, timeout: max(1, deadline.timeIntervalSinceNow))
+            if let lifeDeadline, Date() > lifeDeadline, !console.showedSignOfLife {
+                throw ClientError.kvmStalled(seconds: options.kvmProgressTimeout, console: console.tail())
+            }
+            if Date() > deadline { throw ClientError.bootTimedOut(seconds: options.bootTimeout, console: console.tail()) }
+        }
+        do {
+            let fd = try listener.accept(stillWaiting: stillBooting)
+            channel = FrameChannel(fd: fd, timeout: nil)
+            try waitReadable(fd, path: listener.path, stillWaiting: stillBooting)
+            channel.timeout = max(1, deadline.timeIntervalSinceNow)
             switch try channel.readFrame() {
             case .launchFlag: break
             case let other: throw ClientError.protocolViolation("expected the launch flag, got \(other)")
             }
             channel.timeout = options.callTimeout
         } catch let e as ChannelError {
-            Self.stop(process)
+            Self.endFailedBoot(process, guardian)
             if !process.isRunning, process.terminationStatus != 0 || e == .closed {
                 throw ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
             }
             throw ClientError.channel(procedure: "launch", e)
+        } catch let e as ClientError {
+            // A guest that never started has nothing to flush: no graceful wait.
+            if case .kvmStalled = e { kill(process.processIdentifier, SIGKILL) }
+            Self.endFailedBoot(process, guardian)
+            throw e
         } catch {
-            Self.stop(process)
+            Self.endFailedBoot(process, guardian)
             throw error
         }
         bootSeconds = Date().timeIntervalSince(started)
         cleanup = false
+    }
+
+    /// Stops qemu and its watchdog after a failed boot, before the folder is removed.
+    private static func endFailedBoot(_ process: Process, _ watchdog: Watchdog) {
+        stop(process)
+        watchdog.release()
     }
 
     /// A session over a channel that is already connected, with `standIn` in qemu's place:
@@ -264,6 +306,7 @@ public final class Session {
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             Self.stop(process)
         }
+        watchdog?.release()
         if !tempDir.isEmpty { try? FileManager.default.removeItem(atPath: tempDir) }
     }
 

@@ -19,25 +19,32 @@ final class ListeningSocket {
 
     /// Waits for qemu to connect, asking `stillWaiting` every 50 ms whether to go on.
     func accept(stillWaiting: () throws -> Void) throws -> Int32 {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
-            try stillWaiting()
-            let r = poll(&p, 1, 50)
-            if r < 0, errno != EINTR { throw ClientError.io(call: "poll", path: path, errno: errno) }
-            if r > 0 {
-                let c = Glibc.accept(fd, nil, nil)
-                if c >= 0 {
-                    _ = fcntl(c, F_SETFD, FD_CLOEXEC)
-                    return c
-                }
-                if errno != EINTR && errno != EAGAIN { throw ClientError.io(call: "accept", path: path, errno: errno) }
+            try waitReadable(fd, path: path, stillWaiting: stillWaiting)
+            let c = Glibc.accept(fd, nil, nil)
+            if c >= 0 {
+                _ = fcntl(c, F_SETFD, FD_CLOEXEC)
+                return c
             }
+            if errno != EINTR && errno != EAGAIN { throw ClientError.io(call: "accept", path: path, errno: errno) }
         }
     }
 
     deinit {
         close(fd)
         unlink(path)
+    }
+}
+
+/// Returns once `fd` is readable (or at end of file), asking `stillWaiting` every 50 ms
+/// whether to go on.
+func waitReadable(_ fd: Int32, path: String, stillWaiting: () throws -> Void) throws {
+    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    while true {
+        try stillWaiting()
+        let r = poll(&p, 1, 50)
+        if r < 0, errno != EINTR { throw ClientError.io(call: "poll", path: path, errno: errno) }
+        if r > 0 { return }
     }
 }
 

@@ -29,6 +29,9 @@ struct KernelCommandLine {
     var onlyModules: [[UInt8]]? = nil
     /// guestfs_network=1: libguestfs's launcher asks for the network driver.
     var libguestfsNetwork = false
+    /// appliance.alive: the host's launcher waits for a sign of life (it tells a KVM that
+    /// hangs from one that runs) and init prints one even when quiet.
+    var announceAlive = false
     /// Words init could not make sense of (bad UUID, bad number), reported by main.
     var problems: [String] = []
 
@@ -38,6 +41,8 @@ struct KernelCommandLine {
                 quiet = true
             } else if word == Array("guestfs_network=1".utf8) {
                 libguestfsNetwork = true
+            } else if word == Array("appliance.alive".utf8) {
+                announceAlive = true
             } else if let value = word.dropping(prefix: "root=UUID=") {
                 if let uuid = parseUUID(value) {
                     root = .uuid(uuid)

@@ -49,6 +49,7 @@ import CInit
         console.fail("read /proc/cmdline: \(error.description)")
     }
     console.quiet = commandLine.quiet
+    if commandLine.announceAlive { Console.write("init: alive\n") }
     if let problem = commandLine.problems.first {
         console.fail("kernel command line: \(problem)")
     }
