@@ -16,6 +16,9 @@ struct BuildSourceOptions: ParsableArguments {
         let parts = try Libexec.locate()
         var inputs = BuildInputs(kernel: choice, initBinary: parts.initBinary, guestdBinary: parts.guestd, skeleton: parts.skeleton)
         if ssh {
+            // A checkout builds only what its first commands need; the SSH server (SwiftNIO,
+            // swift-crypto: minutes of compiling) waits until the ssh variant is asked for.
+            if !FileManager.default.isExecutableFile(atPath: parts.sshd) { try Libexec.buildInCheckout(parts.sshd) }
             guard FileManager.default.isExecutableFile(atPath: parts.sshd) else {
                 throw BuildError.notFound(what: parts.sshd, hint: "build it (swift build --product appliance-sshd) or set APPLIANCE_LIBEXEC to the folder holding it")
             }
@@ -59,5 +62,28 @@ enum Libexec {
             }
         }
         return Parts(initBinary: initBinary, guestd: guestd, skeleton: skeleton, sshd: dir + "/appliance-sshd")
+    }
+
+    /// Builds the product `path` names when it belongs in a package's build folder
+    /// (CHECKOUT/.build/TRIPLE/CONFIG/PRODUCT) and that checkout is still there; else
+    /// does nothing and the caller reports the missing file.
+    static func buildInCheckout(_ path: String) throws {
+        let product = (path as NSString).lastPathComponent
+        let configDir = (path as NSString).deletingLastPathComponent
+        let scratch = ((configDir as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let checkout = (scratch as NSString).deletingLastPathComponent
+        guard (scratch as NSString).lastPathComponent.hasPrefix(".build"),
+              FileManager.default.fileExists(atPath: checkout + "/Package.swift"),
+              let swift = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map({ $0 + "/swift" })
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+        let config = (configDir as NSString).lastPathComponent
+        say("building \(product) for the ssh variant (once; a few minutes): swift build -c \(config) --product \(product)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: swift)
+        p.arguments = ["build", "-c", config, "--package-path", checkout, "--scratch-path", scratch, "--product", product]
+        p.standardOutput = FileHandle.standardError
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw BuildError.notFound(what: path, hint: "swift build --product \(product) failed with status \(p.terminationStatus)") }
     }
 }
