@@ -57,7 +57,7 @@ struct Devices {
         let names = DirEntry.list(sysfs + "/block").filter { n in
             Devices.prefixes.contains { n.hasPrefix($0) } && !isRoot(n)
         }
-        return DeviceNames.sorted(names)
+        return AttachOrder.sorted(names, sysfs: sysfs)
     }
 
     /// list_devices: the disks that can be opened (an empty CD-ROM cannot), by their

@@ -23,6 +23,8 @@ func runDaemon() -> Never {
         let words = KernelWords.read()
         options.merge(kernelWords: words)
         let console = Console(quiet: options.quiet, verbose: options.verbose)
+        let unsettled = AttachOrder.settle()
+        if !unsettled.isEmpty { console.info("SCSI devices without a block device after 10 s: \(unsettled.joined(separator: " "))") }
         NetworkSetup.fromKernelCommandLine(words, console: console)
         SSHServer.fromKernelCommandLine(words, console: console)
     }
