@@ -31,6 +31,29 @@ final class XDRTests: XCTestCase {
         try d.finish()
     }
 
+    /// Names are bytes (issue 11): a string that is not UTF-8 comes back as it went,
+    /// alone and in a list; only the text view repairs it.
+    func testNonUTF8StringsRoundTripByteForByte() throws {
+        let name = ByteString([0x2f, 0x64, 0xd4, 0x2f, 0xff, 0xc3, 0x28])
+        var e = XDREncoder()
+        e.string(name)
+        e.stringList([name, "plain"])
+        XCTAssertEqual(Array(e.bytes.prefix(12)), [0, 0, 0, 7, 0x2f, 0x64, 0xd4, 0x2f, 0xff, 0xc3, 0x28, 0])
+        var d = XDRDecoder(e.bytes)
+        XCTAssertEqual(try d.byteString(), name)
+        XCTAssertEqual(try d.byteStringList(), [name, "plain"])
+        try d.finish()
+
+        let message: ByteString = "open: \(name): \(2)"
+        XCTAssertEqual(message.bytes, Array("open: ".utf8) + name.bytes + Array(": 2".utf8))
+
+        // Only the text views repair: U+FFFD for what is not UTF-8.
+        XCTAssertNil(name.string)
+        XCTAssertEqual(name.description, "/d\u{FFFD}/\u{FFFD}\u{FFFD}(")
+        var td = XDRDecoder(e.bytes)
+        XCTAssertEqual(try td.string(), name.description)
+    }
+
     func testDecoderRejectsLiesAboutLength() {
         // A length word far beyond the buffer: must fail, not read out of bounds.
         var d = XDRDecoder([0x7F, 0xFF, 0xFF, 0xFF, 1, 2])
