@@ -28,6 +28,9 @@ public struct StructLayout: Sendable, Equatable {
 
     public static let xattr = StructLayout("xattr", [("attrname", .string), ("attrval", .buffer)])
 
+    /// guestfs_int_dirent: ftyp is d_type as a letter (r, d, l, …).
+    public static let dirent = StructLayout("dirent", [("ino", .int64), ("ftyp", .char), ("name", .string)])
+
     public static let internalMountable = StructLayout("internal_mountable", [
         ("im_type", .int32), ("im_device", .string), ("im_volume", .string),
     ])

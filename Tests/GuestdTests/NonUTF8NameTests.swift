@@ -46,6 +46,14 @@ final class NonUTF8NameTests: SysrootTestCase {
         let found = Set(find0.split(separator: 0).map(Array.init))
         XCTAssertEqual(found, Set((names.map { [0x2f] + $0 }) + [p([], sub, Array("x".utf8))]))
 
+        let entries = try daemon.rawCall(.readdir, [.s(dir)]).dirents()
+        XCTAssertEqual(Set(entries.map(\.name)), names.union([[0x2e], [0x2e, 0x2e]]))
+        XCTAssertEqual(entries.first { $0.name == dangling }?.type, UInt8(ascii: "l"))
+        XCTAssertEqual(entries.first { $0.name == sub }?.type, UInt8(ascii: "d"))
+        let file = entries.first { $0.name == ff }
+        XCTAssertEqual(file?.type, UInt8(ascii: "r"))
+        XCTAssertEqual(file.map { UInt64(bitPattern: $0.ino) }, hostStat(p(dir, ff)).map { UInt64($0.st_ino) })
+
         let ll = try daemon.rawCall(.ll, [.s(dir)]).rawString()
         XCTAssertTrue(contains(ll, [0x20] + ff + [0x0a]), String(decoding: ll, as: UTF8.self))
         XCTAssertTrue(contains(ll, [0x20] + dangling + Array(" -> ".utf8) + target + [0x0a]))
@@ -183,6 +191,8 @@ final class NonUTF8NameTests: SysrootTestCase {
         XCTAssertEqual(r.rawErrorMessage, missing + Array(": No such file or directory".utf8))
         XCTAssertEqual(try daemon.rawCall(.readlink, [.s(missing)]).rawErrorMessage,
                        Array("readlink: ".utf8) + missing + Array(": No such file or directory".utf8))
+        XCTAssertEqual(try daemon.rawCall(.readdir, [.s(missing)]).rawErrorMessage,
+                       Array("opendir: ".utf8) + missing + Array(": No such file or directory".utf8))
         try assertAlive()
     }
 

@@ -3,11 +3,51 @@ import GuestProtocol
 
 /// ll: what `ls -la` prints for the directory (daemon/ls.c runs it on the resolved path
 /// under the sysroot), produced natively in coreutils' long format, C locale, UTC. Names
-/// are printed as their bytes, as ls does when its output is not a terminal.
+/// are printed as their bytes, as ls does when its output is not a terminal. readdir:
+/// the entries themselves (daemon/readdir.c).
 extension Daemon {
     static let listingProcedures: [(Procedure, Handler)] = [
         (.ll, { d, c throws(CallError) in Reply.string(try d.ll(c.string(0))) }),
+        (.readdir, { d, c throws(CallError) in Reply.structList(try d.readdir(c.string(0))) }),
     ]
+
+    /// Every entry, "." and ".." too, in readdir order: inode, d_type as a letter and
+    /// the name's bytes. One reply, so a directory too big for a message fails as the
+    /// real daemon's does.
+    private func readdir(_ p: ByteString) throws(CallError) -> [StructValue] {
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_RDONLY | O_DIRECTORY) } catch { throw CallError.perror("opendir: \(p)", error.errno) }
+        guard let dir = fdopendir(fd) else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("opendir: \(p)", e)
+        }
+        defer { closedir(dir) }
+        var entries: [StructValue] = []
+        while true {
+            errno = 0
+            guard let entry = Glibc.readdir(dir) else { break }
+            let type = Daemon.typeLetter(entry.pointee.d_type)
+            entries.append(StructValue(.dirent, [.int(Int64(bitPattern: UInt64(entry.pointee.d_ino))),
+                                                 .int(Int64(type)), .string(DirEntry.rawName(entry))]))
+        }
+        if errno != 0 { throw CallError.perror("readdir: \(p)", errno) }
+        return entries
+    }
+
+    private static func typeLetter(_ type: UInt8) -> UInt8 {
+        switch Int(type) {
+        case Int(DT_BLK): UInt8(ascii: "b")
+        case Int(DT_CHR): UInt8(ascii: "c")
+        case Int(DT_DIR): UInt8(ascii: "d")
+        case Int(DT_FIFO): UInt8(ascii: "f")
+        case Int(DT_LNK): UInt8(ascii: "l")
+        case Int(DT_REG): UInt8(ascii: "r")
+        case Int(DT_SOCK): UInt8(ascii: "s")
+        case Int(DT_UNKNOWN): UInt8(ascii: "u")
+        default: UInt8(ascii: "?")
+        }
+    }
 
     private func ll(_ p: ByteString) throws(CallError) -> ByteString {
         let host: ByteString
