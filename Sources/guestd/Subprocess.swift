@@ -83,6 +83,11 @@ enum Subprocess {
         try appliance(argv.map { ByteString($0) }, foldStdout: foldStdout)
     }
 
+    /// A command's words joined by spaces, as a shell line or for its error texts.
+    static func commandLine(_ argv: [ByteString]) -> ByteString {
+        ByteString(argv.map(\.bytes).joined(separator: [UInt8(ascii: " ")]))
+    }
+
     /// Reads both pipes until both reach end of file, so neither side can block the other.
     private static func drain(_ out: Int32, _ err: Int32, into r: inout Result) throws(SysError) {
         var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]

@@ -40,7 +40,7 @@ extension Daemon {
             case "sh":
                 guard !args.isEmpty else { throw CallError("sh: expecting a command to run") }
                 setenv("root", d.options.sysroot, 1)
-                let r = try Subprocess.appliance(["/bin/sh", "-c", Daemon.commandLine(args)], foldStdout: true)
+                let r = try Subprocess.appliance(["/bin/sh", "-c", Subprocess.commandLine(args)], foldStdout: true)
                 guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
                 return Reply.string(ByteString(r.err))
             default:

@@ -74,7 +74,7 @@ extension Daemon {
         let argv: [ByteString] = ["tar", "-C", target] + filter + ["-xf", "-"] + (chownSupported ? [] : ["--no-same-owner"]) + flags
         let child: PipedChild
         do throws(SysError) { child = try PipedChild.start(argv, .toStdin, stderr: errors.fd) } catch {
-            throw CallError.perror(Daemon.commandLine(argv), error.errno)
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
         }
         guard let fileIn = c.fileIn else { _ = child.finish(); throw CallError("\(c.stub): no file transfer") }
         let failure: FileInReceiver.Failure?
@@ -92,11 +92,6 @@ extension Daemon {
             guard status == 0 else { throw CallError("tar subcommand failed on directory: \(dir): \(errors.contents())") }
             return .none
         }
-    }
-
-    /// A command's words joined by spaces, for its error texts.
-    static func commandLine(_ argv: [ByteString]) -> ByteString {
-        ByteString(argv.map(\.bytes).joined(separator: [UInt8(ascii: " ")]))
     }
 
     /// is_chown_supported: a scratch file in the directory, fchown'd to 1000:1000; EPERM
@@ -127,7 +122,7 @@ extension Daemon {
         let child: PipedChild
         do throws(SysError) { child = try PipedChild.start(argv, .fromStdout, stderr: 2) } catch {
             cleanup?.remove()
-            throw CallError.perror(Daemon.commandLine(argv), error.errno)
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
         }
         return .fileOut { stream in
             defer { cleanup?.remove() }
