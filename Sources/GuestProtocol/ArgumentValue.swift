@@ -1,8 +1,9 @@
 /// One argument of a call as it travels: what the client encodes and guestd decodes,
-/// by the procedure's ArgumentKind.
+/// by the procedure's ArgumentKind. Strings are bytes, as on the wire: a guest name need
+/// not be UTF-8.
 public enum ArgumentValue: Sendable, Equatable {
-    case string(String)
-    case strings([String])
+    case string(ByteString)
+    case strings([ByteString])
     case bool(Bool)
     case int(Int32)
     case int64(Int64)
@@ -22,8 +23,8 @@ public enum ArgumentValue: Sendable, Equatable {
     /// Reads an argument of this kind. FileIn and FileOut are not on the wire: "".
     public static func decode(_ kind: ArgumentKind, _ d: inout XDRDecoder) throws -> ArgumentValue {
         switch kind {
-        case .string, .pathname, .device, .mountable, .devOrPath: .string(try d.string())
-        case .stringList, .filenameList: .strings(try d.stringList())
+        case .string, .pathname, .device, .mountable, .devOrPath: .string(try d.byteString())
+        case .stringList, .filenameList: .strings(try d.byteStringList())
         case .bool: .bool(try d.bool())
         case .int: .int(try d.i32())
         case .int64: .int64(try d.i64())
@@ -32,13 +33,17 @@ public enum ArgumentValue: Sendable, Equatable {
         }
     }
 
+    /// A text argument (the client's words).
+    public static func string(_ text: String) -> ArgumentValue { .string(ByteString(text)) }
+    public static func strings(_ texts: [String]) -> ArgumentValue { .strings(texts.map { ByteString($0) }) }
+
     /// The zero value sent for an optional argument the caller left out.
     public static func unset(_ kind: ArgumentKind) -> ArgumentValue {
         switch kind {
         case .bool: .bool(false)
         case .int: .int(0)
         case .int64: .int64(0)
-        case .stringList, .filenameList: .strings([])
+        case .stringList, .filenameList: .strings([] as [ByteString])
         case .buffer: .buffer([])
         default: .string("")
         }

@@ -53,24 +53,33 @@ public struct MessageHeader: Equatable, Sendable {
 /// `struct guestfs_message_error`: the body of a reply whose status is error.
 public struct MessageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var errnoString: String
-    public var message: String
+    /// The message as sent: a guest name it quotes need not be UTF-8.
+    public var messageBytes: ByteString
+    public var message: String { messageBytes.description }
 
-    public init(errnoString: String, message: String) {
+    public init(errnoString: String, message: ByteString) {
         self.errnoString = errnoString
-        self.message = message
+        messageBytes = message
     }
+
+    public init(errnoString: String, message: String) { self.init(errnoString: errnoString, message: ByteString(message)) }
 
     public func encode(into e: inout XDREncoder) {
         e.string(String(errnoString.utf8.prefix(Guestfs.errnoStringLen))!)
-        // The real daemon truncates at GUESTFS_ERROR_LEN bytes; do the same on a UTF-8 boundary.
-        var msg = message
-        while msg.utf8.count > Guestfs.errorLen { msg.removeLast() }
-        e.string(msg)
+        // The real daemon truncates at GUESTFS_ERROR_LEN bytes; the cut backs off to the
+        // start of a UTF-8 sequence, so that text stays text.
+        var msg = messageBytes.bytes
+        if msg.count > Guestfs.errorLen {
+            var end = Guestfs.errorLen
+            while end > 0, msg[end] & 0xC0 == 0x80 { end -= 1 }
+            msg.removeSubrange(end...)
+        }
+        e.opaque(msg)
     }
 
     public static func decode(from d: inout XDRDecoder) throws -> MessageError {
         MessageError(errnoString: try d.string(field: "errno_string", limit: Guestfs.errnoStringLen),
-                     message: try d.string(field: "error_message", limit: Guestfs.errorLen))
+                     message: try d.byteString(field: "error_message", limit: Guestfs.errorLen))
     }
 
     public var description: String { message }

@@ -91,6 +91,7 @@ extension Procedure {
 
     // Directories.
     public static let ll = Procedure("ll", 5, [.pathname], .string)
+    public static let readdir = Procedure("readdir", 138, [.pathname], .structList(.dirent))
     public static let mkdir = Procedure("mkdir", 32, [.pathname], .none)
     public static let mkdirP = Procedure("mkdir_p", 33, [.pathname], .none)
     public static let mkdirMode = Procedure("mkdir_mode", 202, [.pathname, .int], .none)
@@ -152,7 +153,7 @@ extension Procedure {
         checksum, cp, cpA, mv, rename, lnS, readlink, internalReadlinklist,
         head, tail, wcL, wcW, wcC, truncate, truncateSize, utimens, lchown, ln, lnF, lnSF, rmF, mknod, mkfifo, mknodB, mknodC, isZero,
         realpath, uploadOffset, downloadOffset, base64In, base64Out, du, grep,
-        ll, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
+        ll, readdir, mkdir, mkdirP, mkdirMode, rmdir, rmRF,
         exists, isFile, isDir, isSymlink, statns, lstatns, internalLstatnslist, statvfs,
         lgetxattrs, internalLxattrlist, getxattrs, getxattr, lgetxattr, setxattr, lsetxattr, removexattr, lremovexattr,
         internalFeatureAvailable, internalParseMountable, pvs, vgs, lvs, pvsFull, vgsFull, lvsFull,

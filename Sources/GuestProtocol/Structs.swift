@@ -28,6 +28,9 @@ public struct StructLayout: Sendable, Equatable {
 
     public static let xattr = StructLayout("xattr", [("attrname", .string), ("attrval", .buffer)])
 
+    /// guestfs_int_dirent: ftyp is d_type as a letter (r, d, l, …).
+    public static let dirent = StructLayout("dirent", [("ino", .int64), ("ftyp", .char), ("name", .string)])
+
     public static let internalMountable = StructLayout("internal_mountable", [
         ("im_type", .int32), ("im_device", .string), ("im_volume", .string),
     ])
@@ -43,11 +46,14 @@ public struct StructLayout: Sendable, Equatable {
     ])
 }
 
-/// One field's value, whatever its XDR type.
+/// One field's value, whatever its XDR type. FString is bytes, as on the wire (an
+/// attribute or file name need not be UTF-8).
 public enum FieldValue: Sendable, Equatable {
     case int(Int64)
-    case string(String)
+    case string(ByteString)
     case bytes([UInt8])
+
+    public static func string(_ text: String) -> FieldValue { .string(ByteString(text)) }
 
     public var int: Int64 { if case let .int(v) = self { v } else { 0 } }
 }
@@ -85,7 +91,7 @@ public struct StructValue: Sendable, Equatable {
             case .int64: values.append(.int(try d.i64()))
             case .uint64: values.append(.int(Int64(bitPattern: try d.u64())))
             case .int32, .char: values.append(.int(Int64(try d.i32())))
-            case .string: values.append(.string(try d.string(field: f.name)))
+            case .string: values.append(.string(try d.byteString(field: f.name)))
             case .buffer: values.append(.bytes(try d.opaque(field: f.name)))
             }
         }

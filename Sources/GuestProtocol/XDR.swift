@@ -42,12 +42,17 @@ public struct XDREncoder {
         pad(data.count)
     }
 
+    public mutating func string(_ s: ByteString) { opaque(s.bytes) }
     public mutating func string(_ s: String) { opaque(Array(s.utf8)) }
 
-    public mutating func stringList(_ list: [String]) {
+    // Disfavoured so that an empty literal (`stringList([])`) stays the text form.
+    @_disfavoredOverload
+    public mutating func stringList(_ list: [ByteString]) {
         u32(UInt32(list.count))
         for s in list { string(s) }
     }
+
+    public mutating func stringList(_ list: [String]) { stringList(list.map { ByteString($0) }) }
 
     private mutating func pad(_ n: Int) {
         let r = (4 - n % 4) % 4
@@ -94,21 +99,31 @@ public struct XDRDecoder {
         return data
     }
 
-    /// XDR strings carry no NUL; libguestfs's C side would cut at one, so refuse it.
-    public mutating func string(field: String = "string", limit: Int = Int(Guestfs.messageMax)) throws -> String {
+    /// A string's bytes as sent (names need not be UTF-8). XDR strings carry no NUL;
+    /// libguestfs's C side would cut at one, so refuse it.
+    public mutating func byteString(field: String = "string", limit: Int = Int(Guestfs.messageMax)) throws -> ByteString {
         let raw = try opaque(field: field, limit: limit)
         guard !raw.contains(0) else { throw XDRError.badEnum(field: field + " (contains NUL)", value: 0) }
-        return String(decoding: raw, as: UTF8.self)
+        return ByteString(raw)
     }
 
-    public mutating func stringList(field: String = "string list") throws -> [String] {
+    /// A string as text, for showing: bytes that are not UTF-8 become U+FFFD.
+    public mutating func string(field: String = "string", limit: Int = Int(Guestfs.messageMax)) throws -> String {
+        try byteString(field: field, limit: limit).description
+    }
+
+    public mutating func byteStringList(field: String = "string list") throws -> [ByteString] {
         let n = Int(try u32())
         // Each element needs at least its 4-byte length word: bound the count by what is left.
         guard n <= remaining / 4 else { throw XDRError.truncated(needed: n * 4, remaining: remaining) }
-        var list: [String] = []
+        var list: [ByteString] = []
         list.reserveCapacity(n)
-        for _ in 0 ..< n { list.append(try string(field: field)) }
+        for _ in 0 ..< n { list.append(try byteString(field: field)) }
         return list
+    }
+
+    public mutating func stringList(field: String = "string list") throws -> [String] {
+        try byteStringList(field: field).map(\.description)
     }
 
     public func finish() throws {

@@ -15,8 +15,12 @@ struct Call {
     /// What __func__ names in the real stubs' messages.
     var stub: String { procedure.name + "_stub" }
 
-    func string(_ i: Int) -> String { if case let .string(s) = values[i] { s } else { "" } }
-    func strings(_ i: Int) -> [String] { if case let .strings(l) = values[i] { l } else { [] } }
+    /// A string argument's bytes as sent: what names and paths are.
+    func string(_ i: Int) -> ByteString { if case let .string(s) = values[i] { s } else { "" } }
+    func strings(_ i: Int) -> [ByteString] { if case let .strings(l) = values[i] { l } else { [] } }
+    /// A string argument that is text (a device, a type, an option): bytes that are not
+    /// UTF-8 become U+FFFD, which no such word contains.
+    func text(_ i: Int) -> String { string(i).description }
     func int(_ i: Int) -> Int32 { if case let .int(v) = values[i] { v } else { 0 } }
     func int64(_ i: Int) -> Int64 { if case let .int64(v) = values[i] { v } else { 0 } }
     func buffer(_ i: Int) -> [UInt8] { if case let .buffer(b) = values[i] { b } else { [] } }
@@ -27,22 +31,27 @@ struct Call {
         guard isSet(i) else { return nil }
         return bool(procedure.wireArguments.count + i)
     }
-    func optionalString(_ i: Int) -> String? { isSet(i) ? string(procedure.wireArguments.count + i) : nil }
-    func optionalStrings(_ i: Int) -> [String]? { isSet(i) ? strings(procedure.wireArguments.count + i) : nil }
+    func optionalString(_ i: Int) -> ByteString? { isSet(i) ? string(procedure.wireArguments.count + i) : nil }
+    func optionalText(_ i: Int) -> String? { optionalString(i)?.description }
+    func optionalStrings(_ i: Int) -> [ByteString]? { isSet(i) ? strings(procedure.wireArguments.count + i) : nil }
     func optionalInt(_ i: Int) -> Int32? { isSet(i) ? int(procedure.wireArguments.count + i) : nil }
 
     /// The header's bitmask names optional argument `i`.
     func isSet(_ i: Int) -> Bool { optargsBitmask & (1 << UInt64(i)) != 0 }
 }
 
-/// Reply bodies of each return type, as the generated stubs encode them.
+/// Reply bodies of each return type, as the generated stubs encode them. Strings go out
+/// as bytes; the String forms are for replies that are text (devices, types).
 enum Reply {
-    static func string(_ s: String) -> Answer { var e = XDREncoder(); e.string(s); return .value(e.bytes) }
-    static func strings(_ l: [String]) -> Answer { var e = XDREncoder(); e.stringList(l); return .value(e.bytes) }
+    static func string(_ s: ByteString) -> Answer { var e = XDREncoder(); e.string(s); return .value(e.bytes) }
+    static func strings(_ l: [ByteString]) -> Answer { var e = XDREncoder(); e.stringList(l); return .value(e.bytes) }
+    static func string(_ s: String) -> Answer { string(ByteString(s)) }
+    static func strings(_ l: [String]) -> Answer { strings(l.map { ByteString($0) }) }
     static func int(_ v: Int32) -> Answer { var e = XDREncoder(); e.i32(v); return .value(e.bytes) }
     static func int64(_ v: Int64) -> Answer { var e = XDREncoder(); e.i64(v); return .value(e.bytes) }
     static func bool(_ v: Bool) -> Answer { var e = XDREncoder(); e.bool(v); return .value(e.bytes) }
     static func buffer(_ b: [UInt8]) -> Answer { var e = XDREncoder(); e.opaque(b); return .value(e.bytes) }
+    static func hashtable(_ pairs: [(ByteString, ByteString)]) -> Answer { strings(pairs.flatMap { [$0.0, $0.1] }) }
     static func hashtable(_ pairs: [(String, String)]) -> Answer { strings(pairs.flatMap { [$0.0, $0.1] }) }
 
     static func structure(_ s: StructValue) -> Answer { var e = XDREncoder(); s.encode(into: &e); return .value(e.bytes) }

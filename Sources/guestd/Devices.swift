@@ -1,4 +1,5 @@
 import Glibc
+import GuestProtocol
 
 /// Block device enumeration as the real daemon's devsparts.ml does it, reading
 /// /sys/block (there is no udev, so no /dev/disk/by-path), hiding the appliance's own
@@ -127,8 +128,8 @@ struct Devices {
 
     /// Every /dev name in an error text in the user's terms: tools such as mount(8) name
     /// the appliance's /dev/vda1 where the caller asked for /dev/sda1.
-    func reverseNames(in text: String) -> String {
-        let bytes = Array(text.utf8), prefix = Array("/dev/".utf8)
+    func reverseNames(in text: ByteString) -> ByteString {
+        let bytes = text.bytes, prefix = Array("/dev/".utf8)
         guard bytes.count > prefix.count else { return text }
         var table: [String]?
         var out: [UInt8] = [], i = 0
@@ -140,7 +141,7 @@ struct Devices {
             out += Array(reverse(String(decoding: bytes[i..<end], as: UTF8.self), table: table).utf8)
             i = end
         }
-        return String(decoding: out, as: UTF8.self)
+        return ByteString(out)
     }
 
     /// device_name_translation: /dev/sdX[N], /dev/vdX[N] … name the Xth user disk; other

@@ -56,17 +56,18 @@ extension Daemon {
             case .pathname:
                 try absolutePath(call.string(i), stub)
             case .device, .mountable:
-                call.values[i] = .string(try devices.resolve(call.string(i), function: stub))
+                call.values[i] = .string(try devices.resolve(call.text(i), function: stub))
             case .devOrPath:
+                // Device names are text; anything else is a guest path, left as its bytes.
                 let path = call.string(i)
-                if devices.isDeviceParameter(path) {
-                    call.values[i] = .string(try devices.resolve(path, function: stub))
+                if let device = path.string, devices.isDeviceParameter(device) {
+                    call.values[i] = .string(try devices.resolve(device, function: stub))
                 } else {
                     try needRoot(stub)
                     try absolutePath(path, stub)
                 }
             case .filenameList:
-                for name in call.strings(i) where name.contains("/") {
+                for name in call.strings(i) where name.contains(UInt8(ascii: "/")) {
                     throw CallError("\(stub): '\(name)' is not a file name")
                 }
             default:
@@ -77,8 +78,14 @@ extension Daemon {
     }
 
     /// ABS_PATH.
-    func absolutePath(_ path: String, _ stub: String) throws(CallError) {
+    func absolutePath(_ path: ByteString, _ stub: String) throws(CallError) {
         guard path.hasPrefix("/") else { throw CallError("\(stub): path must start with a / character") }
+    }
+
+    /// The device a DevOrPath argument names once checked, or nil for a guest path.
+    func deviceArgument(_ arg: ByteString) -> String? {
+        guard arg.hasPrefix("/dev/"), let device = arg.string, devices.isDeviceParameter(device) else { return nil }
+        return device
     }
 
     /// NEED_ROOT. In host test mode the sysroot directory stands for a mounted root.

@@ -1,8 +1,10 @@
 import Glibc
+import GuestProtocol
 
 /// do_mkfs of libguestfs 1.48: mke2fs -F for ext2/3/4 (mkfs would eat -F), mkfs -t
 /// for the rest with each type's quirks, every optional argument checked first; the
-/// device is wiped with wipefs just before, and only then.
+/// device is wiped with wipefs just before, and only then. The label is bytes, as it is
+/// written to the filesystem.
 struct Mkfs {
     let fstype: String
     let device: String
@@ -10,7 +12,7 @@ struct Mkfs {
     let features: String?
     let inode: Int32?
     let sectorsize: Int32?
-    let label: String?
+    let label: ByteString?
 
     var isExt: Bool { ["ext2", "ext3", "ext4"].contains(fstype) }
     var isFat: Bool { ["fat", "vfat", "msdos"].contains(fstype) }
@@ -22,8 +24,8 @@ struct Mkfs {
         guard r.succeeded else { throw CallError("\(fstype): \(device): \(Subprocess.errorText(r))") }
     }
 
-    func arguments() throws(CallError) -> [String] {
-        var argv = [isExt ? "mke2fs" : "mkfs", "-t", fstype]
+    func arguments() throws(CallError) -> [ByteString] {
+        var argv: [ByteString] = [isExt ? "mke2fs" : "mkfs", "-t", ByteString(fstype)]
         if isExt { argv.append("-F") }
         if fstype == "ntfs" { argv += ["-Q", "-F"] }
         if ["reiserfs", "jfs", "xfs"].contains(fstype) { argv.append("-f") }
@@ -55,7 +57,7 @@ struct Mkfs {
             default: argv += ["-b", "\(blocksize)"]
             }
         }
-        if let features { argv += ["-O", features] }
+        if let features { argv += ["-O", ByteString(features)] }
         if let inode {
             guard isExt else { throw CallError("inode size (-I) can only be set on ext2/3/4 filesystems") }
             guard inode > 0 else { throw CallError("inode size must be larger than zero") }
@@ -69,17 +71,17 @@ struct Mkfs {
         if let label {
             switch fstype {
             case _ where isExt:
-                guard label.utf8.count <= 16 else { throw CallError("\(label): ext2/3/4 labels are limited to 16 bytes") }
+                guard label.bytes.count <= 16 else { throw CallError("\(label): ext2/3/4 labels are limited to 16 bytes") }
                 argv += ["-L", label]
             case _ where isFat: argv += ["-n", label]
             case "ntfs", "btrfs": argv += ["-L", label]
             case "xfs":
-                guard label.utf8.count <= 12 else { throw CallError("\(label): xfs labels are limited to 12 bytes") }
+                guard label.bytes.count <= 12 else { throw CallError("\(label): xfs labels are limited to 12 bytes") }
                 argv += ["-L", label]
             case "f2fs": argv += ["-l", label]
             default: throw CallError("don't know how to set the label for '\(fstype)' filesystems")
             }
         }
-        return argv + [device]
+        return argv + [ByteString(device)]
     }
 }

@@ -1,8 +1,10 @@
 import CMount
 import Glibc
+import GuestProtocol
 
 /// Guest filesystems under the sysroot: mount through libmount, the mount table read
-/// from /proc/self/mountinfo, and unmounting everything at or under the sysroot.
+/// from /proc/self/mountinfo, and unmounting everything at or under the sysroot. Mount
+/// points are bytes: a guest directory's name need not be UTF-8.
 struct Mounts {
     /// The sysroot as the kernel spells it in mountinfo (symlinks resolved).
     let sysroot: String
@@ -17,8 +19,9 @@ struct Mounts {
     }
 
     /// Mount points at or under the sysroot, in mountinfo order.
-    func mountPoints() -> [String] {
-        Mounts.allMountPoints().filter { $0 == sysroot || $0.hasPrefix(sysroot == "/" ? "/" : sysroot + "/") }
+    func mountPoints() -> [ByteString] {
+        let root = ByteString(sysroot)
+        return Mounts.allMountPoints().filter { $0 == root || $0.hasPrefix(sysroot == "/" ? "/" : root + "/") }
     }
 
     /// is_root_mounted: something is mounted on or under the sysroot.
@@ -27,9 +30,9 @@ struct Mounts {
     /// umount_all: deepest first (longest path first), so children go before parents.
     func unmountAll() throws(CallError) {
         let points = mountPoints().enumerated().sorted { a, b in
-            a.element.utf8.count != b.element.utf8.count ? a.element.utf8.count > b.element.utf8.count : a.offset > b.offset
+            a.element.bytes.count != b.element.bytes.count ? a.element.bytes.count > b.element.bytes.count : a.offset > b.offset
         }
-        for (_, dir) in points where umount2(dir, 0) != 0 {
+        for (_, dir) in points where umount2(dir.cString, 0) != 0 {
             throw CallError.perror("umount: \(dir)", errno)
         }
     }
@@ -38,13 +41,13 @@ struct Mounts {
     /// reports mount(8) failing (Mount.mount_vfs, Utils.command): "mount exited with
     /// status N: " and mount(8)'s stderr, "mount: TARGET: REASON." with its dmesg hint
     /// after a failed system call.
-    func mount(device: String, target: String, options: String, fstype: String) throws(CallError) {
+    func mount(device: String, target: ByteString, options: String, fstype: String) throws(CallError) {
         guard let cxt = mnt_new_context() else { throw CallError.perror("mnt_new_context", ENOMEM) }
         defer { mnt_free_context(cxt) }
         // The appliance root is read-only and nothing reads utab: do not try to write it.
         mnt_context_disable_mtab(cxt, 1)
         mnt_context_set_source(cxt, device)
-        mnt_context_set_target(cxt, target)
+        mnt_context_set_target(cxt, target.cString)
         if !options.isEmpty { mnt_context_set_options(cxt, options) }
         if !fstype.isEmpty { mnt_context_set_fstype(cxt, fstype) }
         let rc = mnt_context_mount(cxt)
@@ -52,63 +55,66 @@ struct Mounts {
         let exit = mnt_context_get_excode(cxt, rc, &buf, buf.count)
         guard exit != MNT_EX_SUCCESS else { return }
         let reason = String(nulTerminated: buf)
-        var lines = reason.isEmpty ? [] : ["mount: \(target): \(reason)."]
+        var message: ByteString = "mount exited with status \(exit): "
+        if !reason.isEmpty { message = message + "mount: \(target): \(reason)." }
         if mnt_context_syscall_called(cxt) != 0, mnt_context_get_syscall_errno(cxt) != 0 {
-            lines.append("       dmesg(1) may have more information after failed mount system call.")
+            message = message + (reason.isEmpty ? "" : "\n") + "       dmesg(1) may have more information after failed mount system call."
         }
-        throw CallError("mount exited with status \(exit): " + lines.joined(separator: "\n"))
+        throw CallError(message)
     }
 
     struct Entry {
+        /// The device: text.
         var source: String
-        var hostPath: String
+        var hostPath: ByteString
         /// The mount point as the guest sees it: "/" for the sysroot itself.
-        var guestPath: String
+        var guestPath: ByteString
     }
 
     /// Mounts at or under the sysroot with their sources, in mount order (what the real
     /// daemon reads from /proc/mounts for mounts and mountpoints).
     func table() -> [Entry] {
-        guard let f = fopen("/proc/self/mountinfo", "re") else { return [] }
-        defer { fclose(f) }
+        let root = ByteString(sysroot)
         var entries: [Entry] = []
-        var line: UnsafeMutablePointer<CChar>?
-        var cap = 0
-        defer { free(line) }
-        while getline(&line, &cap, f) > 0, let line {
+        for fields in Mounts.mountinfo() {
             // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS…] - FSTYPE SOURCE SUPEROPTS"
-            let text = String(cString: line).trimmingSuffix("\n")
-            let fields = text.split(separator: " ", omittingEmptySubsequences: false)
-            guard fields.count > 4, let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count else { continue }
+            guard fields.count > 4, let dash = fields.firstIndex(of: [UInt8(ascii: "-")]), dash + 2 < fields.count else { continue }
             let point = Mounts.unescape(fields[4])
-            let guest: String
-            if point == sysroot { guest = "/" } else if point.hasPrefix(sysroot + "/") {
-                guest = String(point.dropFirst(sysroot == "/" ? 0 : sysroot.utf8.count))
+            let guest: ByteString
+            if point == root { guest = "/" } else if point.hasPrefix(root + "/") {
+                guest = ByteString(point.bytes.dropFirst(sysroot == "/" ? 0 : root.bytes.count))
             } else { continue }
-            entries.append(Entry(source: Mounts.unescape(fields[dash + 2]), hostPath: point, guestPath: guest))
+            entries.append(Entry(source: Mounts.unescape(fields[dash + 2]).description, hostPath: point, guestPath: guest))
         }
         return entries
     }
 
     /// Every mount point in the namespace, unescaped (mountinfo writes " " as "\040").
-    static func allMountPoints() -> [String] {
+    static func allMountPoints() -> [ByteString] {
+        // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS …": the fifth field.
+        mountinfo().compactMap { $0.count > 4 ? unescape($0[4]) : nil }
+    }
+
+    /// The lines of /proc/self/mountinfo split at spaces, as bytes.
+    private static func mountinfo() -> [[[UInt8]]] {
         guard let f = fopen("/proc/self/mountinfo", "re") else { return [] }
         defer { fclose(f) }
-        var points: [String] = []
+        var lines: [[[UInt8]]] = []
         var line: UnsafeMutablePointer<CChar>?
         var cap = 0
         defer { free(line) }
-        while getline(&line, &cap, f) > 0, let line {
-            // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS …": the fifth field.
-            let fields = String(cString: line).split(separator: " ", omittingEmptySubsequences: false)
-            if fields.count > 4 { points.append(unescape(fields[4])) }
+        while true {
+            let n = getline(&line, &cap, f)
+            guard n > 0, let line else { break }
+            var bytes = UnsafeRawBufferPointer(start: line, count: n).map { $0 }
+            if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+            lines.append(bytes.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map(Array.init))
         }
-        return points
+        return lines
     }
 
-    static func unescape(_ field: Substring) -> String {
+    static func unescape(_ b: [UInt8]) -> ByteString {
         var out: [UInt8] = []
-        let b = Array(field.utf8)
         var i = 0
         while i < b.count {
             if b[i] == UInt8(ascii: "\\"), i + 3 < b.count,
@@ -120,10 +126,6 @@ struct Mounts {
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return ByteString(out)
     }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String { hasSuffix(suffix) ? String(dropLast(suffix.count)) : self }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import GuestProtocol
 
 /// popen for tar_in and tar_out: an appliance program with one end of a pipe as its
 /// stdin or its stdout, stderr into a file the caller reads for the error text, as the
@@ -10,13 +11,13 @@ struct PipedChild {
     /// Our end of the pipe: write to the child's stdin, or read its stdout.
     let fd: Int32
 
-    static func start(_ argv: [String], _ direction: Direction, stderr errFd: Int32) throws(SysError) -> PipedChild {
+    static func start(_ argv: [ByteString], _ direction: Direction, stderr errFd: Int32) throws(SysError) -> PipedChild {
         var p: [Int32] = [0, 0]
         guard pipe(&p) == 0 else { throw SysError("pipe", argv[0]) }
         for fd in p { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let (ours, theirs, target) = direction == .toStdin ? (p[1], p[0], Int32(0)) : (p[0], p[1], Int32(1))
         // Allocated before fork: the child makes only async-signal-safe calls.
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0.cString) } + [nil]
         defer { for a in cArgs { free(a) } }
         let pid = fork()
         if pid == 0 {
@@ -26,8 +27,11 @@ struct PipedChild {
             dup2(theirs, target)
             dup2(errFd, 2)
             cArgs.withUnsafeBufferPointer { _ = execvp(cArgs[0]!, $0.baseAddress!) }
-            let text = "\(argv[0]): \(String(cString: strerror(errno)))\n"
-            _ = text.withCString { write(2, $0, strlen($0)) }
+            let reason = strerror(errno)!
+            _ = write(2, cArgs[0]!, strlen(cArgs[0]!))
+            _ = write(2, ": ", 2)
+            _ = write(2, reason, strlen(reason))
+            _ = write(2, "\n", 1)
             _exit(127)
         }
         let forkErrno = errno
@@ -66,8 +70,9 @@ struct TempFile {
         path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// read_error_file: the contents without a trailing newline, "(no error)" if unreadable.
-    func contents() -> String {
+    /// read_error_file: the contents without a trailing newline, "(no error)" if
+    /// unreadable; bytes, as a program wrote them (tar quotes names).
+    func contents() -> ByteString {
         var bytes: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
         guard lseek(fd, 0, SEEK_SET) == 0 else { return "(no error)" }
@@ -78,7 +83,7 @@ struct TempFile {
             bytes += buf[0 ..< n]
         }
         if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
+        return ByteString(bytes)
     }
 
     func remove() {

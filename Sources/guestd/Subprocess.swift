@@ -1,8 +1,9 @@
 import Glibc
+import GuestProtocol
 
 /// The real daemon's commandrvf: a program run with stdin on /dev/null, its stdout and
 /// stderr collected; with a root, chrooted into it first. execvp searches PATH, which
-/// Boot set for the appliance.
+/// Boot set for the appliance. Arguments are bytes: a guest command's words may be names.
 enum Subprocess {
     struct Result {
         var status: Int32
@@ -13,7 +14,7 @@ enum Subprocess {
 
     /// `foldStdout` is COMMAND_FLAG_FOLD_STDOUT_ON_STDERR: the program's stdout goes into
     /// `err` too, interleaved as written, for error texts made of both.
-    static func run(_ argv: [String], root: String?, foldStdout: Bool = false) throws(SysError) -> Result {
+    static func run(_ argv: [ByteString], root: String?, foldStdout: Bool = false) throws(SysError) -> Result {
         var so: [Int32] = [0, 0], se: [Int32] = [0, 0]
         guard pipe(&so) == 0 else { throw SysError("pipe", "stdout") }
         guard pipe(&se) == 0 else {
@@ -25,7 +26,7 @@ enum Subprocess {
         for fd in so + se { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         // Everything the child touches is allocated before fork: after it only
         // async-signal-safe calls are made.
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0.cString) } + [nil]
         let cRoot = root.flatMap { strdup($0) }
         defer {
             for p in cArgs { free(p) }
@@ -41,7 +42,7 @@ enum Subprocess {
             if let cRoot, chroot(cRoot) != 0 { childFail("chroot in sysroot") }
             if chdir("/") != 0 { childFail("chdir") }
             cArgs.withUnsafeBufferPointer { _ = execvp(cArgs[0]!, $0.baseAddress!) }
-            childFail(cArgs[0].map { String(cString: $0) } ?? "exec")
+            childFail(cArgs[0]!)
         }
         let forkErrno = errno
         close(so[1]); close(se[1])
@@ -59,21 +60,32 @@ enum Subprocess {
         return result
     }
 
-    /// commandrvf's error text: stderr without its trailing newlines.
-    static func errorText(_ r: Result) -> String {
+    /// commandrvf's error text: stderr without its trailing newlines, as its bytes (a
+    /// tool may quote a name).
+    static func errorText(_ r: Result) -> ByteString {
         var err = r.err[...]
         while err.last == UInt8(ascii: "\n") { err = err.dropLast() }
-        return String(decoding: err, as: UTF8.self)
+        return ByteString(err)
     }
 
     /// Runs an appliance program (never chrooted) for a procedure: a spawn failure is
     /// the call's error, with the program's name.
-    static func appliance(_ argv: [String], foldStdout: Bool = false) throws(CallError) -> Result {
+    static func appliance(_ argv: [ByteString], foldStdout: Bool = false) throws(CallError) -> Result {
         do throws(SysError) {
             return try run(argv, root: nil, foldStdout: foldStdout)
         } catch {
             throw CallError.perror("\(error.call): \(error.path)", error.errno)
         }
+    }
+
+    /// The same, for a tool's words that are all text (devices, options).
+    static func appliance(_ argv: [String], foldStdout: Bool = false) throws(CallError) -> Result {
+        try appliance(argv.map { ByteString($0) }, foldStdout: foldStdout)
+    }
+
+    /// A command's words joined by spaces, as a shell line or for its error texts.
+    static func commandLine(_ argv: [ByteString]) -> ByteString {
+        ByteString(argv.map(\.bytes).joined(separator: [UInt8(ascii: " ")]))
     }
 
     /// Reads both pipes until both reach end of file, so neither side can block the other.
@@ -96,10 +108,14 @@ enum Subprocess {
         }
     }
 
-    /// perror in the child, then _exit(1): the message reaches the parent's stderr pipe.
-    private static func childFail(_ what: String) -> Never {
-        let text = "\(what): \(String(cString: strerror(errno)))\n"
-        _ = text.withCString { write(2, $0, strlen($0)) }
+    /// perror in the child, then _exit(1): the message (its bytes: it may be a guest
+    /// program's name) reaches the parent's stderr pipe.
+    private static func childFail(_ what: UnsafePointer<CChar>) -> Never {
+        let reason = strerror(errno)!
+        _ = write(2, what, strlen(what))
+        _ = write(2, ": ", 2)
+        _ = write(2, reason, strlen(reason))
+        _ = write(2, "\n", 1)
         _exit(1)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import GuestProtocol
 
 /// Small readers for sysfs and directory entries, shared by discovery and devices.
 enum DirEntry {
@@ -8,9 +9,9 @@ enum DirEntry {
         }
     }
 
-    /// The raw bytes of a name, for names that may not be UTF-8 (guest filenames).
-    static func rawName(_ entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
-        withUnsafeBytes(of: &entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+    /// The bytes of a name, for names that may not be UTF-8 (guest filenames).
+    static func rawName(_ entry: UnsafeMutablePointer<dirent>) -> ByteString {
+        withUnsafeBytes(of: &entry.pointee.d_name) { ByteString($0.prefix { $0 != 0 }) }
     }
 
     /// Names in a directory, without "." and ".."; empty if it cannot be read.

@@ -1,4 +1,5 @@
 import Glibc
+import GuestProtocol
 
 /// Paths of the guest filesystem, resolved as the real daemon's chroot(sysroot) would:
 /// ".." stops at the sysroot and symlinks (absolute ones too) resolve inside it. Done by
@@ -16,7 +17,7 @@ struct Sysroot {
 
     /// Opens the guest path with `flags` (O_CLOEXEC is added). Throws the errno of the
     /// failing step, as open(2) inside a chroot would.
-    func open(_ guestPath: String, flags: Int32) throws(SysError) -> Int32 {
+    func open(_ guestPath: ByteString, flags: Int32) throws(SysError) -> Int32 {
         let walk = try self.walk(guestPath)
         defer { walk.close() }
         let fd: Int32
@@ -25,7 +26,7 @@ struct Sysroot {
         } else {
             // The last name was checked not to be a symlink; O_NOFOLLOW keeps it so.
             let last = walk.stack[walk.stack.count - 1]
-            fd = Sysroot.withCName(last.name) { openat(walk.stack[walk.stack.count - 2].fd, $0, Sysroot.nonBlocking(flags) | O_NOFOLLOW | O_CLOEXEC) }
+            fd = openat(walk.stack[walk.stack.count - 2].fd, last.name.cString, Sysroot.nonBlocking(flags) | O_NOFOLLOW | O_CLOEXEC)
         }
         guard fd >= 0 else { throw SysError("open", guestPath) }
         Sysroot.clearNonBlocking(fd, flags)
@@ -46,25 +47,24 @@ struct Sysroot {
 
     /// The resolved guest path of a directory, as a host path (for mount targets), after
     /// checking it is a directory.
-    func directoryHostPath(_ guestPath: String) throws(SysError) -> String {
+    func directoryHostPath(_ guestPath: ByteString) throws(SysError) -> ByteString {
         let walk = try self.walk(guestPath)
         defer { walk.close() }
         guard Sysroot.isDirectory(walk.stack[walk.stack.count - 1].fd) else { throw SysError("stat", guestPath, errno: ENOTDIR) }
-        let rest = walk.stack.dropFirst().map { String(decoding: $0.name, as: UTF8.self) }
-        return rest.isEmpty ? path : path + "/" + rest.joined(separator: "/")
+        return hostPath(walk)
     }
 
     /// The directory holding the path's last name, resolved inside the sysroot, and that
     /// name, unresolved: what unlink, mkdir, rename, lstat … act on inside a chroot.
     /// The descriptor is O_PATH (usable as the dirfd of *at calls); the caller closes it.
     /// "/" has no parent: its name is "." in the root.
-    func parent(_ guestPath: String) throws(SysError) -> (fd: Int32, name: String) {
-        var parts = guestPath.split(separator: "/").map(String.init).filter { $0 != "." }
+    func parent(_ guestPath: ByteString) throws(SysError) -> (fd: Int32, name: ByteString) {
+        var parts = guestPath.components.filter { $0 != "." }
         guard let last = parts.popLast(), last != ".." else {
             return (try open(guestPath, flags: Sysroot.O_PATH | O_DIRECTORY), ".")
         }
         do {
-            return (try open("/" + parts.joined(separator: "/"), flags: Sysroot.O_PATH | O_DIRECTORY), last)
+            return (try open("/" + ByteString.joined(parts), flags: Sysroot.O_PATH | O_DIRECTORY), last)
         } catch {
             throw SysError(error.call, guestPath, errno: error.errno)
         }
@@ -72,31 +72,32 @@ struct Sysroot {
 
     /// The host path of the resolved guest path (all symlinks followed inside the
     /// sysroot), for calls that take a path rather than a descriptor.
-    func hostPath(_ guestPath: String) throws(SysError) -> String {
+    func hostPath(_ guestPath: ByteString) throws(SysError) -> ByteString {
         let walk = try self.walk(guestPath)
         defer { walk.close() }
-        let rest = walk.stack.dropFirst().map { String(decoding: $0.name, as: UTF8.self) }
-        return rest.isEmpty ? path : path + "/" + rest.joined(separator: "/")
+        return hostPath(walk)
+    }
+
+    private func hostPath(_ walk: Walk) -> ByteString {
+        let rest = walk.stack.dropFirst().map(\.name)
+        return rest.isEmpty ? ByteString(path) : ByteString(path) + "/" + ByteString.joined(rest)
     }
 
     /// open(2) with O_CREAT inside the chroot: an existing file (or a symlink to one) is
     /// opened through the walk; a missing one is created in its resolved directory. A
     /// dangling symlink creates its target, as open(2) would.
-    func create(_ guestPath: String, flags: Int32, mode: mode_t, depth: Int = 0) throws(SysError) -> Int32 {
+    func create(_ guestPath: ByteString, flags: Int32, mode: mode_t, depth: Int = 0) throws(SysError) -> Int32 {
         do {
             return try open(guestPath, flags: flags & ~O_CREAT)
         } catch where error.errno == ENOENT && flags & O_CREAT != 0 {
             let (dir, name) = try parent(guestPath)
             defer { close(dir) }
-            let fd = openat(dir, name, Sysroot.nonBlocking(flags) | O_NOFOLLOW | O_CLOEXEC, mode)
+            let fd = openat(dir, name.cString, Sysroot.nonBlocking(flags) | O_NOFOLLOW | O_CLOEXEC, mode)
             if fd >= 0 { Sysroot.clearNonBlocking(fd, flags); return fd }
             guard errno == ELOOP, depth < Sysroot.maxSymlinks else { throw SysError("open", guestPath) }
             // A dangling symlink: create what it names.
-            var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
-            let n = readlinkat(dir, name, &buf, buf.count)
-            guard n > 0 else { throw SysError("open", guestPath, errno: ENOENT) }
-            let target = String(decoding: buf[0 ..< n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let dirPath = guestPath.split(separator: "/").dropLast().joined(separator: "/")
+            guard let target = Sysroot.linkTarget(dir, name), !target.isEmpty else { throw SysError("open", guestPath, errno: ENOENT) }
+            let dirPath = ByteString.joined(guestPath.components.dropLast())
             let full = target.hasPrefix("/") ? target : "/" + dirPath + "/" + target
             return try create(full, flags: flags, mode: mode, depth: depth + 1)
         }
@@ -104,15 +105,15 @@ struct Sysroot {
 
     /// The directories and final object walked, root first; ".." has been applied.
     private struct Walk {
-        var stack: [(fd: Int32, name: [UInt8])]
+        var stack: [(fd: Int32, name: ByteString)]
         func close() { for entry in stack { _ = Glibc.close(entry.fd) } }
     }
 
-    private func walk(_ guestPath: String) throws(SysError) -> Walk {
+    private func walk(_ guestPath: ByteString) throws(SysError) -> Walk {
         let root = Glibc.open(path, Sysroot.O_PATH | O_DIRECTORY | O_CLOEXEC)
         guard root >= 0 else { throw SysError("open", path) }
-        var walk = Walk(stack: [(root, [])])
-        var pending: [[UInt8]] = Sysroot.components(Array(guestPath.utf8)).reversed()
+        var walk = Walk(stack: [(root, "")])
+        var pending: [ByteString] = Sysroot.components(guestPath).reversed()
         var links = 0
         func fail(_ call: String, _ e: Int32) -> SysError {
             walk.close()
@@ -120,13 +121,13 @@ struct Sysroot {
         }
         while let name = pending.popLast() {
             let top = walk.stack[walk.stack.count - 1].fd
-            if name == [UInt8(ascii: "."), UInt8(ascii: ".")] {
+            if name == ".." {
                 guard Sysroot.isDirectory(top) else { throw fail("open", ENOTDIR) }
                 if walk.stack.count > 1 { _ = close(walk.stack.removeLast().fd) }
                 continue
             }
             // ENOTDIR comes from openat itself when `top` is not a directory.
-            let fd = Sysroot.withCName(name) { openat(top, $0, Sysroot.O_PATH | O_NOFOLLOW | O_CLOEXEC) }
+            let fd = openat(top, name.cString, Sysroot.O_PATH | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw fail("open", errno) }
             var st = stat()
             guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw fail("fstat", e) }
@@ -135,11 +136,11 @@ struct Sysroot {
                 continue
             }
             links += 1
-            let target = Sysroot.readLink(fd)
+            let target = Sysroot.linkTarget(fd, "")
             close(fd)
             guard links <= Sysroot.maxSymlinks else { throw fail("open", ELOOP) }
             guard let target, !target.isEmpty else { throw fail("readlink", ENOENT) }
-            if target.first == UInt8(ascii: "/") {
+            if target.hasPrefix("/") {
                 while walk.stack.count > 1 { _ = close(walk.stack.removeLast().fd) }
             }
             pending += Sysroot.components(target).reversed()
@@ -151,26 +152,10 @@ struct Sysroot {
         return walk
     }
 
-    private static func components(_ p: [UInt8]) -> [[UInt8]] {
-        p.split(separator: UInt8(ascii: "/")).map(Array.init).filter { $0 != [UInt8(ascii: ".")] }
-    }
+    private static func components(_ p: ByteString) -> [ByteString] { p.components.filter { $0 != "." } }
 
     private static func isDirectory(_ fd: Int32) -> Bool {
         var st = stat()
         return fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
-    }
-
-    private static func withCName<R>(_ name: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
-        (name + [0]).withUnsafeBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { body($0) }
-        }
-    }
-
-    /// readlinkat on an O_PATH descriptor of the link itself (empty path).
-    private static func readLink(_ fd: Int32) -> [UInt8]? {
-        var buf = [UInt8](repeating: 0, count: Int(PATH_MAX))
-        let n = buf.withUnsafeMutableBytes { readlinkat(fd, "", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
-        guard n >= 0 else { return nil }
-        return Array(buf[0 ..< n])
     }
 }

@@ -69,7 +69,7 @@ func runDaemon() -> Never {
 func stop(options: Options, console: Console, status: Int32, daemon: Daemon? = nil) -> Never {
     guard options.isPID1 else { exit(status) }
     let mounts = daemon?.mounts ?? Mounts(sysroot: options.sysroot)
-    do { try mounts.unmountAll() } catch { console.fatal(error.message) }
+    do { try mounts.unmountAll() } catch { console.fatal(error.message.description) }
     Sync.syncDisks(devices: daemon?.devices ?? Devices(), includeDevices: true)
     Boot.powerOff(console: console)
 }

@@ -31,6 +31,60 @@ final class XDRTests: XCTestCase {
         try d.finish()
     }
 
+    /// Names are bytes (issue 11): a string that is not UTF-8 comes back as it went,
+    /// alone, in a list, as an argument, a struct field and inside an error message.
+    func testNonUTF8StringsRoundTripByteForByte() throws {
+        let name = ByteString([0x2f, 0x64, 0xd4, 0x2f, 0xff, 0xc3, 0x28])
+        var e = XDREncoder()
+        e.string(name)
+        e.stringList([name, "plain"])
+        XCTAssertEqual(Array(e.bytes.prefix(12)), [0, 0, 0, 7, 0x2f, 0x64, 0xd4, 0x2f, 0xff, 0xc3, 0x28, 0])
+        var d = XDRDecoder(e.bytes)
+        XCTAssertEqual(try d.byteString(), name)
+        XCTAssertEqual(try d.byteStringList(), [name, "plain"])
+        try d.finish()
+
+        var a = XDREncoder()
+        ArgumentValue.strings([name]).encode(into: &a)
+        ArgumentValue.string(name).encode(into: &a)
+        var ad = XDRDecoder(a.bytes)
+        XCTAssertEqual(try ArgumentValue.decode(.filenameList, &ad), .strings([name]))
+        XCTAssertEqual(try ArgumentValue.decode(.pathname, &ad), .string(name))
+
+        let xattr = StructValue(.xattr, [.string(name), .bytes([0xff])])
+        var x = XDREncoder()
+        xattr.encode(into: &x)
+        var xd = XDRDecoder(x.bytes)
+        XCTAssertEqual(try StructValue.decode(.xattr, from: &xd), xattr)
+
+        let message: ByteString = "open: \(name): \(2)"
+        XCTAssertEqual(message.bytes, Array("open: ".utf8) + name.bytes + Array(": 2".utf8))
+        let err = MessageError(errnoString: "ENOENT", message: message)
+        var m = XDREncoder()
+        err.encode(into: &m)
+        var md = XDRDecoder(m.bytes)
+        XCTAssertEqual(try MessageError.decode(from: &md).messageBytes, message)
+
+        // Only the text views repair: U+FFFD for what is not UTF-8.
+        XCTAssertNil(name.string)
+        XCTAssertEqual(name.description, "/d\u{FFFD}/\u{FFFD}\u{FFFD}(")
+        var td = XDRDecoder(e.bytes)
+        XCTAssertEqual(try td.string(), name.description)
+    }
+
+    /// Error messages are cut at GUESTFS_ERROR_LEN bytes, never inside a UTF-8 sequence.
+    func testLongErrorMessagesAreCutAtACharacterBoundary() throws {
+        for (message, kept) in [
+            (ByteString(Array(repeating: 0x78, count: Guestfs.errorLen - 1) + [0xc3, 0xa9]), Guestfs.errorLen - 1),
+            (ByteString(Array(repeating: 0xff, count: Guestfs.errorLen + 3)), Guestfs.errorLen),
+        ] {
+            var e = XDREncoder()
+            MessageError(errnoString: "EIO", message: message).encode(into: &e)
+            var d = XDRDecoder(e.bytes)
+            XCTAssertEqual(try MessageError.decode(from: &d).messageBytes.bytes, Array(message.bytes.prefix(kept)))
+        }
+    }
+
     func testDecoderRejectsLiesAboutLength() {
         // A length word far beyond the buffer: must fail, not read out of bounds.
         var d = XDRDecoder([0x7F, 0xFF, 0xFF, 0xFF, 1, 2])

@@ -1,29 +1,32 @@
+import GuestProtocol
+
 /// A Linux root's /etc/fstab as inspection reads it (daemon/inspect_fs_unix_fstab.ml of
 /// libguestfs 1.48, which reads it through Augeas's Fstab lens): the entries that name
-/// a filesystem on the guest's disks, each resolved to an appliance device.
+/// a filesystem on the guest's disks, each resolved to an appliance device. Fields are
+/// the file's bytes: a mount point is a guest name.
 struct Fstab {
     struct Entry: Equatable {
-        var spec: String
-        var file: String
+        var spec: ByteString
+        var file: ByteString
         /// Augeas keeps one vfstype node per comma-separated type; the real daemon's
         /// aug_get of a multi-node path fails, which drops the entry.
-        var vfsTypes: [String]
+        var vfsTypes: [ByteString]
     }
 
     /// The Fstab lens's records: "spec file vfstype[,…] [opts [dump [passno]]]" split on
     /// blanks, "#" starting a comment. A line the lens would reject (fewer than three
     /// fields) is skipped here, where Augeas fails the whole inspection.
-    static func parse(_ text: String) -> [Entry] {
+    static func parse(_ text: [UInt8]) -> [Entry] {
         var entries: [Entry] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            var fields: [Substring] = []
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-                if word.hasPrefix("#") { break }
+        for line in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            var fields: [ArraySlice<UInt8>] = []
+            for word in line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                if word.first == UInt8(ascii: "#") { break }
                 fields.append(word)
             }
-            guard fields.count >= 3, !fields[0].hasPrefix(",") else { continue }
-            entries.append(Entry(spec: String(fields[0]), file: String(fields[1]),
-                                 vfsTypes: fields[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)))
+            guard fields.count >= 3, fields[0].first != UInt8(ascii: ",") else { continue }
+            let types = fields[2].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { ByteString($0) }
+            entries.append(Entry(spec: ByteString(fields[0]), file: ByteString(fields[1]), vfsTypes: types))
         }
         return entries
     }
@@ -41,15 +44,16 @@ struct Fstab {
         var translate: (String) -> String
 
         /// check_fstab_entry: the (device, mountpoint) of one entry, or nil to skip it.
-        func resolve(_ e: Entry) -> (device: String, mountpoint: String)? {
-            let spec = e.spec
+        /// Specs are matched as text: one that is not UTF-8 names no device found here.
+        func resolve(_ e: Entry) -> (device: String, mountpoint: ByteString)? {
+            guard let spec = e.spec.string else { return nil }
             let b = Array(spec.utf8)
             let digitAt7 = b.count >= 8 && DeviceNames.isDigit(b[7])
             // Floppies and CD-ROMs (RHBZ#642929), FreeBSD install media.
             if (spec.hasPrefix("/dev/fd") && digitAt7) || (spec.hasPrefix("/dev/cd") && digitAt7)
                 || spec == "/dev/floppy" || spec == "/dev/cdrom" || spec.hasPrefix("/dev/iso9660/") { return nil }
             let mp = Unquote.canonicalPath(e.file)
-            for ignored in ["/dev", "/media", "/proc", "/selinux", "/sys"]
+            for ignored in ["/dev", "/media", "/proc", "/selinux", "/sys"] as [ByteString]
             where mp == ignored || mp.hasPrefix(ignored + "/") {
                 // "/media" itself is kept, as by the real daemon.
                 if ignored == "/media" && mp == "/media" { continue }

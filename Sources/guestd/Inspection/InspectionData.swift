@@ -1,5 +1,8 @@
+import GuestProtocol
+
 /// What inspection learns about one filesystem (daemon/inspect_types.ml of libguestfs
-/// 1.48). Devices are the appliance's own names; replies translate them back.
+/// 1.48). Devices are the appliance's own names; replies translate them back. The
+/// hostname and mount points are the guest files' bytes.
 struct InspectionData {
     var osType: String?
     var distro: Distro?
@@ -9,10 +12,10 @@ struct InspectionData {
     var productVariant: String?
     var version: (major: Int, minor: Int)?
     var arch: String?
-    var hostname: String?
+    var hostname: ByteString?
     /// (device, mountpoint) in the order the real daemon keeps them: Augeas hands the
     /// fstab entries back last first.
-    var fstab: [(device: String, mountpoint: String)] = []
+    var fstab: [(device: String, mountpoint: ByteString)] = []
 
     /// merge_inspection_data: the parent's fields win; the child's fill the gaps.
     mutating func merge(from child: InspectionData) {

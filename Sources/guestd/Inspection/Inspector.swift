@@ -1,4 +1,5 @@
 import Glibc
+import GuestProtocol
 
 /// inspect_os for Linux guests (daemon/inspect.ml, inspect_fs.ml, inspect_fs_unix.ml of
 /// libguestfs 1.48): every filesystem is mounted read-only on the sysroot in turn and
@@ -94,19 +95,19 @@ struct Inspector {
     /// check_hostname_linux: the first non-comment line of /etc/HOSTNAME or
     /// /etc/hostname, else HOSTNAME= of /etc/sysconfig/network (as Augeas's Shellvars
     /// lens stores it: quotes kept).
-    private func hostname() -> String? {
+    private func hostname() -> ByteString? {
         for file in ["/etc/HOSTNAME", "/etc/hostname"] {
-            if let name = files.smallFileLines(file)?.first(where: { !$0.isEmpty && !$0.hasPrefix("#") }) { return name }
+            if let name = files.smallFileByteLines(file)?.first(where: { !$0.isEmpty && !$0.hasPrefix("#") }) { return name }
         }
-        guard files.isFile("/etc/sysconfig/network"), let lines = files.smallFileLines("/etc/sysconfig/network") else { return nil }
+        guard files.isFile("/etc/sysconfig/network"), let lines = files.smallFileByteLines("/etc/sysconfig/network") else { return nil }
         // aug_get of a path that matches twice fails: then there is no name.
         let values = lines.filter { $0.hasPrefix("HOSTNAME=") }
-        return values.count == 1 ? String(values[0].dropFirst("HOSTNAME=".count)) : nil
+        return values.count == 1 ? ByteString(values[0].bytes.dropFirst("HOSTNAME=".utf8.count)) : nil
     }
 
     /// check_fstab: Augeas loads /etc/fstab only as a regular file (symlinks followed)
     /// of at most 100,000 bytes, and returns its entries last first.
-    private func fstab(root: String) -> [(device: String, mountpoint: String)] {
+    private func fstab(root: String) -> [(device: String, mountpoint: ByteString)] {
         guard files.isFile("/etc/fstab", followSymlinks: true),
               let st = try? daemon.sysroot.statFollowing("/etc/fstab"), st.st_size <= 100_000,
               let bytes = files.read("/etc/fstab", limit: 100_000) else { return [] }
@@ -116,7 +117,7 @@ struct Inspector {
             disks: devices.disks().filter(devices.opens).map { devices.dev + "/" + $0 },
             findfs: { tag, value in devices.blockDevices().first { (try? Probe.tag($0, tag)) == value } },
             translate: { (try? devices.translate($0)) ?? $0 })
-        return Fstab.parse(String(decoding: bytes, as: UTF8.self)).reversed().compactMap(resolver.resolve)
+        return Fstab.parse(bytes).reversed().compactMap(resolver.resolve)
     }
 
     /// collect_linux_inspection_info: a root takes what the /usr listed in its fstab

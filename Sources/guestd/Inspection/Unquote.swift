@@ -1,3 +1,5 @@
+import GuestProtocol
+
 /// The small text helpers inspection parses guest files with (daemon/utils.ml and
 /// common/utils/utils.c of libguestfs).
 enum Unquote {
@@ -38,7 +40,7 @@ enum Unquote {
     }
 
     /// unix_canonical_path: "///usr//local//" → "/usr/local".
-    static func canonicalPath(_ path: String) -> String {
-        (path.hasPrefix("/") ? "/" : "") + path.split(separator: "/").joined(separator: "/")
+    static func canonicalPath(_ path: ByteString) -> ByteString {
+        (path.hasPrefix("/") ? "/" : "") + ByteString.joined(path.components)
     }
 }

@@ -5,6 +5,7 @@ import GuestProtocol
 /// mounted guest runs chrooted into it with the appliance's /dev, /dev/pts, /proc and
 /// /sys bound in and, when the network is on, the appliance's resolv.conf over the
 /// guest's. Its stdout is the reply; a non-zero exit is an error carrying its stderr.
+/// Words and output are bytes, as the program takes and writes them.
 extension Daemon {
     static let commandProcedures: [(Procedure, Handler)] = [
         (.command, { d, call throws(CallError) in Reply.string(try d.runGuestCommand(call.strings(0))) }),
@@ -17,7 +18,7 @@ extension Daemon {
     ]
 
     /// do_command: its stdout, or its stderr as the error.
-    func runGuestCommand(_ argv: [String]) throws(CallError) -> String {
+    func runGuestCommand(_ argv: [ByteString]) throws(CallError) -> ByteString {
         try needRoot("do_command")
         guard !argv.isEmpty else { throw CallError("passed an empty list") }
         let binds = GuestBinds(sysroot: options.sysroot)
@@ -32,14 +33,14 @@ extension Daemon {
         guard result.succeeded else {
             var err = result.err
             if err.last == UInt8(ascii: "\n") { err.removeLast() }
-            throw CallError(String(decoding: err, as: UTF8.self))
+            throw CallError(ByteString(err))
         }
-        return String(decoding: result.out, as: UTF8.self)
+        return ByteString(result.out)
     }
 
     /// split_lines: one string per line; no empty string for a final newline.
-    static func splitLines(_ s: String) -> [String] {
-        var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    static func splitLines(_ s: ByteString) -> [ByteString] {
+        var lines = s.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { ByteString($0) }
         if lines.last == "" { lines.removeLast() }
         return lines
     }

@@ -8,28 +8,28 @@ import GuestProtocol
 extension Daemon {
     static let debugProcedures: [(Procedure, Handler)] = [
         (.debug, { d, call throws(CallError) in
-            let args = call.strings(1)
-            switch call.string(0).lowercased() {
+            let args = call.strings(1), words = args.map(\.description)
+            switch call.text(0).lowercased() {
             case "help":
                 return Reply.string("Commands supported: help env error print segv sh spew")
             case "env":
-                var lines = ""
+                var lines: [UInt8] = []
                 var p = environ
-                while let entry = p.pointee { lines += String(cString: entry) + "\n"; p += 1 }
-                return Reply.string(lines)
+                while let entry = p.pointee { lines += ByteString(cString: entry).bytes + [UInt8(ascii: "\n")]; p += 1 }
+                return Reply.string(ByteString(lines))
             case "error":
-                guard args.count == 1, let n = UInt32(args[0]) else {
+                guard args.count == 1, let n = UInt32(words[0]) else {
                     throw CallError("debug error: expecting one arg: length of error message")
                 }
                 guard n <= 1_000_000 else { throw CallError("debug error: length argument too large") }
                 // EROFS marks the true return path, as in the real daemon's regression test.
-                throw CallError(String(repeating: "a", count: Int(n)), errno: EROFS)
+                throw CallError(ByteString(String(repeating: "a", count: Int(n))), errno: EROFS)
             case "print":
-                Console.write(args.joined(separator: " "))
+                Console.write(words.joined(separator: " "))
                 return Reply.string("ok")
             case "spew":
                 guard args.count == 1 else { throw CallError("spew: expecting number of lines <n>") }
-                guard let n = Int(args[0]), n >= 0 else { throw CallError("spew: could not parse number of lines '\(args[0])'") }
+                guard let n = Int(words[0]), n >= 0 else { throw CallError("spew: could not parse number of lines '\(args[0])'") }
                 for _ in 0..<n { Console.write("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890123456789") }
                 return Reply.string("ok")
             case "segv":
@@ -40,9 +40,9 @@ extension Daemon {
             case "sh":
                 guard !args.isEmpty else { throw CallError("sh: expecting a command to run") }
                 setenv("root", d.options.sysroot, 1)
-                let r = try Subprocess.appliance(["/bin/sh", "-c", args.joined(separator: " ")], foldStdout: true)
+                let r = try Subprocess.appliance(["/bin/sh", "-c", Subprocess.commandLine(args)], foldStdout: true)
                 guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
-                return Reply.string(String(decoding: r.err, as: UTF8.self))
+                return Reply.string(ByteString(r.err))
             default:
                 throw CallError("use 'debug help 0' to list the supported commands")
             }

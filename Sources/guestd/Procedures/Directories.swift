@@ -16,7 +16,7 @@ extension Daemon {
             let p = c.string(0)
             try d.perror(p) { () throws(SysError) in
                 try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard unlinkat(dir, name, AT_REMOVEDIR) == 0 else { throw SysError("rmdir", p) }
+                    guard unlinkat(dir, name.cString, AT_REMOVEDIR) == 0 else { throw SysError("rmdir", p) }
                 }
             }
             return .none
@@ -38,7 +38,7 @@ extension Daemon {
             try d.perror("rename: \(old): \(new)") { () throws(SysError) in
                 try d.sysroot.atParent(old) { (odir, oname) throws(SysError) in
                     try d.sysroot.atParent(new) { (ndir, nname) throws(SysError) in
-                        guard renameat(odir, oname, ndir, nname) == 0 else { throw SysError("rename", old) }
+                        guard renameat(odir, oname.cString, ndir, nname.cString) == 0 else { throw SysError("rename", old) }
                     }
                 }
             }
@@ -50,24 +50,24 @@ extension Daemon {
         (.find0, { d, c throws(CallError) in try d.find0(c.string(0)) }),
     ]
 
-    private func mkdir(_ p: String) throws(SysError) {
+    private func mkdir(_ p: ByteString) throws(SysError) {
         try sysroot.atParent(p) { (dir, name) throws(SysError) in
-            guard mkdirat(dir, name, 0o777) == 0 else { throw SysError("mkdir", p) }
+            guard mkdirat(dir, name.cString, 0o777) == 0 else { throw SysError("mkdir", p) }
         }
     }
 
     /// recursive_mkdir: make the path; if its parent is missing make that first (once);
     /// something already there must be a directory (not followed if a symlink).
-    private func mkdirP(_ p: String) throws(CallError) {
+    private func mkdirP(_ p: ByteString) throws(CallError) {
         enum Outcome { case ok, notDirectory, failed(Int32) }
-        func make(_ path: String, retry: Bool) -> Outcome {
+        func make(_ path: ByteString, retry: Bool) -> Outcome {
             do throws(SysError) { try mkdir(path); return .ok } catch {
                 if error.errno == EEXIST {
                     do { return try sysroot.statNoFollow(path).st_mode.isDirectory ? .ok : .notDirectory } catch { return .failed(error.errno) }
                 }
                 guard retry, error.errno == ENOENT, path != "/" else { return .failed(error.errno) }
                 // The parent (cut at the last "/", as strrchr does), then this once more.
-                let cut = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+                let cut = path.bytes.lastIndex(of: UInt8(ascii: "/")).map { ByteString(path.bytes[..<$0]) } ?? ""
                 let parent = make(cut.isEmpty ? "/" : cut, retry: true)
                 guard case .ok = parent else { return parent }
                 return make(path, retry: false)
@@ -82,8 +82,8 @@ extension Daemon {
 
     /// cp SRC DEST / cp -a: into DEST when it is a directory; -a copies trees and keeps
     /// modes, owners, times and symlinks.
-    private func copy(_ src: String, _ dest: String, archive: Bool) throws(CallError) {
-        let srcHost = sysroot.path + src, destHost = sysroot.path + dest
+    private func copy(_ src: ByteString, _ dest: ByteString, archive: Bool) throws(CallError) {
+        let srcHost = ByteString(sysroot.path) + src, destHost = ByteString(sysroot.path) + dest
         do throws(SysError) {
             let st = archive ? try sysroot.statNoFollow(src) : try sysroot.statFollowing(src)
             if st.st_mode.isDirectory && !archive {
@@ -111,14 +111,14 @@ extension Daemon {
     }
 
     /// mv: rename, or copy and remove across filesystems; into DEST when a directory.
-    private func move(_ src: String, _ dest: String) throws(CallError) {
-        let srcHost = sysroot.path + src
+    private func move(_ src: ByteString, _ dest: ByteString) throws(CallError) {
+        let srcHost = ByteString(sysroot.path) + src
         do throws(SysError) {
             _ = try sysroot.statNoFollow(src)
             let (destDir, destName) = try destination(src, dest)
             defer { close(destDir) }
             try sysroot.atParent(src) { (sdir, sname) throws(SysError) in
-                if renameat(sdir, sname, destDir, destName) == 0 { return }
+                if renameat(sdir, sname.cString, destDir, destName.cString) == 0 { return }
                 guard errno == EXDEV else { throw SysError("rename", src) }
                 try Tree.copy(sdir, sname, destDir, destName)
                 try Tree.remove(sdir, sname)
@@ -126,13 +126,13 @@ extension Daemon {
         } catch where error.call == "lstat" {
             throw CallError("mv: cannot stat '\(srcHost)': \(error.reason)")
         } catch {
-            throw CallError("mv: cannot move '\(srcHost)' to '\(sysroot.path + dest)': \(error.reason)")
+            throw CallError("mv: cannot move '\(srcHost)' to '\(sysroot.path)\(dest)': \(error.reason)")
         }
     }
 
     /// Whether the directory `dir` (a descriptor) is the guest directory `src` or lies
     /// beneath it: copying a tree into itself would never end.
-    private func isInside(_ dir: Int32, directory src: String) throws(SysError) -> Bool {
+    private func isInside(_ dir: Int32, directory src: ByteString) throws(SysError) -> Bool {
         let target = try sysroot.statFollowing(src)
         var current = dup(dir)
         defer { close(current) }
@@ -153,9 +153,9 @@ extension Daemon {
     }
 
     /// Where cp and mv put SRC: DEST itself, or DEST/basename(SRC) when DEST is a directory.
-    private func destination(_ src: String, _ dest: String) throws(SysError) -> (Int32, String) {
+    private func destination(_ src: ByteString, _ dest: ByteString) throws(SysError) -> (Int32, ByteString) {
         if let st = try? sysroot.statFollowing(dest), st.st_mode.isDirectory {
-            let base = src.split(separator: "/").last.map(String.init) ?? "."
+            let base = src.components.last ?? "."
             return (try sysroot.open(dest, flags: Sysroot.O_PATH | O_DIRECTORY), base)
         }
         return try sysroot.parent(dest)
@@ -163,7 +163,7 @@ extension Daemon {
 
     /// find0: every path under the directory relative to it ("./" dropped), NUL-ended,
     /// in find's pre-order, not following symlinks.
-    private func find0(_ dir: String) throws(CallError) -> Answer {
+    private func find0(_ dir: ByteString) throws(CallError) -> Answer {
         let st: stat
         do { st = try sysroot.statFollowing(dir) } catch { throw CallError.perror(dir, error.errno) }
         guard st.st_mode.isDirectory else { throw CallError("\(dir): not a directory") }
@@ -177,8 +177,8 @@ extension Daemon {
             defer { close(fd) }
             // What find prints, less the length of the sysroot directory as given: a
             // directory without a trailing "/" keeps a leading "/" (the real quirk).
-            let lead = dir.hasSuffix("/") ? "" : "/"
-            try Tree.walk(fd, prefix: "") { path in try stream.write(Array((lead + path).utf8) + [0]) }
+            let lead: ByteString = dir.hasSuffix("/") ? "" : "/"
+            try Tree.walk(fd, prefix: "") { path in try stream.write((lead + path).bytes + [0]) }
             try stream.finish()
         }
     }

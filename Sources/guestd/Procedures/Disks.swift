@@ -13,31 +13,31 @@ extension Daemon {
             Reply.hashtable(d.filesystems().map { (d.devices.reverse($0.device), $0.type) })
         }),
         (.vfsType, { _, c throws(CallError) in
-            do throws(SysError) { return Reply.string(try Probe.filesystemType(c.string(0))) } catch {
-                throw CallError.perror("blkid: \(c.string(0)): TYPE", error.errno)
+            do throws(SysError) { return Reply.string(try Probe.filesystemType(c.text(0))) } catch {
+                throw CallError.perror("blkid: \(c.text(0)): TYPE", error.errno)
             }
         }),
-        (.vfsLabel, { _, c throws(CallError) in Reply.string(try Daemon.tag(c.string(0), "LABEL")) }),
-        (.vfsUUID, { _, c throws(CallError) in Reply.string(try Daemon.tag(c.string(0), "UUID")) }),
+        (.vfsLabel, { _, c throws(CallError) in Reply.string(try Daemon.tag(c.text(0), "LABEL")) }),
+        (.vfsUUID, { _, c throws(CallError) in Reply.string(try Daemon.tag(c.text(0), "UUID")) }),
         (.blkid, { _, c throws(CallError) in
-            do throws(SysError) { return Reply.hashtable(try Probe.export(c.string(0))) } catch {
-                throw CallError("blkid: \(c.string(0)): \(error.reason)", errno: error.errno)
+            do throws(SysError) { return Reply.hashtable(try Probe.export(c.text(0))) } catch {
+                throw CallError("blkid: \(c.text(0)): \(error.reason)", errno: error.errno)
             }
         }),
-        (.blockdevGetsize64, { _, c throws(CallError) in Reply.int64(try Daemon.geometry(c.string(0)).size) }),
-        (.blockdevGetss, { _, c throws(CallError) in Reply.int(try Daemon.geometry(c.string(0)).sectorSize) }),
+        (.blockdevGetsize64, { _, c throws(CallError) in Reply.int64(try Daemon.geometry(c.text(0)).size) }),
+        (.blockdevGetss, { _, c throws(CallError) in Reply.int(try Daemon.geometry(c.text(0)).sectorSize) }),
         (.partToDev, { d, c throws(CallError) in
-            let (disk, n) = DeviceNames.splitPartition(c.string(0))
+            let (disk, n) = DeviceNames.splitPartition(c.text(0))
             guard n > 0 else { throw CallError("device name is not a partition") }
             return Reply.string(d.devices.reverse("/dev/" + String(decoding: disk, as: UTF8.self)))
         }),
         (.partToPartnum, { _, c throws(CallError) in
-            let (_, n) = DeviceNames.splitPartition(c.string(0))
+            let (_, n) = DeviceNames.splitPartition(c.text(0))
             guard n > 0 else { throw CallError("device name is not a partition") }
             return Reply.int(Int32(clamping: n))
         }),
         (.partList, { _, c throws(CallError) in
-            let device = c.string(0)
+            let device = c.text(0)
             let table = try Daemon.partitionTable(device)
             // parted's END is the last byte, inclusive.
             return Reply.structList(table.entries.map {
@@ -45,9 +45,9 @@ extension Daemon {
                                          .int(Int64($0.start + $0.size) - 1), .int(Int64($0.size))])
             })
         }),
-        (.partGetParttype, { _, c throws(CallError) in Reply.string(try Daemon.partitionTable(c.string(0)).type) }),
+        (.partGetParttype, { _, c throws(CallError) in Reply.string(try Daemon.partitionTable(c.text(0)).type) }),
         (.partGetMbrID, { _, c throws(CallError) in
-            let device = c.string(0), n = c.int(1)
+            let device = c.text(0), n = c.int(1)
             guard n >= 1 else { throw CallError("partition number must be >= 1") }
             let table = try Daemon.partitionTable(device)
             guard table.type == "msdos", let entry = table.entries.first(where: { $0.number == n }),
@@ -56,7 +56,7 @@ extension Daemon {
             }
             return Reply.int(id)
         }),
-        (.zero, { d, c throws(CallError) in try d.zero(c.string(0)); return .none }),
+        (.zero, { d, c throws(CallError) in try d.zero(c.text(0)); return .none }),
     ]
 
     private static func tag(_ device: String, _ name: String) throws(CallError) -> String {
@@ -120,7 +120,7 @@ extension Daemon {
     /// zero: the first 32 blocks of 4 KiB become zeroes (written only where not already).
     private func zero(_ device: String) throws(CallError) {
         let fd = open(device, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { throw CallError.perror(device, errno) }
+        guard fd >= 0 else { throw CallError.perror(ByteString(device), errno) }
         var buf = [UInt8](repeating: 0, count: 4096)
         let zeroes = buf
         for i in 0 ..< 32 {

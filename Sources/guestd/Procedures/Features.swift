@@ -34,7 +34,7 @@ extension Daemon {
     static let featureProcedures: [(Procedure, Handler)] = [
         // 0 available, 1 known but not in this build, 2 unknown.
         (.internalFeatureAvailable, { _, c throws(CallError) in
-            let group = c.string(0)
+            let group = c.text(0)
             return Reply.int(availableGroups.contains(group) ? 0 : optionalGroups.contains(group) ? 1 : 2)
         }),
         (.internalParseMountable, { _, c throws(CallError) in
@@ -56,7 +56,7 @@ extension Daemon {
             guard let real = try? devices.translate(dev) else { continue }
             if (try? Probe.filesystemType(real)) == "LVM2_member" { throw Daemon.unavailable("lvm2") }
         }
-        return Reply.strings([])
+        return Reply.strings([String]())
     }
 
     /// reply_with_unavailable_feature.

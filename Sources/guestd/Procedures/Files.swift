@@ -10,7 +10,7 @@ extension Daemon {
             let p = c.string(0)
             try d.perror(p) { () throws(SysError) in
                 try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard unlinkat(dir, name, 0) == 0 else { throw SysError("unlink", p) }
+                    guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
                 }
             }
             return .none
@@ -20,7 +20,7 @@ extension Daemon {
             guard mode >= 0 else { throw CallError("\(p): mode is negative") }
             try d.perror("\(p): 0\(String(mode, radix: 8))") { () throws(SysError) in
                 let host = try d.sysroot.hostPath(p)
-                guard Glibc.chmod(host, mode_t(mode)) == 0 else { throw SysError("chmod", p) }
+                guard Glibc.chmod(host.cString, mode_t(mode)) == 0 else { throw SysError("chmod", p) }
             }
             return .none
         }),
@@ -28,7 +28,7 @@ extension Daemon {
             let owner = c.int(0), group = c.int(1), p = c.string(2)
             try d.perror("\(p): \(owner).\(group)") { () throws(SysError) in
                 let host = try d.sysroot.hostPath(p)
-                guard Glibc.chown(host, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", p) }
+                guard Glibc.chown(host.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", p) }
             }
             return .none
         }),
@@ -53,7 +53,7 @@ extension Daemon {
             let target = c.string(0), link = c.string(1)
             do throws(SysError) {
                 try d.sysroot.atParent(link) { (dir, name) throws(SysError) in
-                    guard symlinkat(target, dir, name) == 0 else { throw SysError("symlink", link) }
+                    guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
                 }
             } catch {
                 // The real daemon runs ln -s and passes on its complaint.
@@ -67,7 +67,7 @@ extension Daemon {
                 throw CallError.perror("readlink: \(p)", error.errno)
             }
         }),
-        (.checksum, { d, c throws(CallError) in Reply.string(try d.checksum(c.string(0), c.string(1))) }),
+        (.checksum, { d, c throws(CallError) in Reply.string(try d.checksum(c.text(0), c.string(1))) }),
         (.internalReadlinklist, { d, c throws(CallError) in
             let dir = try d.openDirectory(c.string(0), prefix: "open: ")
             defer { close(dir) }
@@ -77,7 +77,7 @@ extension Daemon {
     ]
 
     /// checksum: the file opened first (its errors win), then the digest by name.
-    private func checksum(_ type: String, _ p: String) throws(CallError) -> String {
+    private func checksum(_ type: String, _ p: ByteString) throws(CallError) -> String {
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
         defer { close(fd) }
@@ -96,17 +96,17 @@ extension Daemon {
     }
 
     /// reply_with_perror for a SysError: "<prefix>: <strerror>" with its errno.
-    func perror(_ prefix: String, _ body: () throws(SysError) -> Void) throws(CallError) {
+    func perror(_ prefix: ByteString, _ body: () throws(SysError) -> Void) throws(CallError) {
         do { try body() } catch { throw CallError.perror(prefix, error.errno) }
     }
 
     /// An opened guest directory (for the *at calls of the list procedures).
-    func openDirectory(_ p: String, prefix: String = "") throws(CallError) -> Int32 {
+    func openDirectory(_ p: ByteString, prefix: ByteString = "") throws(CallError) -> Int32 {
         do { return try sysroot.open(p, flags: O_RDONLY | O_DIRECTORY) } catch { throw CallError.perror(prefix + p, error.errno) }
     }
 
     /// touch: only regular files (RHBZ#582484), created when missing; times set to now.
-    private func touch(_ p: String) throws(CallError) {
+    private func touch(_ p: ByteString) throws(CallError) {
         var existing: stat?
         do throws(SysError) { existing = try sysroot.statNoFollow(p) } catch where error.errno != ENOENT {
             throw CallError.perror("lstat: \(p)", error.errno)
@@ -121,11 +121,11 @@ extension Daemon {
         guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
     }
 
-    func openForWriting(_ p: String, flags: Int32) throws(CallError) -> Int32 {
+    func openForWriting(_ p: ByteString, flags: Int32) throws(CallError) -> Int32 {
         do { return try sysroot.create(p, flags: flags, mode: 0o666) } catch { throw CallError.perror("open: \(p)", error.errno) }
     }
 
-    private func writeFile(_ p: String, _ content: [UInt8], flags: Int32) throws(CallError) {
+    private func writeFile(_ p: ByteString, _ content: [UInt8], flags: Int32) throws(CallError) {
         let fd = try openForWriting(p, flags: flags)
         do throws(SysError) { try Daemon.writeAll(fd, content, p) } catch {
             close(fd)
@@ -134,7 +134,7 @@ extension Daemon {
         guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
     }
 
-    private func pread(_ p: String, count: Int32, offset: Int64) throws(CallError) -> Answer {
+    private func pread(_ p: ByteString, count: Int32, offset: Int64) throws(CallError) -> Answer {
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
         defer { close(fd) }
@@ -147,7 +147,7 @@ extension Daemon {
         return Reply.buffer(Array(buf[0 ..< n]))
     }
 
-    private func pwrite(_ p: String, _ content: [UInt8], offset: Int64) throws(CallError) -> Answer {
+    private func pwrite(_ p: ByteString, _ content: [UInt8], offset: Int64) throws(CallError) -> Answer {
         guard offset >= 0 else { throw CallError("offset is negative") }
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_WRONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
@@ -162,7 +162,7 @@ extension Daemon {
     }
 
     /// fill: `length` bytes of `byte` from the start, without truncating.
-    private func fill(byte: Int32, length: Int32, _ p: String) throws(CallError) {
+    private func fill(byte: Int32, length: Int32, _ p: ByteString) throws(CallError) {
         guard (0 ... 255).contains(byte) else { throw CallError("\(byte): byte number must be in range 0..255") }
         guard length >= 0 else { throw CallError("\(length): length is < 0") }
         let fd = try openForWriting(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
@@ -181,8 +181,9 @@ extension Daemon {
     }
 
     /// head -n N / tail -n N (N < 0: all but the last -N lines / from line -N on), split
-    /// into lines as split_lines does: a final newline ends the last line.
-    func headTail(head: Bool, _ n: Int32, _ p: String) throws(CallError) -> [String] {
+    /// into lines as split_lines does: a final newline ends the last line. Lines are the
+    /// file's bytes.
+    func headTail(head: Bool, _ n: Int32, _ p: ByteString) throws(CallError) -> [ByteString] {
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
         defer { close(fd) }
@@ -190,14 +191,14 @@ extension Daemon {
         do { data = try Daemon.readAll(fd, p) } catch {
             throw CallError("\(head ? "head" : "tail") -n \(n): \(head ? "head" : "tail"): error reading 'standard input': \(error.reason)")
         }
-        var lines = data.split(separator: 10, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        var lines = data.split(separator: 10, omittingEmptySubsequences: false).map { ByteString($0) }
         if data.last == 10 || data.isEmpty { lines.removeLast() }
         let count = Int(n.magnitude)
         if head { return n >= 0 ? Array(lines.prefix(count)) : Array(lines.dropLast(count)) }
         return n >= 0 ? Array(lines.suffix(count)) : Array(lines.dropFirst(max(count - 1, 0)))
     }
 
-    static func readAll(_ fd: Int32, _ name: String) throws(SysError) -> [UInt8] {
+    static func readAll(_ fd: Int32, _ name: ByteString) throws(SysError) -> [UInt8] {
         var data: [UInt8] = [], buf = [UInt8](repeating: 0, count: 65536)
         while true {
             let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

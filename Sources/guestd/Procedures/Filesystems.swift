@@ -7,38 +7,38 @@ import GuestProtocol
 extension Daemon {
     static let filesystemProcedures: [(Procedure, Handler)] = [
         (.mkfs, { d, c throws(CallError) in
-            try d.showingUserNames(c.string(1)) { () throws(CallError) in try Mkfs(fstype: c.string(0), device: c.string(1), blocksize: c.optionalInt(0), features: c.optionalString(1),
+            try d.showingUserNames(c.text(1)) { () throws(CallError) in try Mkfs(fstype: c.text(0), device: c.text(1), blocksize: c.optionalInt(0), features: c.optionalText(1),
                      inode: c.optionalInt(2), sectorsize: c.optionalInt(3), label: c.optionalString(4)).run() }
             return .none
         }),
         (.e2fsck, { d, c throws(CallError) in
-            try d.showingUserNames(c.string(0)) { () throws(CallError) in
-                try e2fsck(c.string(0), correct: c.optionalBool(0) ?? false, forceall: c.optionalBool(1) ?? false)
+            try d.showingUserNames(c.text(0)) { () throws(CallError) in
+                try e2fsck(c.text(0), correct: c.optionalBool(0) ?? false, forceall: c.optionalBool(1) ?? false)
             }
         }),
         (.e2fsckF, { d, c throws(CallError) in
-            try d.showingUserNames(c.string(0)) { () throws(CallError) in try e2fsck(c.string(0), correct: true, forceall: false) }
+            try d.showingUserNames(c.text(0)) { () throws(CallError) in try e2fsck(c.text(0), correct: true, forceall: false) }
         }),
         (.fsck, { _, c throws(CallError) in
-            let r = try Subprocess.appliance(["fsck", "-a", "-t", c.string(0), c.string(1)])
+            let r = try Subprocess.appliance(["fsck", "-a", "-t", c.text(0), c.text(1)])
             return Reply.int(r.status)
         }),
         (.tune2fsL, { d, c throws(CallError) in
-            let r = try Subprocess.appliance(["tune2fs", "-l", c.string(0)])
+            let r = try Subprocess.appliance(["tune2fs", "-l", c.text(0)])
             guard r.succeeded else {
                 let error = CallError(Subprocess.errorText(r))
-                try d.showingUserNames(c.string(0)) { () throws(CallError) in throw error }
+                try d.showingUserNames(c.text(0)) { () throws(CallError) in throw error }
                 throw error
             }
-            return Reply.hashtable(tune2fsFields(String(decoding: r.out, as: UTF8.self)))
+            return Reply.hashtable(tune2fsFields(r.out))
         }),
         // wipefs -a --force (Debian's wipefs has --force; the real daemon asks --help).
         (.wipefs, { d, c throws(CallError) in
             try Daemon.requireGroup("wipefs")
-            let r = try Subprocess.appliance(["wipefs", "-a", "--force", c.string(0)])
+            let r = try Subprocess.appliance(["wipefs", "-a", "--force", c.text(0)])
             guard r.succeeded else {
                 let error = CallError(Subprocess.errorText(r))
-                try d.showingUserNames(c.string(0)) { () throws(CallError) in throw error }
+                try d.showingUserNames(c.text(0)) { () throws(CallError) in throw error }
                 throw error
             }
             return .none
@@ -54,7 +54,7 @@ extension Daemon {
         do { return try body() } catch {
             let shown = devices.reverse(device)
             guard shown != device else { throw error }
-            throw CallError(error.message.replacing(device, with: shown), errno: error.errno)
+            throw CallError(error.message.replacing(ByteString(device), with: ByteString(shown)), errno: error.errno)
         }
     }
 
@@ -69,14 +69,15 @@ extension Daemon {
 
     /// tune2fs -l as "key: value" pairs: the version line dropped, empty values for
     /// <none> and <not available>, a line without a colon a key with an empty value.
-    static func tune2fsFields(_ output: String) -> [(String, String)] {
-        var lines = output.split(separator: "\n", omittingEmptySubsequences: true)
+    /// Bytes, as tune2fs prints them ("Last mounted on" is a guest path).
+    static func tune2fsFields(_ output: [UInt8]) -> [(ByteString, ByteString)] {
+        var lines = output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { ByteString($0) }
         if let first = lines.first, first.hasPrefix("tune2fs ") || first.hasPrefix("tune4fs ") { lines.removeFirst() }
         return lines.map { line in
-            guard let colon = line.firstIndex(of: ":") else { return (String(line), "") }
-            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            guard let colon = line.bytes.firstIndex(of: UInt8(ascii: ":")) else { return (line, "") }
+            let value = ByteString(line.bytes[(colon + 1)...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
             let empty = ["<none>", "<not available>", "(none)"].contains(value)
-            return (String(line[..<colon]), empty ? "" : String(value))
+            return (ByteString(line.bytes[..<colon]), empty ? "" : value)
         }
     }
 
@@ -85,6 +86,6 @@ extension Daemon {
         try needRoot(c.stub)
         let r = try Subprocess.appliance(["df"] + flags)
         guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
-        return Reply.string(String(decoding: r.out, as: UTF8.self))
+        return Reply.string(ByteString(r.out))
     }
 }

@@ -3,6 +3,7 @@ import GuestProtocol
 
 /// grep (daemon/grep.c runs grep, -E, -F, -i, or zgrep, on the file): POSIX regular
 /// expressions through regcomp, basic unless `extended`, a plain substring when `fixed`.
+/// Pattern and lines are bytes, matched as in the C locale.
 extension Daemon {
     static let grepProcedures: [(Procedure, Handler)] = [
         (.grep, { d, c throws(CallError) in
@@ -20,7 +21,7 @@ extension Daemon {
             var lines = data.split(separator: 10, omittingEmptySubsequences: false)
             if data.last == 10 || data.isEmpty { lines.removeLast() }
             let matcher = try LineMatcher(regex, extended: extended, fixed: fixed, insensitive: insensitive)
-            return Reply.strings(lines.filter { matcher.matches(Array($0)) }.map { String(decoding: $0, as: UTF8.self) })
+            return Reply.strings(lines.filter { matcher.matches(Array($0)) }.map { ByteString($0) })
         }),
     ]
 }
@@ -31,15 +32,15 @@ final class LineMatcher {
     private let literal: [UInt8]?
     private let insensitive: Bool
 
-    init(_ pattern: String, extended: Bool, fixed: Bool, insensitive: Bool) throws(CallError) {
+    init(_ pattern: ByteString, extended: Bool, fixed: Bool, insensitive: Bool) throws(CallError) {
         self.insensitive = insensitive
         if fixed {
-            literal = Array((insensitive ? pattern.lowercased() : pattern).utf8)
+            literal = insensitive ? LineMatcher.lowercased(pattern.bytes) : pattern.bytes
             return
         }
         literal = nil
         let flags = (extended ? REG_EXTENDED : 0) | (insensitive ? REG_ICASE : 0) | REG_NOSUB
-        let rc = regcomp(&regex, pattern, flags)
+        let rc = regcomp(&regex, pattern.cString, flags)
         guard rc == 0 else {
             var buf = [CChar](repeating: 0, count: 256)
             regerror(rc, &regex, &buf, buf.count)
@@ -52,12 +53,17 @@ final class LineMatcher {
     func matches(_ line: [UInt8]) -> Bool {
         if let literal {
             if literal.isEmpty { return true }
-            let hay = insensitive ? Array(String(decoding: line, as: UTF8.self).lowercased().utf8) : line
+            let hay = insensitive ? LineMatcher.lowercased(line) : line
             guard hay.count >= literal.count else { return false }
             return (0 ... hay.count - literal.count).contains { hay[$0 ..< $0 + literal.count].elementsEqual(literal) }
         }
         return (line.prefix { $0 != 0 }.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
             regexec(&regex, $0.baseAddress, 0, nil, 0) == 0
         }
+    }
+
+    /// ASCII case folding, as grep -i does in the C locale; other bytes are left alone.
+    private static func lowercased(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.map { (0x41 ... 0x5a).contains($0) ? $0 + 0x20 : $0 }
     }
 }

@@ -18,12 +18,13 @@ extension Daemon {
         (.inspectGetProductName, field { $0.productName }),
         (.inspectGetProductVariant, field { $0.productVariant }),
         (.inspectGetArch, field { $0.arch }),
-        (.inspectGetHostname, field { $0.hostname }),
+        // The hostname is the guest file's bytes.
+        (.inspectGetHostname, { d, c throws(CallError) in Reply.string(try d.inspectedRoot(c.text(0)).hostname ?? "unknown") }),
         (.inspectGetMajorVersion, { d, c throws(CallError) in
-            Reply.int(Int32(clamping: try d.inspectedRoot(c.string(0)).version?.major ?? 0))
+            Reply.int(Int32(clamping: try d.inspectedRoot(c.text(0)).version?.major ?? 0))
         }),
         (.inspectGetMinorVersion, { d, c throws(CallError) in
-            Reply.int(Int32(clamping: try d.inspectedRoot(c.string(0)).version?.minor ?? 0))
+            Reply.int(Int32(clamping: try d.inspectedRoot(c.text(0)).version?.minor ?? 0))
         }),
         (.inspectGetWindowsSystemroot, windows("not a Windows guest, or systemroot could not be determined")),
         (.inspectGetWindowsSoftwareHive, windows("not a Windows guest, or software hive not found")),
@@ -33,29 +34,29 @@ extension Daemon {
         (.inspectIsNetinst, { _, _ throws(CallError) in Reply.bool(false) }),
         (.inspectIsMultipart, { _, _ throws(CallError) in Reply.bool(false) }),
         // Without fstab entries (a root whose fstab named nothing it could resolve)
-        // the root alone is "/".
+        // the root alone is "/". Mount points are the fstab's bytes.
         (.inspectGetMountpoints, { d, c throws(CallError) in
-            let root = c.string(0)
+            let root = c.text(0)
             let fstab = try d.inspectedRoot(root).fstab
             if fstab.isEmpty { return Reply.hashtable([("/", d.devices.reverse(root))]) }
-            return Reply.hashtable(fstab.filter { $0.mountpoint.hasPrefix("/") }.map { ($0.mountpoint, d.devices.reverse($0.device)) })
+            return Reply.hashtable(fstab.filter { $0.mountpoint.hasPrefix("/") }.map { ($0.mountpoint, ByteString(d.devices.reverse($0.device))) })
         }),
         (.inspectGetFilesystems, { d, c throws(CallError) in
-            let root = c.string(0)
+            let root = c.text(0)
             let fstab = try d.inspectedRoot(root).fstab
             return Reply.strings((fstab.isEmpty ? [root] : fstab.map(\.device)).map { d.devices.reverse($0) })
         }),
-        (.inspectGetDriveMappings, { d, c throws(CallError) in _ = try d.inspectedRoot(c.string(0)); return Reply.hashtable([]) }),
+        (.inspectGetDriveMappings, { d, c throws(CallError) in _ = try d.inspectedRoot(c.text(0)); return Reply.hashtable([] as [(String, String)]) }),
     ]
 
     /// A string field of the root's data, "unknown" when inspection found none.
     private static func field(_ get: @escaping @Sendable (InspectionData) -> String?) -> Handler {
-        { d, c throws(CallError) in Reply.string(get(try d.inspectedRoot(c.string(0))) ?? "unknown") }
+        { d, c throws(CallError) in Reply.string(get(try d.inspectedRoot(c.text(0))) ?? "unknown") }
     }
 
     /// The Windows fields: never found on the Linux guests this inspection knows.
-    private static func windows(_ message: String) -> Handler {
-        { d, c throws(CallError) in _ = try d.inspectedRoot(c.string(0)); throw CallError(message) }
+    private static func windows(_ message: ByteString) -> Handler {
+        { d, c throws(CallError) in _ = try d.inspectedRoot(c.text(0)); throw CallError(message) }
     }
 
     /// inspect_get_roots: the roots in the order inspect_os met them.

@@ -2,32 +2,73 @@ import Glibc
 import GuestProtocol
 
 /// ll: what `ls -la` prints for the directory (daemon/ls.c runs it on the resolved path
-/// under the sysroot), produced natively in coreutils' long format, C locale, UTC.
+/// under the sysroot), produced natively in coreutils' long format, C locale, UTC. Names
+/// are printed as their bytes, as ls does when its output is not a terminal. readdir:
+/// the entries themselves (daemon/readdir.c).
 extension Daemon {
     static let listingProcedures: [(Procedure, Handler)] = [
         (.ll, { d, c throws(CallError) in Reply.string(try d.ll(c.string(0))) }),
+        (.readdir, { d, c throws(CallError) in Reply.structList(try d.readdir(c.string(0))) }),
     ]
 
-    private func ll(_ p: String) throws(CallError) -> String {
-        let host: String
+    /// Every entry, "." and ".." too, in readdir order: inode, d_type as a letter and
+    /// the name's bytes. One reply, so a directory too big for a message fails as the
+    /// real daemon's does.
+    private func readdir(_ p: ByteString) throws(CallError) -> [StructValue] {
+        let fd: Int32
+        do { fd = try sysroot.open(p, flags: O_RDONLY | O_DIRECTORY) } catch { throw CallError.perror("opendir: \(p)", error.errno) }
+        guard let dir = fdopendir(fd) else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("opendir: \(p)", e)
+        }
+        defer { closedir(dir) }
+        var entries: [StructValue] = []
+        while true {
+            errno = 0
+            guard let entry = Glibc.readdir(dir) else { break }
+            let type = Daemon.typeLetter(entry.pointee.d_type)
+            entries.append(StructValue(.dirent, [.int(Int64(bitPattern: UInt64(entry.pointee.d_ino))),
+                                                 .int(Int64(type)), .string(DirEntry.rawName(entry))]))
+        }
+        if errno != 0 { throw CallError.perror("readdir: \(p)", errno) }
+        return entries
+    }
+
+    private static func typeLetter(_ type: UInt8) -> UInt8 {
+        switch Int(type) {
+        case Int(DT_BLK): UInt8(ascii: "b")
+        case Int(DT_CHR): UInt8(ascii: "c")
+        case Int(DT_DIR): UInt8(ascii: "d")
+        case Int(DT_FIFO): UInt8(ascii: "f")
+        case Int(DT_LNK): UInt8(ascii: "l")
+        case Int(DT_REG): UInt8(ascii: "r")
+        case Int(DT_SOCK): UInt8(ascii: "s")
+        case Int(DT_UNKNOWN): UInt8(ascii: "u")
+        default: UInt8(ascii: "?")
+        }
+    }
+
+    private func ll(_ p: ByteString) throws(CallError) -> ByteString {
+        let host: ByteString
         do { host = try sysroot.hostPath(p) } catch { throw CallError.perror(p, error.errno) }
         var st = stat()
-        guard lstat(host, &st) == 0 else { throw CallError.perror(p, errno) }
-        guard st.st_mode.isDirectory else { return try LongListing(entries: [(host, st)], names: [host], now: time(nil)).text(total: false) }
-        let fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lstat(host.cString, &st) == 0 else { throw CallError.perror(p, errno) }
+        guard st.st_mode.isDirectory else { return LongListing(entries: [(host, st)], now: time(nil)).text(total: false) }
+        let fd = open(host.cString, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw CallError("ls: cannot open directory '\(host)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var names = [".", ".."]
+        var names: [ByteString] = [".", ".."]
         do { names += try Tree.entries(fd, host) } catch { throw CallError("ls: reading directory '\(host)': \(error.reason)") }
-        names.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        var entries: [(String, stat)] = []
+        names.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        var entries: [(name: ByteString, stat: stat)] = []
         for name in names {
             var s = stat()
-            guard fstatat(fd, name, &s, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            guard fstatat(fd, name.cString, &s, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             entries.append((name, s))
         }
-        let targets = names.map { Sysroot.linkTarget(fd, $0) }
-        return try LongListing(entries: entries, names: names, now: time(nil), targets: targets).text(total: true)
+        let targets = entries.map { Sysroot.linkTarget(fd, $0.name) }
+        return LongListing(entries: entries, now: time(nil), targets: targets).text(total: true)
     }
 }
 
@@ -35,31 +76,32 @@ extension Daemon {
 /// stock appliance's ls has no name service to look them up either), recent times as
 /// "Mon dd HH:MM" and older or future ones as "Mon dd  YYYY".
 struct LongListing {
-    let entries: [(String, stat)]
-    let names: [String]
+    let entries: [(name: ByteString, stat: stat)]
     let now: time_t
-    var targets: [String?] = []
+    /// Each entry's symlink target, where it has one.
+    var targets: [ByteString?] = []
 
-    func text(total: Bool) throws(CallError) -> String {
-        let rows = entries.enumerated().map { i, e -> [String] in
-            let st = e.1
+    func text(total: Bool) -> ByteString {
+        let rows = entries.map { e -> [String] in
+            let st = e.stat
             let size: String = [S_IFCHR, S_IFBLK].contains(st.st_mode & S_IFMT)
                 ? "\(Devices.major(st.st_rdev)), \(Devices.minor(st.st_rdev))" : "\(st.st_size)"
-            var name = e.0
-            if st.st_mode.isSymlink, i < targets.count, let t = targets[i] { name += " -> " + t }
-            return [LongListing.modeString(st.st_mode), "\(st.st_nlink)", "\(st.st_uid)", "\(st.st_gid)", size, date(st.st_mtim.tv_sec), name]
+            return [LongListing.modeString(st.st_mode), "\(st.st_nlink)", "\(st.st_uid)", "\(st.st_gid)", size, date(st.st_mtim.tv_sec)]
         }
         let widths = (1 ... 4).map { c in rows.map { $0[c].utf8.count }.max() ?? 0 }
-        var out = ""
+        var out: [UInt8] = []
         if total {
-            let blocks = entries.reduce(0) { $0 + Int($1.1.st_blocks) }
-            out += "total \((blocks + 1) / 2)\n"
+            let blocks = entries.reduce(0) { $0 + Int($1.stat.st_blocks) }
+            out += "total \((blocks + 1) / 2)\n".utf8
         }
-        for r in rows {
-            out += r[0] + " " + pad(r[1], widths[0], right: true) + " " + pad(r[2], widths[1], right: true) + " "
-                + pad(r[3], widths[2], right: true) + " " + pad(r[4], widths[3], right: true) + " " + r[5] + " " + r[6] + "\n"
+        for (i, (r, e)) in zip(rows, entries).enumerated() {
+            let padded = (1 ... 4).map { pad(r[$0], widths[$0 - 1], right: true) }
+            out += ([r[0]] + padded + [r[5], ""]).joined(separator: " ").utf8
+            out += e.name.bytes
+            if e.stat.st_mode.isSymlink, i < targets.count, let t = targets[i] { out += " -> ".utf8 + t.bytes }
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return ByteString(out)
     }
 
     private func pad(_ s: String, _ w: Int, right: Bool) -> String {

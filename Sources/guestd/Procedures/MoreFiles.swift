@@ -43,7 +43,7 @@ extension Daemon {
             var times = [spec(c.int64(1), c.int64(2)), spec(c.int64(3), c.int64(4))]
             try d.perror("utimensat: \(p)") { () throws(SysError) in
                 try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard utimensat(dir, name, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", p) }
+                    guard utimensat(dir, name.cString, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", p) }
                 }
             }
             return .none
@@ -53,7 +53,7 @@ extension Daemon {
             guard mode >= 0 else { throw CallError("\(p): mode is negative") }
             try d.perror(p) { () throws(SysError) in
                 try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard mkdirat(dir, name, mode_t(mode)) == 0 else { throw SysError("mkdir", p) }
+                    guard mkdirat(dir, name.cString, mode_t(mode)) == 0 else { throw SysError("mkdir", p) }
                 }
             }
             return .none
@@ -62,7 +62,7 @@ extension Daemon {
             let owner = c.int(0), group = c.int(1), p = c.string(2)
             try d.perror("\(p): \(owner).\(group)") { () throws(SysError) in
                 try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard fchownat(dir, name, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
+                    guard fchownat(dir, name.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
                         throw SysError("lchown", p)
                     }
                 }
@@ -76,8 +76,8 @@ extension Daemon {
             do throws(SysError) {
                 try d.sysroot.atParent(link) { (dir, name) throws(SysError) in
                     var st = stat()
-                    if fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0, !st.st_mode.isDirectory { _ = unlinkat(dir, name, 0) }
-                    guard symlinkat(target, dir, name) == 0 else { throw SysError("symlink", link) }
+                    if fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0, !st.st_mode.isDirectory { _ = unlinkat(dir, name.cString, 0) }
+                    guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
                 }
             } catch {
                 throw CallError("ln -sf: \(target): \(link): ln: failed to create symbolic link '\(d.sysroot.path)\(link)': \(error.reason)")
@@ -88,7 +88,7 @@ extension Daemon {
             let p = c.string(0)
             do throws(SysError) {
                 try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard unlinkat(dir, name, 0) == 0 else { throw SysError("unlink", p) }
+                    guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
                 }
             } catch where error.errno == ENOENT {
             } catch {
@@ -125,15 +125,15 @@ extension Daemon {
         }),
         (.realpath, { d, c throws(CallError) in
             let p = c.string(0)
-            let host: String
+            let host: ByteString
             do throws(SysError) { host = try d.sysroot.hostPath(p) } catch { throw CallError.perror(p, error.errno) }
-            let rest = String(host.dropFirst(d.sysroot.path.count))
+            let rest = ByteString(host.bytes.dropFirst(d.sysroot.path.utf8.count))
             return Reply.string(rest.isEmpty ? "/" : rest)
         }),
     ]
 
     /// wc FLAG < file: the file opened in the chroot, then counted.
-    private func wc(_ flag: String, _ p: String, _ count: ([UInt8]) -> Int) throws(CallError) -> Int32 {
+    private func wc(_ flag: String, _ p: ByteString, _ count: ([UInt8]) -> Int) throws(CallError) -> Int32 {
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("wc \(flag): \(p)", error.errno) }
         defer { close(fd) }
@@ -143,13 +143,13 @@ extension Daemon {
     }
 
     /// du -s: 512-byte blocks of everything under the name, each inode once.
-    private static func blocks(_ dir: Int32, _ name: String, _ seen: inout Set<[UInt64]>) throws(SysError) -> Int64 {
+    private static func blocks(_ dir: Int32, _ name: ByteString, _ seen: inout Set<[UInt64]>) throws(SysError) -> Int64 {
         var st = stat()
-        guard fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("lstat", name) }
+        guard fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("lstat", name) }
         guard seen.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted else { return 0 }
         var total = Int64(st.st_blocks)
         if st.st_mode.isDirectory {
-            let fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let fd = openat(dir, name.cString, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw SysError("open", name) }
             defer { close(fd) }
             for child in try Tree.entries(fd, name) { total += try blocks(fd, child, &seen) }
@@ -157,7 +157,7 @@ extension Daemon {
         return total
     }
 
-    private func truncate(_ p: String, _ size: Int64) throws(CallError) {
+    private func truncate(_ p: ByteString, _ size: Int64) throws(CallError) {
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_WRONLY | O_NOCTTY) } catch { throw CallError.perror("open: \(p)", error.errno) }
         guard ftruncate(fd, off_t(size)) == 0 else {
@@ -169,12 +169,12 @@ extension Daemon {
     }
 
     /// link(2) inside the chroot: the target's last name is not followed.
-    private func hardLink(_ target: String, _ link: String, force: Bool) throws(CallError) {
+    private func hardLink(_ target: ByteString, _ link: ByteString, force: Bool) throws(CallError) {
         try perror("link: \(target): \(link)") { () throws(SysError) in
             try sysroot.atParent(target.hasPrefix("/") ? target : "/" + target) { (tdir, tname) throws(SysError) in
                 try sysroot.atParent(link) { (ldir, lname) throws(SysError) in
-                    if force { _ = unlinkat(ldir, lname, 0) }
-                    guard linkat(tdir, tname, ldir, lname, 0) == 0 else { throw SysError("link", link) }
+                    if force { _ = unlinkat(ldir, lname.cString, 0) }
+                    guard linkat(tdir, tname.cString, ldir, lname.cString, 0) == 0 else { throw SysError("link", link) }
                 }
             }
         }
@@ -186,14 +186,14 @@ extension Daemon {
         return mode
     }
 
-    private func mknod(_ mode: Int32, _ major: Int32, _ minor: Int32, _ p: String) throws(CallError) {
+    private func mknod(_ mode: Int32, _ major: Int32, _ minor: Int32, _ p: ByteString) throws(CallError) {
         guard mode >= 0 else { throw CallError("\(p): mode is negative") }
         // makedev(3), a macro Swift does not import.
         let ma = UInt64(UInt32(bitPattern: major)), mi = UInt64(UInt32(bitPattern: minor))
         let dev = (ma & 0xffff_f000) << 32 | (ma & 0xfff) << 8 | (mi & 0xffff_ff00) << 12 | (mi & 0xff)
         try perror(p) { () throws(SysError) in
             try sysroot.atParent(p) { (dir, name) throws(SysError) in
-                guard mknodat(dir, name, mode_t(mode), dev_t(dev)) == 0 else { throw SysError("mknod", p) }
+                guard mknodat(dir, name.cString, mode_t(mode), dev_t(dev)) == 0 else { throw SysError("mknod", p) }
             }
         }
     }

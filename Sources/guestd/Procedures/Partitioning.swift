@@ -6,25 +6,25 @@ import GuestProtocol
 extension Daemon {
     static let partitionProcedures: [(Procedure, Handler)] = [
         (.partInit, { d, c throws(CallError) in
-            let type = try partedLabel(c.string(1))
-            return try d.parted(c.string(0), ["mklabel", type])
+            let type = try partedLabel(c.text(1))
+            return try d.parted(c.text(0), ["mklabel", type])
         }),
         (.partAdd, { d, c throws(CallError) in
             let kinds = ["primary": "primary", "logical": "logical", "extended": "extended", "p": "primary", "l": "logical", "e": "extended"]
-            guard let kind = kinds[c.string(1)] else {
-                throw CallError("unknown partition type: \(c.string(1)): this should be \"primary\", \"logical\" or \"extended\"")
+            guard let kind = kinds[c.text(1)] else {
+                throw CallError("unknown partition type: \(c.text(1)): this should be \"primary\", \"logical\" or \"extended\"")
             }
             guard c.int64(2) >= 0 else { throw CallError("startsect cannot be negative") }
-            return try d.parted(c.string(0), ["mkpart", kind, "\(c.int64(2))s", "\(c.int64(3))s"])
+            return try d.parted(c.text(0), ["mkpart", kind, "\(c.int64(2))s", "\(c.int64(3))s"])
         }),
         (.partDisk, { d, c throws(CallError) in
-            let type = try partedLabel(c.string(1))
+            let type = try partedLabel(c.text(1))
             // 128-sector alignment, the last 128 sectors left free (room for GPT's backup).
-            return try d.parted(c.string(0), ["mklabel", type, "mkpart", type == "gpt" ? "p1" : "primary", "128s", "-128s"])
+            return try d.parted(c.text(0), ["mklabel", type, "mkpart", type == "gpt" ? "p1" : "primary", "128s", "-128s"])
         }),
         (.partDel, { d, c throws(CallError) in
             guard c.int(1) > 0 else { throw CallError("partition number must be >= 1") }
-            return try d.parted(c.string(0), ["rm", "\(c.int(1))"])
+            return try d.parted(c.text(0), ["rm", "\(c.int(1))"])
         }),
     ]
 

@@ -33,7 +33,7 @@ extension Daemon {
             // A name that cannot be stat'ed gets st_ino -1 and zeroes, not an error.
             return Reply.structList(c.strings(1).map { name in
                 var st = stat()
-                guard fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                guard fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
                     var missing = StructValue(.statns, Array(repeating: .int(0), count: StructLayout.statns.fields.count))
                     missing.values[1] = .int(-1)
                     return missing
@@ -61,7 +61,7 @@ extension Daemon {
 
     /// get_mode: nil when the path does not exist (ENOENT, ENOTDIR); other errors are
     /// errors, prefixed as the C ("stat: ") or OCaml ("is_dir: ") implementation does.
-    private func mode(_ p: String, follow: Bool, _ prefix: String) throws(CallError) -> mode_t? {
+    private func mode(_ p: ByteString, follow: Bool, _ prefix: ByteString) throws(CallError) -> mode_t? {
         do throws(SysError) { return try (follow ? sysroot.statFollowing(p) : sysroot.statNoFollow(p)).st_mode } catch {
             if error.errno == ENOENT || error.errno == ENOTDIR { return nil }
             throw CallError.perror(prefix + p, error.errno)

@@ -7,19 +7,19 @@ import GuestProtocol
 extension Daemon {
     static let tarProcedures: [(Procedure, Handler)] = [
         (.tarIn, { d, c throws(CallError) in
-            var flags: [String] = []
+            var flags: [ByteString] = []
             if c.optionalBool(1) == true { flags += ["--xattrs", "--xattrs-include=*"] }
             if c.optionalBool(2) == true { flags.append("--selinux") }
             if c.optionalBool(3) == true { flags.append("--acls") }
-            return try d.tarIn(c.string(0), compress: c.optionalString(0), flags, c)
+            return try d.tarIn(c.string(0), compress: c.optionalText(0), flags, c)
         }),
         (.tgzIn, { d, c throws(CallError) in try d.tarIn(c.string(0), compress: "gzip", [], c) }),
         (.tarOut, { d, c throws(CallError) in
-            var flags = try tarFilter(c.optionalString(0))
+            var flags = try tarFilter(c.optionalText(0))
             if c.optionalBool(1) == true { flags.append("--numeric-owner") }
             var excludes: TempFile?
             if let patterns = c.optionalStrings(2) { excludes = try excludeFile("tar-out", patterns) }
-            if let excludes { flags += ["-X", excludes.path] }
+            if let excludes { flags += ["-X", ByteString(excludes.path)] }
             if c.optionalBool(3) == true { flags.append("--xattrs") }
             if c.optionalBool(4) == true { flags.append("--selinux") }
             if c.optionalBool(5) == true { flags.append("--acls") }
@@ -38,24 +38,24 @@ extension Daemon {
     ]
 
     /// The compress optional argument as tar's flag (1.48 knows these five).
-    static func tarFilter(_ compress: String?) throws(CallError) -> [String] {
+    static func tarFilter(_ compress: String?) throws(CallError) -> [ByteString] {
         guard let compress else { return [] }
         guard ["compress", "gzip", "bzip2", "xz", "lzop"].contains(compress) else {
             throw CallError("unknown compression type: \(compress)")
         }
-        return ["--" + compress]
+        return ["--\(compress)"]
     }
 
-    /// make_exclude_from_file: one pattern a line.
-    static func excludeFile(_ function: String, _ patterns: [String]) throws(CallError) -> TempFile {
+    /// make_exclude_from_file: one pattern a line, as its bytes.
+    static func excludeFile(_ function: String, _ patterns: [ByteString]) throws(CallError) -> TempFile {
         let file: TempFile
         do throws(SysError) { file = try TempFile(prefix: "excludes") } catch { throw CallError.perror("mkstemp", error.errno) }
         for p in patterns {
-            guard !p.contains("\n") else {
+            guard !p.contains(UInt8(ascii: "\n")) else {
                 file.remove()
                 throw CallError("\(function): excludes file patterns cannot contain \\n character")
             }
-            do throws(SysError) { try writeAll(file.fd, Array((p + "\n").utf8), file.path) } catch {
+            do throws(SysError) { try writeAll(file.fd, (p + "\n").bytes, ByteString(file.path)) } catch {
                 file.remove()
                 throw CallError.perror("write", error.errno)
             }
@@ -64,17 +64,17 @@ extension Daemon {
     }
 
     /// The chown probe comes before the compress check, as in the real daemon.
-    private func tarIn(_ dir: String, compress: String?, _ flags: [String], _ c: Call) throws(CallError) -> Answer {
-        let target = options.sysroot + dir
+    private func tarIn(_ dir: ByteString, compress: String?, _ flags: [ByteString], _ c: Call) throws(CallError) -> Answer {
+        let target = ByteString(options.sysroot) + dir
         let chownSupported = try Daemon.chownSupported(target, dir)
         let filter = try Daemon.tarFilter(compress)
         let errors: TempFile
         do throws(SysError) { errors = try TempFile(prefix: "tar") } catch { throw CallError.perror("mkstemp", error.errno) }
         defer { errors.remove() }
-        let argv = ["tar", "-C", target] + filter + ["-xf", "-"] + (chownSupported ? [] : ["--no-same-owner"]) + flags
+        let argv: [ByteString] = ["tar", "-C", target] + filter + ["-xf", "-"] + (chownSupported ? [] : ["--no-same-owner"]) + flags
         let child: PipedChild
         do throws(SysError) { child = try PipedChild.start(argv, .toStdin, stderr: errors.fd) } catch {
-            throw CallError.perror(argv.joined(separator: " "), error.errno)
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
         }
         guard let fileIn = c.fileIn else { _ = child.finish(); throw CallError("\(c.stub): no file transfer") }
         let failure: FileInReceiver.Failure?
@@ -96,12 +96,12 @@ extension Daemon {
 
     /// is_chown_supported: a scratch file in the directory, fchown'd to 1000:1000; EPERM
     /// means the filesystem has no owners (vfat), so tar must not try to keep them.
-    private static func chownSupported(_ target: String, _ dir: String) throws(CallError) -> Bool {
+    private static func chownSupported(_ target: ByteString, _ dir: ByteString) throws(CallError) -> Bool {
         var name = "/"
         for _ in 0 ..< 8 { name.append(Character(Unicode.Scalar(UInt8.random(in: 97 ... 122)))) }
         name += "."
         for _ in 0 ..< 3 { name.append(Character(Unicode.Scalar(UInt8.random(in: 97 ... 122)))) }
-        let path = target + name
+        let path = (target + ByteString(name)).cString
         let fd = open(path, O_WRONLY | O_CREAT | O_NOCTTY | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw CallError.perror(dir, errno) }
         let r = fchown(fd, 1000, 1000)
@@ -113,16 +113,16 @@ extension Daemon {
         throw CallError.perror("unexpected error in fchown", e)
     }
 
-    private func tarOut(_ dir: String, _ flags: [String], cleanup: TempFile?) throws(CallError) -> Answer {
-        let source = options.sysroot + dir
+    private func tarOut(_ dir: ByteString, _ flags: [ByteString], cleanup: TempFile?) throws(CallError) -> Answer {
+        let source = ByteString(options.sysroot) + dir
         var st = stat()
-        guard stat(source, &st) == 0 else { let e = errno; cleanup?.remove(); throw CallError.perror("stat: \(dir)", e) }
+        guard stat(source.cString, &st) == 0 else { let e = errno; cleanup?.remove(); throw CallError.perror("stat: \(dir)", e) }
         guard st.st_mode.isDirectory else { cleanup?.remove(); throw CallError("\(dir): not a directory") }
-        let argv = ["tar", "-C", source] + flags + ["-cf", "-", "."]
+        let argv: [ByteString] = ["tar", "-C", source] + flags + ["-cf", "-", "."]
         let child: PipedChild
         do throws(SysError) { child = try PipedChild.start(argv, .fromStdout, stderr: 2) } catch {
             cleanup?.remove()
-            throw CallError.perror(argv.joined(separator: " "), error.errno)
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
         }
         return .fileOut { stream in
             defer { cleanup?.remove() }

@@ -20,10 +20,9 @@ extension Daemon {
             let p = c.string(0), offset = c.int64(1), size = c.int64(2)
             guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
             guard size >= 0 else { throw CallError("\(p): size is negative") }
-            let isDevice = p.hasPrefix("/dev/") && d.devices.isDeviceParameter(p)
             let fd: Int32
-            if isDevice {
-                fd = open(p, O_RDONLY | O_CLOEXEC)
+            if let device = d.deviceArgument(p) {
+                fd = open(device, O_RDONLY | O_CLOEXEC)
                 guard fd >= 0 else { throw CallError.perror(p, errno) }
             } else {
                 do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
@@ -100,9 +99,9 @@ extension Daemon {
     ]
 
     /// A device node, or a guest path created if missing (upload's open).
-    func openTarget(_ p: String, flags: Int32) throws(CallError) -> Int32 {
-        if p.hasPrefix("/dev/") && devices.isDeviceParameter(p) {
-            let fd = open(p, flags | O_CLOEXEC, 0o666)
+    func openTarget(_ p: ByteString, flags: Int32) throws(CallError) -> Int32 {
+        if let device = deviceArgument(p) {
+            let fd = open(device, flags | O_CLOEXEC, 0o666)
             guard fd >= 0 else { throw CallError.perror(p, errno) }
             return fd
         }

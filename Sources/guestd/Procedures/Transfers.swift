@@ -13,11 +13,11 @@ extension Daemon {
 
     /// upload: a device node or a guest file, created or truncated (mode 0666 less the
     /// umask), written chunk by chunk with progress when the library gave a size hint.
-    private func upload(_ path: String, _ call: Call) throws(CallError) -> Answer {
+    private func upload(_ path: ByteString, _ call: Call) throws(CallError) -> Answer {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY
         let fd: Int32
-        if path.hasPrefix("/dev/") && devices.isDeviceParameter(path) {
-            fd = open(path, flags | O_CLOEXEC, 0o666)
+        if let device = deviceArgument(path) {
+            fd = open(device, flags | O_CLOEXEC, 0o666)
             guard fd >= 0 else { throw CallError.perror(path, errno) }
         } else {
             do { fd = try sysroot.create(path, flags: flags, mode: 0o666) } catch { throw CallError.perror(path, error.errno) }
@@ -27,7 +27,7 @@ extension Daemon {
 
     /// upload_to_fd: the chunks into `fd`, then close it, with the real texts for a
     /// write error and for the library's cancellation.
-    func receiveFile(into fd: Int32, name: String, _ call: Call) throws(CallError) -> Answer {
+    func receiveFile(into fd: Int32, name: ByteString, _ call: Call) throws(CallError) -> Answer {
         guard let fileIn = call.fileIn else { close(fd); throw CallError("\(call.stub): no file transfer") }
         let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, data, name) }
         switch failure {
@@ -43,7 +43,7 @@ extension Daemon {
         }
     }
 
-    static func writeAll(_ fd: Int32, _ data: [UInt8], _ name: String) throws(SysError) {
+    static func writeAll(_ fd: Int32, _ data: [UInt8], _ name: ByteString) throws(SysError) {
         var done = 0
         while done < data.count {
             let r = data.withUnsafeBytes { write(fd, $0.baseAddress! + done, data.count - done) }
@@ -54,20 +54,20 @@ extension Daemon {
     }
 
     /// download: a device node or a guest file, in chunks with progress.
-    private func download(_ path: String) throws(CallError) -> Answer {
-        let fd: Int32, isDevice = path.hasPrefix("/dev/") && devices.isDeviceParameter(path)
-        if isDevice {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
+    private func download(_ path: ByteString) throws(CallError) -> Answer {
+        let fd: Int32, device = deviceArgument(path)
+        if let device {
+            fd = open(device, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw CallError.perror(path, errno) }
         } else {
             do { fd = try sysroot.open(path, flags: O_RDONLY) } catch { throw CallError.perror(path, error.errno) }
         }
-        return try Daemon.streamFile(fd: fd, name: path, isDevice: isDevice)
+        return try Daemon.streamFile(fd: fd, name: path, isDevice: device != nil)
     }
 
     /// ls0: every name in the directory but "." and "..", each followed by NUL, in
     /// readdir order (the library sorts).
-    private func ls0(_ path: String) throws(CallError) -> Answer {
+    private func ls0(_ path: ByteString) throws(CallError) -> Answer {
         let fd: Int32
         do { fd = try sysroot.open(path, flags: O_RDONLY | O_DIRECTORY) } catch { throw CallError.perror("opendir: \(path)", error.errno) }
         guard let dir = fdopendir(fd) else {
@@ -81,8 +81,8 @@ extension Daemon {
                 errno = 0
                 guard let entry = readdir(dir) else { break }
                 let name = DirEntry.rawName(entry)
-                if name == [46] || name == [46, 46] { continue }
-                try stream.write(name + [0])
+                if name == "." || name == ".." { continue }
+                try stream.write(name.bytes + [0])
             }
             if errno != 0 {
                 Console.write("\(SysError("readdir", path))")
@@ -94,7 +94,7 @@ extension Daemon {
     }
 
     /// The bytes of an opened file or device as a FileOut stream, with progress.
-    static func streamFile(fd: Int32, name: String, isDevice: Bool) throws(CallError) -> Answer {
+    static func streamFile(fd: Int32, name: ByteString, isDevice: Bool) throws(CallError) -> Answer {
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let e = errno

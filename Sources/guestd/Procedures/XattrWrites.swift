@@ -29,13 +29,13 @@ extension Daemon {
     ]
 
     /// The host path the xattr call takes; a failed lookup reads as the call failing.
-    private func xattrPath(_ p: String, follow: Bool, call: String) throws(CallError) -> String {
+    private func xattrPath(_ p: ByteString, follow: Bool, call: ByteString) throws(CallError) -> ByteString {
         do throws(SysError) { return follow ? try sysroot.hostPath(p) : try sysroot.parentHostPath(p) } catch {
             throw CallError.perror(call, error.errno)
         }
     }
 
-    private func getxattr(_ p: String, _ name: String, follow: Bool) throws(CallError) -> Answer {
+    private func getxattr(_ p: ByteString, _ name: ByteString, follow: Bool) throws(CallError) -> Answer {
         let host = try xattrPath(p, follow: follow, call: "getxattr")
         guard let value = XattrCalls.get(host, name, follow: follow) else { throw CallError.perror("getxattr", errno) }
         guard value.count <= Daemon.xattrSizeMax else { throw CallError("extended attribute is too large") }
@@ -47,14 +47,14 @@ extension Daemon {
     private func setxattr(_ c: Call, follow: Bool) throws(CallError) -> Answer {
         let name = c.string(0), val = c.string(1), vallen = Int(c.int(2)), p = c.string(3)
         guard vallen >= 0, vallen <= Daemon.xattrSizeMax else { throw CallError("extended attribute is too large") }
-        var value = Array(val.utf8) + [0]
+        var value = val.bytes + [0]
         if value.count < vallen { value += [UInt8](repeating: 0, count: vallen - value.count) }
         let host = try xattrPath(p, follow: follow, call: "setxattr")
         guard XattrCalls.set(host, name, Array(value.prefix(vallen)), follow: follow) else { throw CallError.perror("setxattr", errno) }
         return .none
     }
 
-    private func removexattr(_ name: String, _ p: String, follow: Bool) throws(CallError) -> Answer {
+    private func removexattr(_ name: ByteString, _ p: ByteString, follow: Bool) throws(CallError) -> Answer {
         let host = try xattrPath(p, follow: follow, call: "removexattr")
         guard XattrCalls.remove(host, name, follow: follow) else { throw CallError.perror("removexattr", errno) }
         return .none

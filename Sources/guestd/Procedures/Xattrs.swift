@@ -7,7 +7,7 @@ extension Daemon {
     static let xattrProcedures: [(Procedure, Handler)] = [
         (.lgetxattrs, { d, c throws(CallError) in
             let p = c.string(0)
-            let host: String
+            let host: ByteString
             do throws(SysError) { host = try d.sysroot.parentHostPath(p) } catch { throw CallError.perror("listxattr: \(p)", error.errno) }
             guard let names = XattrCalls.list(host) else { throw CallError.perror("listxattr: \(p)", errno) }
             var entries: [StructValue] = []
@@ -43,14 +43,15 @@ extension Daemon {
 extension Sysroot {
     /// The host path of the guest path's directory, resolved, plus its last name as it is:
     /// for the l*xattr calls, which take a path and do not follow the last symlink.
-    func parentHostPath(_ guestPath: String) throws(SysError) -> String {
-        var parts = guestPath.split(separator: "/").map(String.init).filter { $0 != "." }
+    func parentHostPath(_ guestPath: ByteString) throws(SysError) -> ByteString {
+        var parts = guestPath.components.filter { $0 != "." }
         guard let last = parts.popLast(), last != ".." else { return try hostPath(guestPath) }
-        let dir = try hostPath("/" + parts.joined(separator: "/"))
+        let dir = try hostPath("/" + ByteString.joined(parts))
         return (dir.hasSuffix("/") ? dir : dir + "/") + last
     }
 }
 
+/// The calls take the host path and the attribute name as bytes: names need not be UTF-8.
 enum XattrCalls {
     private typealias List = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<CChar>?, Int) -> Int
     private typealias Get = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
@@ -59,23 +60,27 @@ enum XattrCalls {
     private static let lgetxattr: Get? = dlsym(nil, "lgetxattr").map { unsafeBitCast($0, to: Get.self) }
 
     /// Attribute names, without the one the real daemon hides; nil with errno set.
-    static func list(_ path: String) -> [String]? {
-        guard let llistxattr else { errno = ENOSYS; return nil }
-        let n = llistxattr(path, nil, 0)
+    static func list(_ path: ByteString) -> [ByteString]? { list(path, llistxattr) }
+
+    static func get(_ path: ByteString, _ name: ByteString) -> [UInt8]? { get(path, name, lgetxattr) }
+
+    private static func list(_ path: ByteString, _ call: List?) -> [ByteString]? {
+        guard let call else { errno = ENOSYS; return nil }
+        let n = call(path.cString, nil, 0)
         guard n >= 0 else { return nil }
         var buf = [CChar](repeating: 0, count: n + 1)
-        let m = llistxattr(path, &buf, n)
+        let m = call(path.cString, &buf, n)
         guard m >= 0 else { return nil }
-        return buf[0 ..< m].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        return buf[0 ..< m].split(separator: 0).map { ByteString($0.map { UInt8(bitPattern: $0) }) }
             .filter { $0 != "user.WofCompressedData" }
     }
 
-    static func get(_ path: String, _ name: String) -> [UInt8]? {
-        guard let lgetxattr else { errno = ENOSYS; return nil }
-        let n = lgetxattr(path, name, nil, 0)
+    private static func get(_ path: ByteString, _ name: ByteString, _ call: Get?) -> [UInt8]? {
+        guard let call else { errno = ENOSYS; return nil }
+        let n = call(path.cString, name.cString, nil, 0)
         guard n >= 0 else { return nil }
         var buf = [UInt8](repeating: 0, count: n)
-        let m = buf.withUnsafeMutableBytes { lgetxattr(path, name, $0.baseAddress, n) }
+        let m = buf.withUnsafeMutableBytes { call(path.cString, name.cString, $0.baseAddress, n) }
         guard m >= 0 else { return nil }
         return Array(buf[0 ..< m])
     }
@@ -89,39 +94,20 @@ enum XattrCalls {
     private static let removexattr = symbol("removexattr", Remove.self), lremovexattr = symbol("lremovexattr", Remove.self)
 
     /// list/get that follow the last symlink (`follow`) or not.
-    static func list(_ path: String, follow: Bool) -> [String]? {
-        guard follow else { return list(path) }
-        guard let listxattr else { errno = ENOSYS; return nil }
-        let n = listxattr(path, nil, 0)
-        guard n >= 0 else { return nil }
-        var buf = [CChar](repeating: 0, count: n + 1)
-        let m = listxattr(path, &buf, n)
-        guard m >= 0 else { return nil }
-        return buf[0 ..< m].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-            .filter { $0 != "user.WofCompressedData" }
-    }
+    static func list(_ path: ByteString, follow: Bool) -> [ByteString]? { list(path, follow ? listxattr : llistxattr) }
 
-    static func get(_ path: String, _ name: String, follow: Bool) -> [UInt8]? {
-        guard follow else { return get(path, name) }
-        guard let getxattr else { errno = ENOSYS; return nil }
-        let n = getxattr(path, name, nil, 0)
-        guard n >= 0 else { return nil }
-        var buf = [UInt8](repeating: 0, count: n)
-        let m = buf.withUnsafeMutableBytes { getxattr(path, name, $0.baseAddress, n) }
-        guard m >= 0 else { return nil }
-        return Array(buf[0 ..< m])
-    }
+    static func get(_ path: ByteString, _ name: ByteString, follow: Bool) -> [UInt8]? { get(path, name, follow ? getxattr : lgetxattr) }
 
     /// setxattr(2) with flags 0 (create or replace); false with errno set.
-    static func set(_ path: String, _ name: String, _ value: [UInt8], follow: Bool) -> Bool {
+    static func set(_ path: ByteString, _ name: ByteString, _ value: [UInt8], follow: Bool) -> Bool {
         guard let call = follow ? setxattr : lsetxattr else { errno = ENOSYS; return false }
-        return value.withUnsafeBytes { call(path, name, $0.baseAddress, $0.count, 0) } == 0
+        return value.withUnsafeBytes { call(path.cString, name.cString, $0.baseAddress, $0.count, 0) } == 0
     }
 
-    static func remove(_ path: String, _ name: String, follow: Bool) -> Bool {
+    static func remove(_ path: ByteString, _ name: ByteString, follow: Bool) -> Bool {
         guard let call = follow ? removexattr : lremovexattr else { errno = ENOSYS; return false }
-        return call(path, name) == 0
+        return call(path.cString, name.cString) == 0
     }
 
-    static func byteOrder(_ a: String, _ b: String) -> Bool { Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) }
+    static func byteOrder(_ a: ByteString, _ b: ByteString) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 }
