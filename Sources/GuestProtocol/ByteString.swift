@@ -1,6 +1,6 @@
 /// A string as XDR carries it and as Linux names files: bytes, UTF-8 or not. guestd keeps
-/// names in this form from the system call to the wire, so a name comes back as it is
-/// (issue 11); text is decoded only where people read it or where it is parsed.
+/// names in this form from the system call to the wire, so a name comes back as it
+/// is; text is decoded only where people read it or where it is parsed.
 public struct ByteString: Hashable, Sendable {
     public var bytes: [UInt8]
 

@@ -2,7 +2,7 @@ import Glibc
 import GuestProtocol
 
 /// Guest names reach system calls as their own bytes and come back from them the same
-/// way: nothing between the call and the wire decodes them (issue 11).
+/// way: nothing between the call and the wire decodes them.
 extension ByteString {
     /// NUL-terminated, for a `const char *` parameter (Swift passes an array as a
     /// pointer to its elements). Names hold no NUL: the XDR decoder refuses one.

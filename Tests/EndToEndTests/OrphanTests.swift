@@ -25,7 +25,7 @@ final class OrphanTests: XCTestCase {
         env["TMPDIR"] = tmp
         env["APPLIANCE_CACHE"] = f.work + "/cache"
         p.environment = env
-        FileManager.default.createFile(atPath: tmp + "/stderr", contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp + "/stderr", contents: nil)
         p.standardError = FileHandle(forWritingAtPath: tmp + "/stderr")
         p.standardOutput = FileHandle.nullDevice
         try p.run()

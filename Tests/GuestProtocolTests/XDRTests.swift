@@ -31,7 +31,7 @@ final class XDRTests: XCTestCase {
         try d.finish()
     }
 
-    /// Names are bytes (issue 11): a string that is not UTF-8 comes back as it went,
+    /// Names are bytes: a string that is not UTF-8 comes back as it went,
     /// alone, in a list, as an argument, a struct field and inside an error message.
     func testNonUTF8StringsRoundTripByteForByte() throws {
         let name = ByteString([0x2f, 0x64, 0xd4, 0x2f, 0xff, 0xc3, 0x28])

@@ -5,7 +5,7 @@ import XCTest
 import Glibc
 #endif
 
-/// Names are bytes (issue 11): a name that is not UTF-8 must reach the file it names and
+/// Names are bytes: a name that is not UTF-8 must reach the file it names and
 /// come back byte for byte, as argument and as result. Calls are built and replies read
 /// at the wire level (an XDR string is an opaque), so the test does not rely on the
 /// string decoding it checks.
