@@ -111,4 +111,17 @@ final class KVMHangTests: XCTestCase {
         XCTAssertEqual(try session.listDevices(), ["/dev/sda"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: work + "/state/kvm-unusable"))
     }
+
+    /// No KVM device at all: TCG at once, with the reason, and qemu never started under KVM.
+    func testNoKVMDeviceGoesStraightToTCG() throws {
+        let f = try Fixture.get()
+        var o = try options(qemu: try standIn(underKVM: hang))
+        o.kvmDevice = work + "/no-such-kvm"
+        var notices: [String] = []
+        let session = try Session.launch(appliance: f.appliance, options: o) { notices.append($0) }
+        session.shutdown()
+        XCTAssertFalse(session.usedKVM)
+        XCTAssertEqual(starts, ["tcg"])
+        XCTAssertEqual(notices, ["KVM is not available (\(work)/no-such-kvm: No such file or directory); using TCG (software emulation, slower)"])
+    }
 }
