@@ -138,12 +138,9 @@ public final class Session {
                 throw ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
             }
             throw ClientError.channel(procedure: "launch", e)
-        } catch let e as ClientError {
-            // A guest that never started has nothing to flush: no graceful wait.
-            if case .kvmStalled = e { kill(process.processIdentifier, SIGKILL) }
-            Self.endFailedBoot(process, guardian)
-            throw e
         } catch {
+            // A guest that never started has nothing to flush: no graceful wait.
+            if case ClientError.kvmStalled = error { kill(process.processIdentifier, SIGKILL) }
             Self.endFailedBoot(process, guardian)
             throw error
         }
