@@ -40,13 +40,17 @@ let package = Package(
         // XDR and message framing of libguestfs's protocol 4, shared by guestd and the client.
         .target(name: "GuestProtocol"),
 
+        // The appliance's kernel command-line words, written by the launcher and parsed by
+        // guestd: one definition for both sides. No Foundation, for guestd's static runtime.
+        .target(name: "ApplianceKernelWords"),
+
         // DHCPv4 messages and the client's exchange, pure code: guestd's DHCP client sends them.
         .target(name: "DHCP"),
 
         .executableTarget(
             name: "guestd",
             // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
-            dependencies: ["GuestProtocol", "DHCP", "CBlkid", "CMount"],
+            dependencies: ["GuestProtocol", "ApplianceKernelWords", "DHCP", "CBlkid", "CMount"],
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
@@ -55,6 +59,7 @@ let package = Package(
         .executableTarget(
             name: "appliance-sshd",
             dependencies: [
+                "ApplianceKernelWords",
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,11 +77,11 @@ let package = Package(
         .target(name: "HostBuilder", dependencies: ["CKmod", "CCompression"]),
         // Forks the watchdog that takes qemu down with its parent, however the parent dies.
         .target(name: "CWatchdog"),
-        .target(name: "ApplianceClient", dependencies: ["GuestProtocol", "HostBuilder", "CWatchdog"]),
+        .target(name: "ApplianceClient", dependencies: ["GuestProtocol", "ApplianceKernelWords", "HostBuilder", "CWatchdog"]),
         .executableTarget(
             name: "appliance",
             dependencies: [
-                "HostBuilder", "ApplianceClient", "GuestProtocol",
+                "HostBuilder", "ApplianceClient", "ApplianceKernelWords", "GuestProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,8 +89,9 @@ let package = Package(
         .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
+        .testTarget(name: "ApplianceKernelWordsTests", dependencies: ["ApplianceKernelWords"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),
-        .testTarget(name: "ApplianceClientTests", dependencies: ["ApplianceClient", "HostBuilder"]),
+        .testTarget(name: "ApplianceClientTests", dependencies: ["ApplianceClient", "ApplianceKernelWords", "HostBuilder"]),
         .testTarget(name: "EndToEndTests", dependencies: ["HostBuilder", "ApplianceClient", "GuestProtocol"]),
     ]
 )

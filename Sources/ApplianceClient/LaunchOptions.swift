@@ -1,3 +1,5 @@
+import ApplianceKernelWords
+
 /// One disk image given to the appliance.
 public struct Drive: Sendable, Equatable {
     public var path: String
@@ -28,55 +30,6 @@ public enum NetworkBackend: Sendable, Equatable {
     case tap(String)
 }
 
-/// The guest side of the network: static IPv4 addressing that guestd applies itself
-/// (LaunchOptions.networkDHCP asks a DHCP server instead); a tap network without an
-/// address only has its link brought up.
-public struct NetworkAddress: Sendable, Equatable {
-    public var address: String
-    public var prefixLength: Int
-    public var gateway: String?
-    public var dns: String?
-
-    public init(address: String, prefixLength: Int, gateway: String? = nil, dns: String? = nil) {
-        self.address = address
-        self.prefixLength = prefixLength
-        self.gateway = gateway
-        self.dns = dns
-    }
-
-    /// qemu user networking's fixed plan: guest 10.0.2.15, host and router 10.0.2.2,
-    /// DNS forwarder 10.0.2.3.
-    public static let qemuUser = NetworkAddress(address: "10.0.2.15", prefixLength: 24, gateway: "10.0.2.2", dns: "10.0.2.3")
-
-    /// `ADDR/PREFIX[,gw=GW][,dns=DNS]`: the value of `appliance.network=` and of
-    /// `appliance run --network-address`.
-    public init?(argument: String) {
-        let parts = argument.split(separator: ",").map(String.init)
-        guard let first = parts.first else { return nil }
-        let cidr = first.split(separator: "/").map(String.init)
-        guard cidr.count == 2, let prefix = Int(cidr[1]), (0...32).contains(prefix), Self.isIPv4(cidr[0]) else { return nil }
-        self.init(address: cidr[0], prefixLength: prefix)
-        for part in parts.dropFirst() {
-            let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, Self.isIPv4(kv[1]) else { return nil }
-            switch kv[0] {
-            case "gw": gateway = kv[1]
-            case "dns": dns = kv[1]
-            default: return nil
-            }
-        }
-    }
-
-    public var argument: String {
-        "\(address)/\(prefixLength)" + (gateway.map { ",gw=\($0)" } ?? "") + (dns.map { ",dns=\($0)" } ?? "")
-    }
-
-    static func isIPv4(_ s: String) -> Bool {
-        let octets = s.split(separator: ".", omittingEmptySubsequences: false)
-        return octets.count == 4 && octets.allSatisfy { UInt8($0) != nil }
-    }
-}
-
 public enum Accel: String, Sendable, CaseIterable { case auto, kvm, tcg }
 public enum RootMedia: String, Sendable, CaseIterable { case cdrom, disk }
 
@@ -96,8 +49,8 @@ public struct LaunchOptions: Sendable {
     public var qemu = "qemu-system-x86_64"
     /// A virtio-net interface on this backend; nil boots without one.
     public var network: NetworkBackend?
-    /// The interface's addressing; nil means qemu user networking's plan on `.user` and
-    /// only the link brought up on a tap.
+    /// The interface's static addressing (guestd applies it itself); nil means qemu user
+    /// networking's plan on `.user` and only the link brought up on a tap.
     public var networkAddress: NetworkAddress?
     /// Ask a DHCP server (guestd's own client) instead of static addressing.
     public var networkDHCP = false
@@ -121,5 +74,12 @@ extension LaunchOptions {
         guard let network, !networkDHCP else { return nil }
         if let networkAddress { return networkAddress }
         return network == .user ? .qemuUser : nil
+    }
+
+    /// What guestd is told to do with the interface (`appliance.network=`); nil without one.
+    public var networkSetting: NetworkSetting? {
+        guard network != nil else { return nil }
+        if networkDHCP { return .dhcp }
+        return effectiveNetworkAddress.map(NetworkSetting.address) ?? .link
     }
 }

@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import HostBuilder
 
 /// The qemu command line for one appliance boot. Pure, so tests can check it.
@@ -48,24 +49,22 @@ public struct QemuCommand: Sendable {
         "cryptomgr.notests", "edd=off", "acpi=noirq", "mitigations=off",
     ]
 
+    /// The words init and guestd read (KernelWords spells them).
+    public var applianceWords: KernelWords {
+        KernelWords(rootUUID: rootUUID, modules: initModules,
+                    // guestd configures eth0 itself from this word (`link` only brings it up).
+                    network: options.networkSetting, sshKey: options.ssh?.publicKey,
+                    // Under KVM the launcher waits for init's first line to tell a KVM that hangs.
+                    alive: useKVM,
+                    // Without `quiet` init and guestd report each step.
+                    quiet: !options.verbose && !options.timings)
+    }
+
     public var kernelCommandLine: String {
-        var words = Self.baseKernelParameters + ["root=UUID=\(rootUUID)"]
-        if let initModules { words.append("appliance.modules=" + initModules.joined(separator: ",")) }
-        // guestd configures eth0 itself from this word (`link` only brings it up).
-        if options.network != nil {
-            let value = options.networkDHCP ? "dhcp" : options.effectiveNetworkAddress?.argument ?? "link"
-            words.append("appliance.network=" + value)
-        }
-        if let ssh = options.ssh { words.append(ssh.kernelWord) }
-        // Under KVM the launcher waits for init's first line to tell a KVM that hangs.
-        if useKVM { words.append("appliance.alive") }
-        // Without `quiet` init and guestd report each step; loglevel=1 keeps the kernel's
-        // own messages off the serial console, which is slow under TCG.
-        if options.timings && !options.verbose {
-            words.append("loglevel=1")
-        } else if !options.verbose {
-            words.append("quiet")
-        }
+        var words = Self.baseKernelParameters + applianceWords.words
+        // Timings need init's and guestd's steps, but loglevel=1 keeps the kernel's own
+        // messages off the serial console, which is slow under TCG.
+        if options.timings && !options.verbose { words.append("loglevel=1") }
         return words.joined(separator: " ")
     }
 

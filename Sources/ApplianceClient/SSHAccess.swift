@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import Glibc
 
 /// How the host reaches an `--ssh` appliance: the user's public key, which the guest's
@@ -64,8 +65,11 @@ public struct SSHAccess: Sendable, Equatable {
         throw .noDefaultKey(directory: dir)
     }
 
+    /// The key as the kernel word carries it.
+    public var publicKey: SSHPublicKey { SSHPublicKey(type: keyType, base64: keyBase64) }
+
     /// The kernel word guestd starts the server from.
-    public var kernelWord: String { "appliance.ssh=\(keyType):\(keyBase64)" }
+    public var kernelWord: String { KernelWords(sshKey: publicKey).words.joined() }
 
     public var privateKeyFile: String { publicKeyFile.hasSuffix(".pub") ? String(publicKeyFile.dropLast(4)) : publicKeyFile }
 

@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import NIOSSH
 
 /// `appliance-sshd --authorized-key TYPE:BASE64 [--port N] [--ready-fd FD]`, as guestd
@@ -26,7 +27,8 @@ struct Arguments {
             let value = args[i + 1]
             switch flag {
             case "--authorized-key":
-                let line = value.replacingFirstColon()
+                // The kernel word's TYPE:BASE64; a key line with its space is taken as it is.
+                let line = value.contains(" ") ? value : SSHPublicKey(argument: value)?.openSSHLine ?? value
                 do { key = try NIOSSHPublicKey(openSSHPublicKey: line) } catch {
                     throw UsageError(description: "--authorized-key \(value): not an ed25519 or ECDSA public key (\(error))")
                 }
@@ -43,13 +45,5 @@ struct Arguments {
         }
         guard let key else { throw UsageError(description: "no --authorized-key (\(usage))") }
         return Arguments(authorizedKey: key, port: port, readyFD: readyFD)
-    }
-}
-
-extension String {
-    /// "ssh-ed25519:AAAA…" → "ssh-ed25519 AAAA…"; a line that already has a space stays.
-    func replacingFirstColon() -> String {
-        guard !contains(" "), let colon = firstIndex(of: ":") else { return self }
-        return self[..<colon] + " " + self[index(after: colon)...]
     }
 }

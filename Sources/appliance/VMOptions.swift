@@ -1,4 +1,5 @@
 import ApplianceClient
+import ApplianceKernelWords
 import ArgumentParser
 import HostBuilder
 

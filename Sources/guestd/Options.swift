@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import Glibc
 
 /// What guestd was asked to do. As PID 1 its argv and environment are the kernel
@@ -36,8 +37,8 @@ struct Options {
                 default: o.dev = args[i + 1]
                 }
                 i += 1
-            case "quiet": o.quiet = true
-            case "verbose", "guestfs_verbose=1", "--verbose", "-v": o.verbose = true
+            case KernelWords.Name.quiet: o.quiet = true
+            case "verbose", KernelWords.Name.libguestfsVerbose, "--verbose", "-v": o.verbose = true
             default: break
             }
             i += 1
@@ -54,8 +55,8 @@ struct Options {
 
     /// The kernel command line as PID 1 sees it: a second source for `quiet`/`verbose`
     /// in case init did not pass its argv on.
-    mutating func merge(kernelWords words: [Substring]) {
-        if words.contains("quiet") { quiet = true }
-        if words.contains("guestfs_verbose=1") { verbose = true }
+    mutating func merge(kernelWords words: KernelWords) {
+        if words.quiet { quiet = true }
+        if words.libguestfsVerbose { verbose = true }
     }
 }

@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import Glibc
 
 /// Starts the appliance's SSH server when the launcher asked for it with
@@ -6,13 +7,13 @@ import Glibc
 /// so every launch has a fresh one. guestd waits until it listens, so a client that
 /// reads the launcher's "ssh:" line can connect at once.
 enum SSHServer {
-    static let word = "appliance.ssh"
     static let program = "/usr/sbin/appliance-sshd"
     /// Under TCG the first start maps a large static binary from the root disk.
     static let readyTimeoutMS: Int32 = 60_000
 
-    static func fromKernelCommandLine(_ words: [Substring], console: Console) {
-        guard let key = KernelWords.value(of: word, in: words) else { return }
+    static func fromKernelCommandLine(_ words: KernelWords, console: Console) {
+        for p in words.problems(of: KernelWords.Name.ssh) { console.fatal("ssh: \(p)") }
+        guard let key = words.sshKey?.argument else { return }
         guard access(program, X_OK) == 0 else {
             return console.fatal("ssh: \(program) is not in this appliance (build it with `appliance build --ssh`)")
         }

@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import Glibc
 import GuestProtocol
 

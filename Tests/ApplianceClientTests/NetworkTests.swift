@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import XCTest
 @testable import ApplianceClient
 @testable import HostBuilder

@@ -1,3 +1,4 @@
+import ApplianceKernelWords
 import DHCP
 import Glibc
 
@@ -8,13 +9,12 @@ import Glibc
 enum NetworkSetup {
     static let resolvConf = "/run/resolv.conf"
 
-    /// Applies `appliance.network=` (or libguestfs's guestfs_network=1), if present.
-    static func fromKernelCommandLine(_ words: [Substring], console: Console) {
-        do {
-            if let config = try NetworkConfig.from(commandLine: words) { apply(config, console: console) }
-        } catch {
-            console.fatal("network: \(error)")
-        }
+    /// Applies `appliance.network=` (or libguestfs's guestfs_network=1), if present. A
+    /// malformed setting is reported and nothing is configured, not even libguestfs's plan.
+    static func fromKernelCommandLine(_ words: KernelWords, console: Console) {
+        let problems = words.problems(of: KernelWords.Name.network)
+        for p in problems { console.fatal("network: \(p)") }
+        if problems.isEmpty, let setting = words.effectiveNetwork { apply(NetworkConfig(setting), console: console) }
     }
 
     static func apply(_ config: NetworkConfig, console: Console) {

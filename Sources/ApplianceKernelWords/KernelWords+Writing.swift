@@ -1,0 +1,17 @@
+extension KernelWords {
+    /// The words to append to the kernel command line, in a fixed order (the launcher's
+    /// tests compare whole command lines). `problems` are not written.
+    public var words: [String] {
+        var w: [String] = []
+        if let rootUUID { w.append(Name.rootUUID + rootUUID) }
+        if let rootTimeoutSeconds { w.append(Name.rootTimeout + String(rootTimeoutSeconds)) }
+        if let modules { w.append(Name.modules + modules.joined(separator: ",")) }
+        if let network { w.append(Name.network + network.argument) }
+        if let sshKey { w.append(Name.ssh + sshKey.argument) }
+        if alive { w.append(Name.alive) }
+        if libguestfsNetwork { w.append(Name.libguestfsNetwork) }
+        if libguestfsVerbose { w.append(Name.libguestfsVerbose) }
+        if quiet { w.append(Name.quiet) }
+        return w
+    }
+}
