@@ -57,6 +57,10 @@ public struct LaunchOptions: Sendable {
     /// Start the SSH server (the appliance must be built with ssh) and, on user
     /// networking, forward 127.0.0.1:hostPort to its port 22.
     public var ssh: SSHAccess?
+    /// No virtio device at all, as a Xen HVM guest without PV drivers sees its machine:
+    /// disks on the PIIX IDE controller, the root on an IDE CD-ROM, an e1000 network
+    /// card, and the channel on the second serial port.
+    public var legacyDevices = false
     /// Where the KVM probe result is remembered; nil to probe each time.
     public var stateDirectory: String?
     /// Seconds a guest under KVM has to print init's first line. A working KVM gets

@@ -26,6 +26,14 @@ public struct QemuCommand: Sendable {
     /// Each one costs tens of milliseconds under TCG; an IDE, MMIO or SCSI disk driver
     /// would be wasted.
     public static func bootModules(for options: LaunchOptions) -> [String] {
+        if options.legacyDevices {
+            // PIIX IDE: CD-ROM root (sr_mod), disks (sd_mod); the channel is a 16550,
+            // built into the kernel.
+            var tops = ["ata_piix", "sr_mod", "ext4", "crc32c_generic"]
+            if !options.drives.isEmpty { tops.append("sd_mod") }
+            if options.network != nil { tops.append("e1000") }
+            return tops
+        }
         var tops = ["virtio_pci", "virtio_console", "ext4", "crc32c_generic"]
         switch options.rootMedia {
         case .disk: tops.append("virtio_blk")
@@ -35,6 +43,13 @@ public struct QemuCommand: Sendable {
         if options.network != nil { tops.append("virtio_net") }
         return tops
     }
+
+    /// The PIIX IDE controller has two buses of two places; the appliance's CD-ROM takes
+    /// the last one.
+    public static let legacyDiskLimit = 3
+
+    /// The serial port guestd serves on with --legacy-devices (ttyS0 is the console).
+    public static let legacyChannel = "ttyS1"
 
     /// Kernel parameters that do not depend on the appliance: the console on the one
     /// serial port, a panic ends the VM (with -no-reboot), and the boot skips work a
@@ -54,6 +69,7 @@ public struct QemuCommand: Sendable {
         KernelWords(rootUUID: rootUUID, modules: initModules,
                     // guestd configures eth0 itself from this word (`link` only brings it up).
                     network: options.networkSetting, sshKey: options.ssh?.publicKey,
+                    channel: options.legacyDevices ? Self.legacyChannel : nil,
                     // Under KVM the launcher waits for init's first line to tell a KVM that hangs.
                     alive: useKVM,
                     // Without `quiet` init and guestd report each step.
@@ -62,6 +78,8 @@ public struct QemuCommand: Sendable {
 
     public var kernelCommandLine: String {
         var words = Self.baseKernelParameters + applianceWords.words
+        // The legacy machine's channel is the second serial port.
+        if options.legacyDevices { words = words.map { $0 == "8250.nr_uarts=1" ? "8250.nr_uarts=2" : $0 } }
         // Timings need init's and guestd's steps, but loglevel=1 keeps the kernel's own
         // messages off the serial console, which is slow under TCG.
         if options.timings && !options.verbose { words.append("loglevel=1") }
@@ -77,13 +95,12 @@ public struct QemuCommand: Sendable {
             "-serial", "stdio",
         ]
         if useKVM { a += ["-cpu", "host"] }
+        if options.legacyDevices { return a + legacyDevices }
         // User disks are virtio-blk: the driver the root needs anyway, where virtio-scsi
         // would add the SCSI stack (~0.2 s of module loading and bus scan under TCG).
         // guestd names them as libguestfs does, /dev/sda, /dev/sdb, … in order.
         for (i, d) in options.drives.enumerated() {
-            var drive = "file=\(escape(d.path)),if=none,id=hd\(i),format=\(d.format ?? "raw"),cache=writeback"
-            if d.readOnly { drive += ",readonly=on" }
-            a += ["-drive", drive, "-device", "virtio-blk-pci,drive=hd\(i)"]
+            a += ["-drive", drive(d, i, interface: "none"), "-device", "virtio-blk-pci,drive=hd\(i)"]
         }
         let root = "file=\(escape(appliance.root)),if=none,id=appliance,format=raw,readonly=on"
         switch options.rootMedia {
@@ -91,14 +108,7 @@ public struct QemuCommand: Sendable {
             a += ["-device", "virtio-scsi-pci,id=scsi", "-drive", root + ",media=cdrom", "-device", "scsi-cd,drive=appliance,bus=scsi.0"]
         case .disk: a += ["-drive", root, "-device", "virtio-blk-pci,drive=appliance"]
         }
-        switch options.network {
-        case nil: break
-        case .user:
-            // slirp accepts on the host's loopback only and forwards to the guest's sshd.
-            let forward = options.ssh.map { ",hostfwd=tcp:127.0.0.1:\($0.hostPort)-:22" } ?? ""
-            a += ["-netdev", "user,id=net0" + forward]
-        case let .tap(name): a += ["-netdev", "tap,id=net0,ifname=\(escape(name)),script=no,downscript=no"]
-        }
+        a += netdev
         // romfile= leaves out the PXE option ROM: the kernel is booted directly.
         if options.network != nil { a += ["-device", "virtio-net-pci,netdev=net0,romfile="] }
         // The SSH server makes its host key at boot: a virtio-rng device (qemu's getrandom)
@@ -110,6 +120,42 @@ public struct QemuCommand: Sendable {
             "-device", "virtserialport,chardev=channel0,name=org.libguestfs.channel.0",
         ]
         return a
+    }
+
+    /// The --legacy-devices machine: the `pc` machine's own PIIX IDE controller for the
+    /// disks (places 0, 1, 2) and the root, an IDE CD-ROM in the last place as the
+    /// original `-drive file=root,media=cdrom` puts it; an e1000; the channel on ttyS1.
+    private var legacyDevices: [String] {
+        var a: [String] = []
+        for (i, d) in options.drives.enumerated() {
+            // An IDE disk cannot be write-protected: a read-only image gets a throwaway
+            // overlay instead (snapshot=on, as libguestfs protects its read-only drives),
+            // so the guest may write but the image never changes.
+            var ro = d
+            ro.readOnly = false
+            a += ["-drive", drive(ro, i, interface: "ide") + ",index=\(i)" + (d.readOnly ? ",snapshot=on" : "")]
+        }
+        a += ["-drive", "file=\(escape(appliance.root)),format=raw,readonly=on,media=cdrom,index=\(Self.legacyDiskLimit)"]
+        a += netdev
+        if options.network != nil { a += ["-device", "e1000,netdev=net0,romfile="] }
+        a += ["-chardev", "socket,id=channel0,path=\(escape(channelSocket))", "-serial", "chardev:channel0"]
+        return a
+    }
+
+    /// A user disk's -drive value.
+    private func drive(_ d: Drive, _ i: Int, interface: String) -> String {
+        "file=\(escape(d.path)),if=\(interface),id=hd\(i),format=\(d.format ?? "raw"),cache=writeback" + (d.readOnly ? ",readonly=on" : "")
+    }
+
+    private var netdev: [String] {
+        switch options.network {
+        case nil: return []
+        case .user:
+            // slirp accepts on the host's loopback only and forwards to the guest's sshd.
+            let forward = options.ssh.map { ",hostfwd=tcp:127.0.0.1:\($0.hostPort)-:22" } ?? ""
+            return ["-netdev", "user,id=net0" + forward]
+        case let .tap(name): return ["-netdev", "tap,id=net0,ifname=\(escape(name)),script=no,downscript=no"]
+        }
     }
 
     /// qemu's option parser splits on commas; a literal comma is written twice.

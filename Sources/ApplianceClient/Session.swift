@@ -26,6 +26,9 @@ public final class Session {
     var serial: UInt32 = 0x1000
     private var closed = false
     private var channelBroken = false
+    /// A serial port has no hang-up: guestd never sees the host close it, so shutdown
+    /// syncs and stops qemu itself, as libguestfs's launcher always does.
+    private var serialChannel = false
 
     /// Boots the appliance and waits for guestd's launch flag. With accel `auto`, a KVM
     /// that exists but cannot run a guest — qemu aborts, or the guest shows no sign of
@@ -77,6 +80,9 @@ public final class Session {
         defer { if cleanup { try? FileManager.default.removeItem(atPath: dir) } }
 
         let listener = try ListeningSocket(path: dir + "/channel")
+        if options.legacyDevices, options.drives.count > QemuCommand.legacyDiskLimit {
+            throw ClientError.usage("--legacy-devices: at most \(QemuCommand.legacyDiskLimit) disks (the IDE controller has four places and the appliance's CD-ROM takes one), \(options.drives.count) given")
+        }
         var opts = options
         opts.drives = try options.drives.map(Self.checked)
         let command = QemuCommand(appliance: appliance, rootUUID: try appliance.rootUUID(), options: opts,
@@ -145,6 +151,7 @@ public final class Session {
             throw error
         }
         bootSeconds = Date().timeIntervalSince(started)
+        serialChannel = options.legacyDevices
         cleanup = false
     }
 
@@ -296,10 +303,15 @@ public final class Session {
     /// Closes the channel (guestd then unmounts, syncs and powers off) and waits for qemu.
     public func shutdown(timeout: Double = 10) {
         guard !closed else { return }
+        if serialChannel, !channelBroken {
+            // Unmounts and syncs, so stopping qemu (which flushes its own caches on
+            // SIGTERM) loses nothing.
+            try? internalAutosync()
+        }
         closed = true
         close(channel.fd)
         if let process {
-            let deadline = Date().addingTimeInterval(channelBroken ? 0 : timeout)
+            let deadline = Date().addingTimeInterval(channelBroken || serialChannel ? 0 : timeout)
             while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             Self.stop(process)
         }

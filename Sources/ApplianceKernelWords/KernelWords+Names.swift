@@ -7,6 +7,7 @@ extension KernelWords {
         public static let modules = "appliance.modules="
         public static let network = "appliance.network="
         public static let ssh = "appliance.ssh="
+        public static let channel = "appliance.channel="
         public static let alive = "appliance.alive"
         public static let libguestfsNetwork = "guestfs_network=1"
         public static let libguestfsVerbose = "guestfs_verbose=1"

@@ -31,6 +31,8 @@ extension KernelWords {
             modules = v.split(separator: ",").map(String.init)
         } else if let v = word.dropping(prefix: Name.network) {
             network = record(Name.network, v, NetworkSetting(argument: v), expected: NetworkSetting.form)
+        } else if let v = word.dropping(prefix: Name.channel) {
+            channel = record(Name.channel, v, Self.isTTYName(v) ? v : nil, expected: "a serial port's name, like ttyS1")
         } else if let v = word.dropping(prefix: Name.ssh) {
             sshKey = record(Name.ssh, v, SSHPublicKey(argument: v), expected: SSHPublicKey.form)
         }
@@ -42,6 +44,13 @@ extension KernelWords {
         problems.removeAll { $0.name == name }
         if parsed == nil { problems.append(Problem(name: name, value: value, expected: expected)) }
         return parsed
+    }
+
+    /// A /dev name without a path: letters, then digits (ttyS1).
+    static func isTTYName(_ s: String) -> Bool {
+        let letters = s.utf8.prefix { ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) }
+        let digits = s.utf8.dropFirst(letters.count)
+        return !letters.isEmpty && !digits.isEmpty && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// The problems of one word, as `Name` spells it.

@@ -8,6 +8,7 @@ extension KernelWords {
         if let modules { w.append(Name.modules + modules.joined(separator: ",")) }
         if let network { w.append(Name.network + network.argument) }
         if let sshKey { w.append(Name.ssh + sshKey.argument) }
+        if let channel { w.append(Name.channel + channel) }
         if alive { w.append(Name.alive) }
         if libguestfsNetwork { w.append(Name.libguestfsNetwork) }
         if libguestfsVerbose { w.append(Name.libguestfsVerbose) }

@@ -18,6 +18,9 @@ public struct KernelWords: Sendable, Equatable {
     public var network: NetworkSetting?
     /// appliance.ssh=TYPE:BASE64: guestd starts the SSH server for this key.
     public var sshKey: SSHPublicKey?
+    /// appliance.channel=NAME: guestd serves on this serial port (ttyS1) instead of the
+    /// virtio-serial port; the launcher's --legacy-devices machine has no virtio at all.
+    public var channel: String?
     /// appliance.alive: init prints a sign of life even when quiet (the launcher tells a
     /// KVM that hangs from one that runs by it).
     public var alive = false
@@ -32,13 +35,14 @@ public struct KernelWords: Sendable, Equatable {
     public var problems: [Problem] = []
 
     public init(rootUUID: String? = nil, rootTimeoutSeconds: Int? = nil, modules: [String]? = nil,
-                network: NetworkSetting? = nil, sshKey: SSHPublicKey? = nil, alive: Bool = false,
+                network: NetworkSetting? = nil, sshKey: SSHPublicKey? = nil, channel: String? = nil, alive: Bool = false,
                 libguestfsNetwork: Bool = false, libguestfsVerbose: Bool = false, quiet: Bool = false) {
         self.rootUUID = rootUUID
         self.rootTimeoutSeconds = rootTimeoutSeconds
         self.modules = modules
         self.network = network
         self.sshKey = sshKey
+        self.channel = channel
         self.alive = alive
         self.libguestfsNetwork = libguestfsNetwork
         self.libguestfsVerbose = libguestfsVerbose

@@ -4,10 +4,11 @@ public enum BootModules {
     /// channel are reachable: PCI and MMIO virtio transports, virtio-blk, virtio-scsi
     /// disks and CD-ROMs, IDE CD-ROMs, the virtio-serial console, ext4 (which mounts the
     /// ext2 root) and crc32c for the ext4 disks guestd mounts later. virtio_net (with
-    /// failover and net_failover, ~0.1 MB) is loaded only when the launcher asks for a network.
+    /// failover and net_failover, ~0.1 MB) is loaded only when the launcher asks for a network,
+    /// e1000 only on the launcher's --legacy-devices machine.
     public static let initrd = [
         "virtio_pci", "virtio_mmio", "virtio_blk", "virtio_scsi", "sd_mod", "sr_mod", "ata_piix",
-        "virtio_console", "ext4", "crc32c_generic", "virtio_net",
+        "virtio_console", "ext4", "crc32c_generic", "virtio_net", "e1000",
     ]
 
     /// Boot modules a launcher that does not name its modules (libguestfs, which knows
@@ -16,6 +17,9 @@ public enum BootModules {
     /// TCG), and asks for the network with guestfs_network=1.
     public static let cdromOnly = ["sr_mod", "ata_piix"]
     public static let network = ["virtio_net"]
+    /// The network card of the launcher's --legacy-devices machine (no virtio at all, as a
+    /// Xen HVM guest without PV drivers sees it): only ever named by appliance.modules=.
+    public static let legacyOnly = ["e1000"]
 
     /// Xen's paravirtual front ends, added by `appliance build --xen`: xvd* disks (the
     /// root among them) and the network. Xen's console (hvc_xen) is built into Debian's

@@ -24,7 +24,7 @@ struct Initrd {
         // Line 1: everything but the CD-ROM and network drivers (and what only they need);
         // line 2: added when the command line says guestfs_network=1.
         func names(_ tops: [String]) throws -> [String] { try closure.resolve(tops).filter(included).map(\.name) }
-        let requested = Set(BootModules.cdromOnly + BootModules.network)
+        let requested = Set(BootModules.cdromOnly + BootModules.network + BootModules.legacyOnly)
         let base = try names(inputs.initrdModules.filter { !requested.contains($0) })
         let network = try names(inputs.initrdModules.filter { BootModules.network.contains($0) }).filter { !base.contains($0) }
         let defaults = base.joined(separator: ",") + "\n" + network.joined(separator: ",") + "\n"

@@ -30,15 +30,21 @@ struct VMOptions: ParsableArguments {
     @Option(name: .customLong("network-address"), help: ArgumentHelp("Addressing guestd gives eth0: static (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3), or dhcp to ask a DHCP server (guestd's own client; it writes the lease's router and DNS too).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]|dhcp"))
     var networkAddress: NetworkAddressArgument?
 
+    @Flag(name: .customLong("legacy-devices"), help: "Boot with no virtio device, as a Xen HVM guest without PV drivers: disks on the IDE controller (at most 3), the root on an IDE CD-ROM, an e1000 network card, the channel on the second serial port (slower transfers).")
+    var legacyDevices = false
+
     @OptionGroup var sshOptions: SSHOptions
 
     func validate() throws {
         guard memory >= 128 else { throw ValidationError("--memory must be at least 128 (MB)") }
         if networkAddress != nil && !network && tap == nil && !sshOptions.ssh { throw ValidationError("--network-address needs --network, --tap or --ssh") }
+        if legacyDevices && add.count > QemuCommand.legacyDiskLimit {
+            throw ValidationError("--legacy-devices takes at most \(QemuCommand.legacyDiskLimit) disks (the IDE controller has four places and the appliance's CD-ROM takes one)")
+        }
     }
 
     /// Whether any option here chose something (for `run --connect`, which boots nothing).
-    var choseDisksOrNetwork: Bool { !add.isEmpty || network || tap != nil || sshOptions.ssh }
+    var choseDisksOrNetwork: Bool { !add.isEmpty || network || tap != nil || sshOptions.ssh || legacyDevices }
 
     func launchOptions() throws -> LaunchOptions {
         var options = LaunchOptions()
@@ -46,6 +52,7 @@ struct VMOptions: ParsableArguments {
         options.accel = accel.value
         options.memoryMB = memory
         options.rootMedia = rootMedia.value
+        options.legacyDevices = legacyDevices
         options.stateDirectory = Cache.defaultDirectory()
         if let tap { options.network = .tap(tap) } else if network || sshOptions.ssh { options.network = .user }
         options.networkAddress = networkAddress?.value

@@ -35,6 +35,45 @@ enum Channel {
         }
     }
 
+    /// Where guestd serves when the machine has no virtio device and the command line
+    /// names no port: the second serial port (the first is the console).
+    static let fallbackSerialPort = "ttyS1"
+
+    /// Any virtio device on any transport. With none, no virtio-serial port can appear.
+    static func machineHasVirtio(sysfs: String = "/sys") -> Bool {
+        !DirEntry.list(sysfs + "/bus/virtio/devices").isEmpty
+    }
+
+    /// A 16550 serial port as a byte pipe: raw (no echo, no line discipline, no CR/LF
+    /// translation, 8 bits), no flow control, reads returning what has arrived.
+    static func openSerial(_ path: String) throws -> Int32 {
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY)
+        guard fd >= 0 else { throw SysError("open", path) }
+        var tt = termios()
+        guard tcgetattr(fd, &tt) == 0 else {
+            let e = errno
+            close(fd)
+            throw SysError("tcgetattr", path, errno: e)
+        }
+        cfmakeraw(&tt)
+        tt.c_iflag &= ~tcflag_t(IXON | IXOFF | IXANY)
+        tt.c_cflag &= ~tcflag_t(CRTSCTS)
+        tt.c_cflag |= tcflag_t(CLOCAL | CREAD)
+        cfsetispeed(&tt, speed_t(B115200))
+        cfsetospeed(&tt, speed_t(B115200))
+        withUnsafeMutableBytes(of: &tt.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        guard tcsetattr(fd, TCSANOW, &tt) == 0 else {
+            let e = errno
+            close(fd)
+            throw SysError("tcsetattr", path, errno: e)
+        }
+        _ = tcflush(fd, TCIOFLUSH)
+        return fd
+    }
+
     /// Host test mode: a unix stream socket someone listens on, or a character device.
     static func openHost(_ path: String) throws -> Int32 {
         var st = stat()

@@ -19,9 +19,13 @@ func runDaemon() -> Never {
     // Host mode stands in for qemu, which libguestfs stops with SIGTERM after the
     // channel closes; qemu exits 0 then, and so does guestd.
     if !isPID1 { signal(SIGTERM) { _ in _exit(0) } }
+    // The channel: the virtio-serial port, or a serial port when the command line names
+    // one or the machine has no virtio device at all (an emulated PC, Xen HVM).
+    var serialChannel: String?
     if isPID1 {
         Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
         let words = KernelWords.read()
+        serialChannel = words.channel ?? (Channel.machineHasVirtio() ? nil : Channel.fallbackSerialPort)
         options.merge(kernelWords: words)
         let console = Console(quiet: options.quiet, verbose: options.verbose)
         let unsettled = AttachOrder.settle()
@@ -35,6 +39,8 @@ func runDaemon() -> Never {
     do {
         if let path = options.channelPath {
             (fd, channelName) = (try Channel.openHost(path), path)
+        } else if let port = serialChannel {
+            (fd, channelName) = (try Channel.openSerial("/dev/" + port), "/dev/" + port)
         } else {
             let port = try Channel.openAppliancePort()
             (fd, channelName) = (port.fd, "\(port.path) (\(Channel.portName))")

@@ -28,6 +28,33 @@ final class QemuCommandTests: XCTestCase {
         XCTAssertTrue(command { $0.rootMedia = .disk }.arguments.contains("virtio-blk-pci,drive=appliance"))
     }
 
+    /// --legacy-devices: IDE disks (a read-only one behind a throwaway overlay, as IDE
+    /// cannot write-protect), the root as an IDE CD-ROM in the last place, an e1000, the
+    /// channel on the second serial port, and not one virtio device.
+    func testLegacyDevicesUseNoVirtio() {
+        let c = command {
+            $0.legacyDevices = true
+            $0.drives = [Drive(argument: "/x/one.img:ro"), Drive(path: "/x/two.img")]
+            $0.network = .user
+        }
+        let args = c.arguments
+        XCTAssertFalse(args.contains { $0.contains("virtio") }, "\(args)")
+        let drives = args.enumerated().filter { $0.element == "-drive" }.map { args[$0.offset + 1] }
+        XCTAssertEqual(drives, [
+            "file=/x/one.img,if=ide,id=hd0,format=raw,cache=writeback,index=0,snapshot=on",
+            "file=/x/two.img,if=ide,id=hd1,format=raw,cache=writeback,index=1",
+            "file=/a,,b/root,format=raw,readonly=on,media=cdrom,index=3",
+        ])
+        XCTAssertTrue(args.contains("e1000,netdev=net0,romfile="))
+        XCTAssertEqual(Array(args.suffix(4)), ["-chardev", "socket,id=channel0,path=/tmp/s", "-serial", "chardev:channel0"])
+        XCTAssertTrue(c.kernelCommandLine.contains(" 8250.nr_uarts=2 "))
+        XCTAssertTrue(c.kernelCommandLine.contains(" appliance.channel=ttyS1 "))
+        var o = LaunchOptions()
+        o.legacyDevices = true
+        o.drives = [Drive(path: "/x")]
+        XCTAssertEqual(QemuCommand.bootModules(for: o), ["ata_piix", "sr_mod", "ext4", "crc32c_generic", "sd_mod"])
+    }
+
     func testKernelCommandLine() {
         let quiet = command(modules: ["virtio", "virtio_pci"]).kernelCommandLine
         XCTAssertTrue(quiet.contains("root=UUID=0123"))

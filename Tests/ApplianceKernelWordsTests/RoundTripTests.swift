@@ -29,6 +29,7 @@ final class RoundTripTests: XCTestCase {
         assertRoundTrip(KernelWords(modules: ["ext4"]))
         assertRoundTrip(KernelWords(sshKey: SSHPublicKey(type: "ecdsa-sha2-nistp521", base64: "AAAAE2VjZHNh")))
         assertRoundTrip(KernelWords(alive: true))
+        assertRoundTrip(KernelWords(channel: "ttyS1"))
         assertRoundTrip(KernelWords(libguestfsNetwork: true))
         assertRoundTrip(KernelWords(libguestfsVerbose: true))
         assertRoundTrip(KernelWords(quiet: true))
