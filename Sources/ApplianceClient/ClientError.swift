@@ -9,6 +9,8 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
     case bootTimedOut(seconds: Double, console: String)
     /// Under KVM the guest printed no sign of life in time: this host's KVM hangs.
     case kvmStalled(seconds: Double, console: String)
+    /// A saved appliance state did not load; the launcher boots cold instead.
+    case warmRestoreFailed(reason: String)
     case channel(procedure: String, ChannelError)
     case protocolViolation(String)
     case unknownCommand(String)
@@ -25,6 +27,7 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
             "the appliance did not start within \(Int(s)) s" + (console.isEmpty ? "" : "; console ends with:\n" + console)
         case let .kvmStalled(s, console):
             "the guest showed no sign of life under KVM within \(s) s" + (console.isEmpty ? "" : "; console ends with:\n" + console)
+        case let .warmRestoreFailed(reason): "the saved appliance state did not load: \(reason)"
         case let .channel(proc, e): "\(proc): \(e)"
         case let .protocolViolation(what): "protocol error from the appliance: \(what)"
         case let .unknownCommand(name): "unknown command '\(name)' (see 'appliance run --help' for the list)"

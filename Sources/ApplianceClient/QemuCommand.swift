@@ -35,13 +35,24 @@ public struct QemuCommand: Sendable {
             return tops
         }
         var tops = ["virtio_pci", "virtio_console", "ext4", "crc32c_generic"]
+        // Warm starts hot-plug the disks onto a SCSI controller after the restore.
+        if options.warmStart { tops += ["virtio_scsi", "sd_mod"] }
         switch options.rootMedia {
         case .disk: tops.append("virtio_blk")
         case .cdrom: tops += ["virtio_scsi", "sr_mod"]
         }
-        if !options.drives.isEmpty { tops.append("virtio_blk") }
+        if !options.drives.isEmpty && !options.warmStart { tops.append("virtio_blk") }
         if options.network != nil { tops.append("virtio_net") }
         return tops
+    }
+
+    /// This boot is saved or restored (WarmState; the launcher sets `warmStart` only where
+    /// it can be): its user disks are not on the command line but hot-plugged through QMP.
+    public var warm: Bool { options.warmStart }
+
+    /// The QMP socket of a warm boot, beside the channel's.
+    public var qmpSocket: String {
+        channelSocket.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") + "/qmp"
     }
 
     /// The PIIX IDE controller has two buses of two places; the appliance's CD-ROM takes
@@ -99,8 +110,12 @@ public struct QemuCommand: Sendable {
         // User disks are virtio-blk: the driver the root needs anyway, where virtio-scsi
         // would add the SCSI stack (~0.2 s of module loading and bus scan under TCG).
         // guestd names them as libguestfs does, /dev/sda, /dev/sdb, … in order.
-        for (i, d) in options.drives.enumerated() {
-            a += ["-drive", drive(d, i, interface: "none"), "-device", "virtio-blk-pci,drive=hd\(i)"]
+        if warm {
+            a += ["-device", "virtio-scsi-pci,id=hot", "-qmp", "unix:\(escape(qmpSocket)),server=on,wait=off"]
+        } else {
+            for (i, d) in options.drives.enumerated() {
+                a += ["-drive", drive(d, i, interface: "none"), "-device", "virtio-blk-pci,drive=hd\(i)"]
+            }
         }
         let root = "file=\(escape(appliance.root)),if=none,id=appliance,format=raw,readonly=on"
         switch options.rootMedia {

@@ -11,6 +11,10 @@ public final class Session {
     public var onProgress: ((GuestProtocol.Progress) -> Void)?
     /// Seconds from starting qemu to the daemon's launch flag.
     public private(set) var bootSeconds: Double = 0
+    /// Restored from a saved state instead of booted (LaunchOptions.warmStart).
+    public private(set) var warmStarted = false
+    /// This launch booted cold and saved the state later launches restore.
+    public private(set) var savedState = false
     /// When qemu was started.
     public let started: Date
     /// qemu's process id, for tools that watch or stop it; 0 for a connected session.
@@ -38,11 +42,11 @@ public final class Session {
         let kvm = KVMProbe(device: options.kvmDevice, stateDirectory: options.stateDirectory, qemu: options.qemu)
         switch options.accel {
         case .tcg:
-            return try Session(appliance: appliance, options: options, useKVM: false)
+            return try boot(appliance, options, useKVM: false, notice)
         case .kvm:
             if let why = kvm.unavailableReason() { throw ClientError.usage("--accel kvm: \(why)") }
             do {
-                return try Session(appliance: appliance, options: options, useKVM: true)
+                return try boot(appliance, options, useKVM: true, notice)
             } catch let ClientError.kvmStalled(seconds, _) {
                 kvm.rememberUnusable(because: "the guest showed no sign of life under KVM within \(seconds) s")
                 throw ClientError.usage("--accel kvm: the guest showed no sign of life under KVM within \(seconds) s (this host's KVM hangs); use --accel tcg or auto")
@@ -50,11 +54,11 @@ public final class Session {
         case .auto:
             if let why = kvm.unavailableReason() {
                 notice("\(why); using TCG (software emulation, slower)")
-                return try Session(appliance: appliance, options: options, useKVM: false)
+                return try boot(appliance, options, useKVM: false, notice)
             }
             let reason: String, said: String
             do {
-                return try Session(appliance: appliance, options: options, useKVM: true)
+                return try boot(appliance, options, useKVM: true, notice)
             } catch let ClientError.qemuExited(status, console) {
                 let last = console.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
                 reason = "qemu exited with status \(status) under KVM"
@@ -65,7 +69,18 @@ public final class Session {
             }
             kvm.rememberUnusable(because: reason)
             notice("KVM is present but \(said); using TCG")
-            return try Session(appliance: appliance, options: options, useKVM: false)
+            return try boot(appliance, options, useKVM: false, notice)
+        }
+    }
+
+    /// One launch; a saved state that does not load is replaced by a cold boot (which saves
+    /// a new one), with a notice.
+    private static func boot(_ appliance: Appliance, _ options: LaunchOptions, useKVM: Bool, _ notice: (String) -> Void) throws -> Session {
+        do {
+            return try Session(appliance: appliance, options: options, useKVM: useKVM)
+        } catch let ClientError.warmRestoreFailed(reason) {
+            notice("the saved appliance state did not load (\(reason)); booting cold and saving it again")
+            return try Session(appliance: appliance, options: options, useKVM: useKVM)
         }
     }
 
@@ -85,16 +100,19 @@ public final class Session {
         }
         var opts = options
         opts.drives = try options.drives.map(Self.checked)
+        opts.warmStart = WarmState.isPossible(options, useKVM: useKVM)
         let command = QemuCommand(appliance: appliance, rootUUID: try appliance.rootUUID(), options: opts,
                                   useKVM: useKVM, channelSocket: listener.path,
                                   initModules: appliance.bootModuleClosure(QemuCommand.bootModules(for: opts)))
         guard let qemu = executablePath(options.qemu) else {
             throw ClientError.usage("\(options.qemu) not found on PATH; install qemu-system-x86 (apt-get install qemu-system-x86)")
         }
+        let warm = command.warm ? WarmState(appliance: appliance, qemu: qemu, arguments: command.arguments, privateFolder: dir) : nil
+        let restoring = warm?.exists == true
         let process = Process()
         self.process = process
         process.executableURL = URL(fileURLWithPath: qemu)
-        process.arguments = command.arguments
+        process.arguments = command.arguments + (restoring ? ["-incoming", warm!.incomingArgument] : [])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -131,11 +149,25 @@ public final class Session {
         do {
             let fd = try listener.accept(stillWaiting: stillBooting)
             channel = FrameChannel(fd: fd, timeout: nil)
-            try waitReadable(fd, path: listener.path, stillWaiting: stillBooting)
-            channel.timeout = max(1, deadline.timeIntervalSinceNow)
-            switch try channel.readFrame() {
-            case .launchFlag: break
-            case let other: throw ClientError.protocolViolation("expected the launch flag, got \(other)")
+            let qmp = try warm.map { _ in try QMP(path: command.qmpSocket, stillWaiting: stillBooting) }
+            if restoring, let qmp {
+                // guestd sent its launch flag before the state was saved: it is waiting for a call.
+                try WarmState.waitLoaded(qmp, stillWaiting: stillBooting)
+            } else {
+                try waitReadable(fd, path: listener.path, stillWaiting: stillBooting)
+                channel.timeout = max(1, deadline.timeIntervalSinceNow)
+                switch try channel.readFrame() {
+                case .launchFlag: break
+                case let other: throw ClientError.protocolViolation("expected the launch flag, got \(other)")
+                }
+                if let warm, let qmp {
+                    try qmp.execute("stop")
+                    savedState = try warm.save(qmp, stillWaiting: stillBooting)
+                }
+            }
+            if let qmp {
+                try WarmState.attach(opts.drives, qmp)
+                try qmp.execute("cont")
             }
             channel.timeout = options.callTimeout
         } catch let e as ChannelError {
@@ -148,11 +180,27 @@ public final class Session {
             // A guest that never started has nothing to flush: no graceful wait.
             if case ClientError.kvmStalled = error { kill(process.processIdentifier, SIGKILL) }
             Self.endFailedBoot(process, guardian)
+            // A state that does not load is removed; the caller boots cold and saves anew.
+            if restoring, let warm {
+                unlink(warm.path)
+                throw ClientError.warmRestoreFailed(reason: "\(error)".split(separator: "\n").first.map(String.init) ?? "")
+            }
             throw error
         }
         bootSeconds = Date().timeIntervalSince(started)
         serialChannel = options.legacyDevices
+        warmStarted = restoring
         cleanup = false
+        // Hot-plugged disks appear a moment after `cont`: the first call must see them all.
+        if warm != nil, !opts.drives.isEmpty { try awaitDisks(opts.drives.count, deadline: deadline) }
+    }
+
+    /// Asks guestd for its disks until it lists `count` of them.
+    private func awaitDisks(_ count: Int, deadline: Date) throws {
+        while try listDevices().count < count {
+            guard Date() < deadline else { throw ClientError.bootTimedOut(seconds: deadline.timeIntervalSince(started), console: consoleTail()) }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
     }
 
     /// Stops qemu and its watchdog after a failed boot, before the folder is removed.

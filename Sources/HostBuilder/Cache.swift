@@ -28,7 +28,7 @@ public enum Cache {
     }
 
     /// FNV-1a, 64 bits, twice with different offsets: a cache key, not a security boundary.
-    static func digest(_ lines: [String]) -> String {
+    public static func digest(_ lines: [String]) -> String {
         var a: UInt64 = 0xCBF2_9CE4_8422_2325, b: UInt64 = 0x6C62_272E_07BB_0142
         for byte in lines.joined(separator: "\n").utf8 {
             a = (a ^ UInt64(byte)) &* 0x100_0000_01B3
