@@ -1,0 +1,125 @@
+import ApplianceClient
+import Foundation
+import GuestProtocol
+import HostBuilder
+import XCTest
+
+/// Warm start: the first launch boots and saves the VM, later ones restore it and
+/// hot-plug the disks. Each test has its own cache folder, so its first launch is cold.
+final class WarmStartTests: XCTestCase {
+    private var cache = ""
+    private var appliance: Appliance!
+
+    override func setUpWithError() throws {
+        let f = try Fixture.get()
+        cache = f.work + "/warm-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        // The fixture's appliance, linked into a cache of this test's own: warm states live beside it.
+        appliance = Appliance(directory: cache + "/" + (f.appliance.directory as NSString).lastPathComponent)
+        try FileManager.default.createSymbolicLink(atPath: appliance.directory, withDestinationPath: f.appliance.directory)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: cache) }
+
+    private func options(_ drives: [Drive] = []) -> LaunchOptions {
+        var o = LaunchOptions()
+        o.accel = .tcg
+        o.warmStart = true
+        o.drives = drives
+        return o
+    }
+
+    private var states: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).filter { $0.hasPrefix("warm-") && $0.hasSuffix(".state") }
+    }
+
+    /// Disks told apart by their partition counts: 1, 3 and 2.
+    private func partitionedDisks() throws -> [String] {
+        try [1, 3, 2].enumerated().map { i, n in
+            let path = cache + "/disk\(i).img"
+            let table = Array(repeating: "size=1MiB, type=83", count: n).joined(separator: "\\n")
+            try Fixture.sh("truncate -s 8M \(path) && printf '\(table)\\n' | sfdisk -q \(path)")
+            return path
+        }
+    }
+
+    func testRestoredAppliancesNameZeroOneAndThreeDisksAsAColdBoot() throws {
+        let first = try Session.launch(appliance: appliance, options: options())
+        XCTAssertTrue(first.savedState)
+        XCTAssertFalse(first.warmStarted)
+        XCTAssertEqual(try first.listDevices(), [])
+        first.shutdown()
+        XCTAssertEqual(states.count, 1)
+
+        let disks = try partitionedDisks()
+        let expected = ["/dev/sda1", "/dev/sdb1", "/dev/sdb2", "/dev/sdb3", "/dev/sdc1", "/dev/sdc2"]
+        for count in [0, 1, 3] {
+            let drives = disks.prefix(count).map { Drive(path: $0, readOnly: true) }
+            let warm = try Session.launch(appliance: appliance, options: options(Array(drives)))
+            defer { warm.shutdown() }
+            XCTAssertTrue(warm.warmStarted, "\(count) disks")
+            XCTAssertEqual(try warm.listDevices(), ["/dev/sda", "/dev/sdb", "/dev/sdc"].prefix(count).map { $0 })
+            let partitions = try warm.listPartitions()
+            XCTAssertEqual(partitions, expected.filter { p in drives.indices.contains { p.hasPrefix("/dev/sd" + String(UnicodeScalar(UInt8(97 + $0)))) } })
+        }
+
+        // The same three disks booted cold give the same names.
+        var coldOptions = options(disks.map { Drive(path: $0, readOnly: true) })
+        coldOptions.warmStart = false
+        let cold = try Session.launch(appliance: appliance, options: coldOptions)
+        defer { cold.shutdown() }
+        XCTAssertFalse(cold.warmStarted)
+        XCTAssertEqual(try cold.listPartitions(), expected)
+    }
+
+    func testAReadOnlyDiskStaysUnchangedAfterARestore() throws {
+        try Session.launch(appliance: appliance, options: options()).shutdown()
+        let f = try Fixture.get()
+        let disk = cache + "/ro.img"
+        try FileManager.default.copyItem(atPath: f.disk, toPath: disk)
+        let before = try Fixture.sh("sha256sum < \(disk)").out
+        let warm = try Session.launch(appliance: appliance, options: options([Drive(path: disk, readOnly: true)]))
+        XCTAssertTrue(warm.warmStarted)
+        XCTAssertThrowsError(try warm.call(.zero) { $0.string("/dev/sda") })
+        try warm.call(.mount) { $0.string("/dev/sda1"); $0.string("/") }
+        XCTAssertThrowsError(try warm.call(.touch) { $0.string("/new") })
+        warm.shutdown()
+        XCTAssertEqual(try Fixture.sh("sha256sum < \(disk)").out, before)
+    }
+
+    func testACorruptStateBootsColdWithANoticeAndIsReplaced() throws {
+        try Session.launch(appliance: appliance, options: options()).shutdown()
+        let state = cache + "/" + (try XCTUnwrap(states.first))
+        try Data(repeating: 0x55, count: 4096).write(to: URL(fileURLWithPath: state))
+        var notices: [String] = []
+        let session = try Session.launch(appliance: appliance, options: options()) { notices.append($0) }
+        XCTAssertFalse(session.warmStarted)
+        XCTAssertTrue(session.savedState, "a new state replaces the bad one")
+        session.shutdown()
+        XCTAssertEqual(notices.count, 1)
+        XCTAssertTrue(notices.first?.hasPrefix("the saved appliance state did not load") == true, "\(notices)")
+        let again = try Session.launch(appliance: appliance, options: options())
+        XCTAssertTrue(again.warmStarted)
+        again.shutdown()
+    }
+
+    func testTwoFirstLaunchesAtOnceLeaveOneValidState() throws {
+        let first = LockedData(), second = LockedData()
+        let appliance = self.appliance!, options = self.options()
+        let threads = [first, second].map { result in
+            Thread {
+                let session = try? Session.launch(appliance: appliance, options: options)
+                session?.shutdown()
+                result.set(Data([session == nil ? 0 : 1]))
+            }
+        }
+        threads.forEach { $0.start() }
+        while !first.isSet || !second.isSet { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual([first.get(), second.get()], [Data([1]), Data([1])], "both launches serve")
+        XCTAssertEqual(states.count, 1)
+        XCTAssertFalse(((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).contains { $0.hasSuffix(".tmp") })
+        let warm = try Session.launch(appliance: appliance, options: options)
+        XCTAssertTrue(warm.warmStarted)
+        warm.shutdown()
+    }
+}
