@@ -39,6 +39,10 @@ let package = Package(
 
         // XDR and message framing of libguestfs's protocol 4, shared by guestd and the client.
         .target(name: "GuestProtocol"),
+        // Writes the code that follows from GuestProtocol's procedure table
+        // (scripts/generate-protocol); the tests check the checked-in output is current.
+        .target(name: "ProtocolGenerator", dependencies: ["GuestProtocol"]),
+        .executableTarget(name: "generate-protocol", dependencies: ["ProtocolGenerator"]),
 
         // DHCPv4 messages and the client's exchange, pure code: guestd's DHCP client sends them.
         .target(name: "DHCP"),
@@ -81,7 +85,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol"]),
+        .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol", "ProtocolGenerator"]),
         .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),

@@ -66,3 +66,26 @@ enum Reply {
 
 /// A procedure's implementation. Handlers live in Procedures/, one file per group.
 typealias Handler = @Sendable (Daemon, Call) throws(CallError) -> Answer
+
+/// Typed reads for the generated dispatch (Generated/ProcedureHandlers.swift), which
+/// knows each argument's position and type from the record. The decoder produced every
+/// value by its kind, so a mismatch is a broken table and fails the call, never a
+/// silent default.
+extension Call {
+    static let mistyped = CallError("daemon failed to decode procedure arguments")
+
+    func argument(_ i: Int) throws(CallError) -> ByteString { if case let .string(s) = values[i] { return s }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> String { (try argument(i) as ByteString).description }
+    func argument(_ i: Int) throws(CallError) -> [ByteString] { if case let .strings(l) = values[i] { return l }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> Bool { if case let .bool(b) = values[i] { return b }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> Int32 { if case let .int(v) = values[i] { return v }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> Int64 { if case let .int64(v) = values[i] { return v }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> [UInt8] { if case let .buffer(b) = values[i] { return b }; throw Call.mistyped }
+
+    /// Optional argument `i` (in the record's order), nil when the bitmask leaves it out.
+    func optional(_ i: Int) throws(CallError) -> ByteString? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> String? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> [ByteString]? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> Bool? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> Int32? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+}

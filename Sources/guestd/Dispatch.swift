@@ -9,9 +9,9 @@ extension Daemon {
     /// Every served procedure's handler, by number.
     static let handlers: [UInt32: Handler] = {
         var table: [UInt32: Handler] = [:]
-        for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
+        for group in [typedProcedures, deviceProcedures, transferProcedures,
                       fileProcedures, directoryProcedures, statProcedures, listingProcedures,
-                      xattrProcedures, xattrWriteProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
+                      xattrProcedures, xattrWriteProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
                       grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, inspectionProcedures, debugProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
