@@ -4,11 +4,11 @@ extension Generator {
     /// The procedures whose guestd handlers are typed methods so far; the others are
     /// still closures over positional Call values (Sources/guestd/Procedures). Moving a
     /// procedure here makes its typed method required.
-    public static let typedInGuestd: Set<String> = [
+    public static let typedInGuestd: Set<String> = Set([
         "ping_daemon", "sync", "internal_autosync",
         "mount", "mount_ro", "mount_options", "umount", "umount_all", "mounts", "mountpoints",
         "internal_feature_available", "internal_parse_mountable", "pvs", "vgs", "lvs", "pvs_full", "vgs_full", "lvs_full",
-    ]
+    ]).union(Procedure.all.map(\.name).filter { $0.hasPrefix("inspect_") })
 
     /// guestd's handler protocol (one method per procedure, named and typed after the
     /// record, as libguestfs's generated daemon prototypes) and the dispatch entries that

@@ -12,7 +12,7 @@ extension Daemon {
         for group in [typedProcedures, deviceProcedures, transferProcedures,
                       fileProcedures, directoryProcedures, statProcedures, listingProcedures,
                       xattrProcedures, xattrWriteProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
-                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, inspectionProcedures, debugProcedures] {
+                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, debugProcedures] {
             for (proc, handler) in group { table[proc.number] = handler }
         }
         return table

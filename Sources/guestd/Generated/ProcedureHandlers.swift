@@ -43,6 +43,52 @@ protocol ProcedureHandlers {
     func doPingDaemon() throws(CallError)
     /// internal_autosync (282): internal autosync operation
     func doInternalAutosync() throws(CallError)
+    /// inspect_os (480): inspect disk and return list of operating systems found
+    func doInspectOS() throws(CallError) -> [ByteString]
+    /// inspect_get_roots (481): return list of operating systems found by last inspection
+    func doInspectGetRoots() throws(CallError) -> [ByteString]
+    /// inspect_get_format (482): get format of inspected operating system
+    func doInspectGetFormat(root: String) throws(CallError) -> ByteString
+    /// inspect_get_type (483): get type of inspected operating system
+    func doInspectGetType(root: String) throws(CallError) -> ByteString
+    /// inspect_get_distro (484): get distro of inspected operating system
+    func doInspectGetDistro(root: String) throws(CallError) -> ByteString
+    /// inspect_get_package_format (485): get package format used by the operating system
+    func doInspectGetPackageFormat(root: String) throws(CallError) -> ByteString
+    /// inspect_get_package_management (486): get package management tool used by the operating system
+    func doInspectGetPackageManagement(root: String) throws(CallError) -> ByteString
+    /// inspect_get_product_name (487): get product name of inspected operating system
+    func doInspectGetProductName(root: String) throws(CallError) -> ByteString
+    /// inspect_get_product_variant (488): get product variant of inspected operating system
+    func doInspectGetProductVariant(root: String) throws(CallError) -> ByteString
+    /// inspect_get_major_version (489): get major version of inspected operating system
+    func doInspectGetMajorVersion(root: String) throws(CallError) -> Int32
+    /// inspect_get_minor_version (490): get minor version of inspected operating system
+    func doInspectGetMinorVersion(root: String) throws(CallError) -> Int32
+    /// inspect_get_arch (491): get architecture of inspected operating system
+    func doInspectGetArch(root: String) throws(CallError) -> ByteString
+    /// inspect_get_hostname (492): get hostname of the operating system
+    func doInspectGetHostname(root: String) throws(CallError) -> ByteString
+    /// inspect_get_windows_systemroot (493): get Windows systemroot of inspected operating system
+    func doInspectGetWindowsSystemroot(root: String) throws(CallError) -> ByteString
+    /// inspect_get_windows_software_hive (494): get the path of the Windows software hive
+    func doInspectGetWindowsSoftwareHive(root: String) throws(CallError) -> ByteString
+    /// inspect_get_windows_system_hive (495): get the path of the Windows system hive
+    func doInspectGetWindowsSystemHive(root: String) throws(CallError) -> ByteString
+    /// inspect_get_windows_current_control_set (496): get Windows CurrentControlSet of inspected operating system
+    func doInspectGetWindowsCurrentControlSet(root: String) throws(CallError) -> ByteString
+    /// inspect_is_live (497): get live flag for install disk
+    func doInspectIsLive(root: String) throws(CallError) -> Bool
+    /// inspect_is_netinst (498): get netinst (network installer) flag for install disk
+    func doInspectIsNetinst(root: String) throws(CallError) -> Bool
+    /// inspect_is_multipart (499): get multipart flag for install disk
+    func doInspectIsMultipart(root: String) throws(CallError) -> Bool
+    /// inspect_get_mountpoints (500): get mountpoints of inspected operating system
+    func doInspectGetMountpoints(root: String) throws(CallError) -> [(ByteString, ByteString)]
+    /// inspect_get_filesystems (501): get filesystems associated with inspected operating system
+    func doInspectGetFilesystems(root: String) throws(CallError) -> [ByteString]
+    /// inspect_get_drive_mappings (502): get drive letter mappings
+    func doInspectGetDriveMappings(root: String) throws(CallError) -> [(ByteString, ByteString)]
 }
 
 extension Daemon: ProcedureHandlers {
@@ -66,5 +112,28 @@ extension Daemon: ProcedureHandlers {
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.internalAutosync, { d, c throws(CallError) in try d.doInternalAutosync(); return .none }),
+        (.inspectOS, { d, c throws(CallError) in Reply.strings(try d.doInspectOS()) }),
+        (.inspectGetRoots, { d, c throws(CallError) in Reply.strings(try d.doInspectGetRoots()) }),
+        (.inspectGetFormat, { d, c throws(CallError) in Reply.string(try d.doInspectGetFormat(root: c.argument(0))) }),
+        (.inspectGetType, { d, c throws(CallError) in Reply.string(try d.doInspectGetType(root: c.argument(0))) }),
+        (.inspectGetDistro, { d, c throws(CallError) in Reply.string(try d.doInspectGetDistro(root: c.argument(0))) }),
+        (.inspectGetPackageFormat, { d, c throws(CallError) in Reply.string(try d.doInspectGetPackageFormat(root: c.argument(0))) }),
+        (.inspectGetPackageManagement, { d, c throws(CallError) in Reply.string(try d.doInspectGetPackageManagement(root: c.argument(0))) }),
+        (.inspectGetProductName, { d, c throws(CallError) in Reply.string(try d.doInspectGetProductName(root: c.argument(0))) }),
+        (.inspectGetProductVariant, { d, c throws(CallError) in Reply.string(try d.doInspectGetProductVariant(root: c.argument(0))) }),
+        (.inspectGetMajorVersion, { d, c throws(CallError) in Reply.int(try d.doInspectGetMajorVersion(root: c.argument(0))) }),
+        (.inspectGetMinorVersion, { d, c throws(CallError) in Reply.int(try d.doInspectGetMinorVersion(root: c.argument(0))) }),
+        (.inspectGetArch, { d, c throws(CallError) in Reply.string(try d.doInspectGetArch(root: c.argument(0))) }),
+        (.inspectGetHostname, { d, c throws(CallError) in Reply.string(try d.doInspectGetHostname(root: c.argument(0))) }),
+        (.inspectGetWindowsSystemroot, { d, c throws(CallError) in Reply.string(try d.doInspectGetWindowsSystemroot(root: c.argument(0))) }),
+        (.inspectGetWindowsSoftwareHive, { d, c throws(CallError) in Reply.string(try d.doInspectGetWindowsSoftwareHive(root: c.argument(0))) }),
+        (.inspectGetWindowsSystemHive, { d, c throws(CallError) in Reply.string(try d.doInspectGetWindowsSystemHive(root: c.argument(0))) }),
+        (.inspectGetWindowsCurrentControlSet, { d, c throws(CallError) in Reply.string(try d.doInspectGetWindowsCurrentControlSet(root: c.argument(0))) }),
+        (.inspectIsLive, { d, c throws(CallError) in Reply.bool(try d.doInspectIsLive(root: c.argument(0))) }),
+        (.inspectIsNetinst, { d, c throws(CallError) in Reply.bool(try d.doInspectIsNetinst(root: c.argument(0))) }),
+        (.inspectIsMultipart, { d, c throws(CallError) in Reply.bool(try d.doInspectIsMultipart(root: c.argument(0))) }),
+        (.inspectGetMountpoints, { d, c throws(CallError) in Reply.hashtable(try d.doInspectGetMountpoints(root: c.argument(0))) }),
+        (.inspectGetFilesystems, { d, c throws(CallError) in Reply.strings(try d.doInspectGetFilesystems(root: c.argument(0))) }),
+        (.inspectGetDriveMappings, { d, c throws(CallError) in Reply.hashtable(try d.doInspectGetDriveMappings(root: c.argument(0))) }),
     ]
 }
