@@ -6,14 +6,19 @@ import GuestProtocol
 /// checked by its type (ABS_PATH, RESOLVE_DEVICE, REQUIRE_ROOT_OR_RESOLVE_DEVICE,
 /// NEED_ROOT …) with the real stubs' texts before the procedure's handler runs.
 extension Daemon {
-    /// Every served procedure's handler, by number.
+    /// Every served procedure's handler, by number: the generated typed entries, then the
+    /// groups still written as closures (ProtocolGenerator's untypedInGuestd).
     static let handlers: [UInt32: Handler] = {
         var table: [UInt32: Handler] = [:]
         for group in [typedProcedures, deviceProcedures, transferProcedures,
                       fileProcedures, directoryProcedures, statProcedures, listingProcedures,
                       xattrProcedures, xattrWriteProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
                       grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, debugProcedures] {
-            for (proc, handler) in group { table[proc.number] = handler }
+            for (proc, handler) in group {
+                // A procedure typed in Generated/ and still kept as a closure would have two handlers.
+                precondition(table[proc.number] == nil, "two handlers for \(proc.name)")
+                table[proc.number] = handler
+            }
         }
         return table
     }()
