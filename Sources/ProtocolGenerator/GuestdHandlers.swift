@@ -6,24 +6,16 @@ extension Generator {
     /// methods. Every other record, a new one included, gets a typed method the compiler
     /// requires; taking a name off this list does the same for it.
     public static let untypedInGuestd: Set<String> = [
-        "list_devices", "list_partitions", "list_filesystems", "blockdev_getss", "blockdev_getsize64", "part_to_dev",
-        "part_to_partnum", "part_list", "part_get_parttype", "part_get_mbr_id", "zero", "vfs_type", "vfs_label",
-        "vfs_uuid", "blkid", "upload", "download", "ls0", "find0", "touch", "rm", "chmod", "chown", "pread",
-        "internal_write", "internal_write_append", "pwrite", "filesize", "fill", "head_n", "tail_n", "checksum",
-        "cp", "cp_a", "mv", "rename", "ln_s", "readlink", "internal_readlinklist", "head", "tail", "wc_l", "wc_w",
-        "wc_c", "truncate", "truncate_size", "utimens", "lchown", "ln", "ln_f", "ln_sf", "rm_f", "mknod", "mkfifo",
-        "mknod_b", "mknod_c", "is_zero", "realpath", "upload_offset", "download_offset", "base64_in", "base64_out",
-        "du", "grep", "ll", "readdir", "mkdir", "mkdir_p", "mkdir_mode", "rmdir", "rm_rf", "exists", "is_file",
-        "is_dir", "is_symlink", "statns", "lstatns", "internal_lstatnslist", "statvfs", "lgetxattrs",
-        "internal_lxattrlist", "getxattrs", "getxattr", "lgetxattr", "setxattr", "lsetxattr", "removexattr",
-        "lremovexattr", "debug", "command", "command_lines", "sh", "sh_lines", "tar_in", "tar_out", "tgz_in",
-        "tgz_out", "txz_in", "txz_out", "mkfs", "e2fsck", "e2fsck_f", "fsck", "tune2fs_l", "wipefs", "df", "df_h",
-        "part_init", "part_add", "part_disk", "part_del",
+        "upload", "download", "ls0", "upload_offset", "download_offset", "base64_in", "base64_out", "getxattrs",
+        "getxattr", "lgetxattr", "setxattr", "lsetxattr", "removexattr", "lremovexattr", "debug", "command",
+        "command_lines", "sh", "sh_lines", "tar_in", "tar_out", "tgz_in", "tgz_out", "txz_in", "txz_out", "mkfs",
+        "e2fsck", "e2fsck_f", "fsck", "tune2fs_l", "wipefs", "df", "df_h",
     ]
 
     /// guestd's handler protocol (one method per procedure, named and typed after the
     /// record, as libguestfs's generated daemon prototypes) and the dispatch entries that
-    /// bind the decoded, checked arguments to it and encode its result.
+    /// bind the decoded, checked arguments to it and encode its result. FileIn handlers
+    /// get the receiver of the file's chunks; FileOut handlers return the stream.
     static func guestdHandlers(_ table: [Procedure]) -> String {
         let typed = table.filter { !untypedInGuestd.contains($0.name) }
         var out = banner + "\nimport GuestProtocol\n\n"
@@ -33,7 +25,7 @@ extension Generator {
         out += "protocol ProcedureHandlers {\n"
         for p in typed {
             out += "    /// \(p.name) (\(p.number)): \(p.summary)\n"
-            out += "    func \(handlerName(p))(\(handlerParameters(p))) throws(CallError)\(returnClause(p.returns))\n"
+            out += "    func \(handlerName(p))(\(handlerParameters(p))) throws(CallError)\(p.fileOut ? " -> Answer" : returnClause(p.returns))\n"
         }
         out += "}\n\nextension Daemon: ProcedureHandlers {\n"
         out += "    /// The typed procedures' dispatch entries: arguments by the record's order.\n"
@@ -42,8 +34,10 @@ extension Generator {
             let wire = p.wireParameters
             var args = wire.enumerated().map { "\($0.element.name): c.argument(\($0.offset))" }
             args += p.optionals.enumerated().map { "\($0.element.name): c.optional(\($0.offset))" }
+            if p.fileIn { args.append("fileIn: c.fileIn") }
             let call = "d.\(handlerName(p))(\(args.joined(separator: ", ")))"
-            let body = p.returns == .none ? "try \(call); return .none" : "\(replyFunction(p.returns))(try \(call))"
+            // A FileOut handler answers with the stream that follows its reply.
+            let body = p.fileOut ? "try \(call)" : p.returns == .none ? "try \(call); return .none" : "\(replyFunction(p.returns))(try \(call))"
             out += "        (.\(SwiftName.camel(p.name)), { d, c throws(CallError) in \(body) }),\n"
         }
         return out + "    ]\n}\n"
@@ -55,7 +49,8 @@ extension Generator {
     }
 
     static func handlerParameters(_ p: Procedure) -> String {
-        (p.wireParameters.map { "\($0.name): \(swiftType($0.kind))" } + p.optionals.map { "\($0.name): \(swiftType($0.kind))?" })
+        (p.wireParameters.map { "\($0.name): \(swiftType($0.kind))" } + p.optionals.map { "\($0.name): \(swiftType($0.kind))?" }
+            + (p.fileIn ? ["fileIn: FileInReceiver?"] : []))
             .joined(separator: ", ")
     }
 

@@ -10,10 +10,9 @@ extension Daemon {
     /// groups still written as closures (ProtocolGenerator's untypedInGuestd).
     static let handlers: [UInt32: Handler] = {
         var table: [UInt32: Handler] = [:]
-        for group in [typedProcedures, deviceProcedures, transferProcedures,
-                      fileProcedures, directoryProcedures, statProcedures, listingProcedures,
-                      xattrProcedures, xattrWriteProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
-                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, debugProcedures] {
+        for group in [typedProcedures, transferProcedures,
+                      xattrWriteProcedures, offsetProcedures, commandProcedures,
+                      tarProcedures, filesystemProcedures, debugProcedures] {
             for (proc, handler) in group {
                 // A procedure typed in Generated/ and still kept as a closure would have two handlers.
                 precondition(table[proc.number] == nil, "two handlers for \(proc.name)")

@@ -7,6 +7,36 @@ import GuestProtocol
 /// compile. Devices arrive resolved to the appliance's names; optional arguments the
 /// caller left out are nil.
 protocol ProcedureHandlers {
+    /// list_devices (7): list the block devices
+    func doListDevices() throws(CallError) -> [ByteString]
+    /// list_partitions (8): list the partitions
+    func doListPartitions() throws(CallError) -> [ByteString]
+    /// list_filesystems (476): list filesystems
+    func doListFilesystems() throws(CallError) -> [(ByteString, ByteString)]
+    /// blockdev_getss (59): get sectorsize of block device
+    func doBlockdevGetss(device: String) throws(CallError) -> Int32
+    /// blockdev_getsize64 (63): get total size of device in bytes
+    func doBlockdevGetsize64(device: String) throws(CallError) -> Int64
+    /// part_to_dev (272): convert partition name to device name
+    func doPartToDev(partition: String) throws(CallError) -> ByteString
+    /// part_to_partnum (293): convert partition name to partition number
+    func doPartToPartnum(partition: String) throws(CallError) -> Int32
+    /// part_list (213): list partitions on a device
+    func doPartList(device: String) throws(CallError) -> [StructValue]
+    /// part_get_parttype (214): get the partition table type
+    func doPartGetParttype(device: String) throws(CallError) -> ByteString
+    /// part_get_mbr_id (235): get the MBR type byte (ID byte) from a partition
+    func doPartGetMbrID(device: String, partnum: Int32) throws(CallError) -> Int32
+    /// zero (85): write zeroes to the device
+    func doZero(device: String) throws(CallError)
+    /// vfs_type (198): get the Linux VFS type corresponding to a mounted device
+    func doVfsType(mountable: String) throws(CallError) -> ByteString
+    /// vfs_label (253): get the filesystem label
+    func doVfsLabel(mountable: String) throws(CallError) -> ByteString
+    /// vfs_uuid (254): get the filesystem UUID
+    func doVfsUUID(mountable: String) throws(CallError) -> ByteString
+    /// blkid (303): print block device attributes
+    func doBlkid(device: String) throws(CallError) -> [(ByteString, ByteString)]
     /// mount (1): mount a guest disk at a position in the filesystem
     func doMount(mountable: String, mountpoint: ByteString) throws(CallError)
     /// mount_ro (73): mount a guest disk, read-only
@@ -21,6 +51,124 @@ protocol ProcedureHandlers {
     func doMounts() throws(CallError) -> [ByteString]
     /// mountpoints (147): show mountpoints
     func doMountpoints() throws(CallError) -> [(ByteString, ByteString)]
+    /// find0 (196): find all files and directories, returning NUL-separated list
+    func doFind0(directory: ByteString) throws(CallError) -> Answer
+    /// touch (3): update file timestamps or create a new file
+    func doTouch(path: ByteString) throws(CallError)
+    /// rm (29): remove a file
+    func doRm(path: ByteString) throws(CallError)
+    /// chmod (34): change file mode
+    func doChmod(mode: Int32, path: ByteString) throws(CallError)
+    /// chown (35): change file owner and group
+    func doChown(owner: Int32, group: Int32, path: ByteString) throws(CallError)
+    /// pread (207): read part of a file
+    func doPread(path: ByteString, count: Int32, offset: Int64) throws(CallError) -> [UInt8]
+    /// internal_write (246): create a new file
+    func doInternalWrite(path: ByteString, content: [UInt8]) throws(CallError)
+    /// internal_write_append (290): append content to end of file
+    func doInternalWriteAppend(path: ByteString, content: [UInt8]) throws(CallError)
+    /// pwrite (247): write to part of a file
+    func doPwrite(path: ByteString, content: [UInt8], offset: Int64) throws(CallError) -> Int32
+    /// filesize (218): return the size of the file in bytes
+    func doFilesize(file: ByteString) throws(CallError) -> Int64
+    /// fill (215): fill a file with octets
+    func doFill(c: Int32, len: Int32, path: ByteString) throws(CallError)
+    /// head_n (122): return first N lines of a file
+    func doHeadN(nrlines: Int32, path: ByteString) throws(CallError) -> [ByteString]
+    /// tail_n (124): return last N lines of a file
+    func doTailN(nrlines: Int32, path: ByteString) throws(CallError) -> [ByteString]
+    /// checksum (68): compute MD5, SHAx or CRC checksum of file
+    func doChecksum(csumtype: ByteString, path: ByteString) throws(CallError) -> ByteString
+    /// cp (87): copy a file
+    func doCp(src: ByteString, dest: ByteString) throws(CallError)
+    /// cp_a (88): copy a file or directory recursively
+    func doCpA(src: ByteString, dest: ByteString) throws(CallError)
+    /// mv (89): move a file
+    func doMv(src: ByteString, dest: ByteString) throws(CallError)
+    /// rename (394): rename a file on the same filesystem
+    func doRename(oldpath: ByteString, newpath: ByteString) throws(CallError)
+    /// ln_s (166): create a symbolic link
+    func doLnS(target: ByteString, linkname: ByteString) throws(CallError)
+    /// readlink (168): read the target of a symbolic link
+    func doReadlink(path: ByteString) throws(CallError) -> ByteString
+    /// internal_readlinklist (206): readlink on multiple files
+    func doInternalReadlinklist(path: ByteString, names: [ByteString]) throws(CallError) -> [ByteString]
+    /// head (121): return first 10 lines of a file
+    func doHead(path: ByteString) throws(CallError) -> [ByteString]
+    /// tail (123): return last 10 lines of a file
+    func doTail(path: ByteString) throws(CallError) -> [ByteString]
+    /// wc_l (118): count lines in a file
+    func doWcL(path: ByteString) throws(CallError) -> Int32
+    /// wc_w (119): count words in a file
+    func doWcW(path: ByteString) throws(CallError) -> Int32
+    /// wc_c (120): count characters in a file
+    func doWcC(path: ByteString) throws(CallError) -> Int32
+    /// truncate (199): truncate a file to zero size
+    func doTruncate(path: ByteString) throws(CallError)
+    /// truncate_size (200): truncate a file to a particular size
+    func doTruncateSize(path: ByteString, size: Int64) throws(CallError)
+    /// utimens (201): set timestamp of a file with nanosecond precision
+    func doUtimens(path: ByteString, atsecs: Int64, atnsecs: Int64, mtsecs: Int64, mtnsecs: Int64) throws(CallError)
+    /// lchown (203): change file owner and group
+    func doLchown(owner: Int32, group: Int32, path: ByteString) throws(CallError)
+    /// ln (164): create a hard link
+    func doLn(target: ByteString, linkname: ByteString) throws(CallError)
+    /// ln_f (165): create a hard link
+    func doLnF(target: ByteString, linkname: ByteString) throws(CallError)
+    /// ln_sf (167): create a symbolic link
+    func doLnSF(target: ByteString, linkname: ByteString) throws(CallError)
+    /// rm_f (367): remove a file ignoring errors
+    func doRmF(path: ByteString) throws(CallError)
+    /// mknod (133): make block, character or FIFO devices
+    func doMknod(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError)
+    /// mkfifo (134): make FIFO (named pipe)
+    func doMkfifo(mode: Int32, path: ByteString) throws(CallError)
+    /// mknod_b (135): make block device node
+    func doMknodB(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError)
+    /// mknod_c (136): make char device node
+    func doMknodC(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError)
+    /// is_zero (283): test if a file contains all zero bytes
+    func doIsZero(path: ByteString) throws(CallError) -> Bool
+    /// realpath (163): canonicalized absolute pathname
+    func doRealpath(path: ByteString) throws(CallError) -> ByteString
+    /// du (127): estimate file space usage
+    func doDu(path: ByteString) throws(CallError) -> Int64
+    /// grep (151): return lines matching a pattern
+    func doGrep(regex: ByteString, path: ByteString, extended: Bool?, fixed: Bool?, insensitive: Bool?, compressed: Bool?) throws(CallError) -> [ByteString]
+    /// ll (5): list the files in a directory (long format)
+    func doLl(directory: ByteString) throws(CallError) -> ByteString
+    /// readdir (138): read directories entries
+    func doReaddir(dir: ByteString) throws(CallError) -> [StructValue]
+    /// mkdir (32): create a directory
+    func doMkdir(path: ByteString) throws(CallError)
+    /// mkdir_p (33): create a directory and parents
+    func doMkdirP(path: ByteString) throws(CallError)
+    /// mkdir_mode (202): create a directory with a particular mode
+    func doMkdirMode(path: ByteString, mode: Int32) throws(CallError)
+    /// rmdir (30): remove a directory
+    func doRmdir(path: ByteString) throws(CallError)
+    /// rm_rf (31): remove a file or directory recursively
+    func doRmRF(path: ByteString) throws(CallError)
+    /// exists (36): test if file or directory exists
+    func doExists(path: ByteString) throws(CallError) -> Bool
+    /// is_file (37): test if a regular file
+    func doIsFile(path: ByteString, followsymlinks: Bool?) throws(CallError) -> Bool
+    /// is_dir (38): test if a directory
+    func doIsDir(path: ByteString, followsymlinks: Bool?) throws(CallError) -> Bool
+    /// is_symlink (270): test if symbolic link
+    func doIsSymlink(path: ByteString) throws(CallError) -> Bool
+    /// statns (421): get file information
+    func doStatns(path: ByteString) throws(CallError) -> StructValue
+    /// lstatns (422): get file information for a symbolic link
+    func doLstatns(path: ByteString) throws(CallError) -> StructValue
+    /// internal_lstatnslist (423): lstat on multiple files
+    func doInternalLstatnslist(path: ByteString, names: [ByteString]) throws(CallError) -> [StructValue]
+    /// statvfs (54): get file system statistics
+    func doStatvfs(path: ByteString) throws(CallError) -> StructValue
+    /// lgetxattrs (142): list extended attributes of a file or directory
+    func doLgetxattrs(path: ByteString) throws(CallError) -> [StructValue]
+    /// internal_lxattrlist (205): lgetxattr on multiple files
+    func doInternalLxattrlist(path: ByteString, names: [ByteString]) throws(CallError) -> [StructValue]
     /// internal_feature_available (458): test availability of some parts of the API
     func doInternalFeatureAvailable(group: ByteString) throws(CallError) -> Int32
     /// internal_parse_mountable (396): parse a mountable string
@@ -43,6 +191,14 @@ protocol ProcedureHandlers {
     func doPingDaemon() throws(CallError)
     /// internal_autosync (282): internal autosync operation
     func doInternalAutosync() throws(CallError)
+    /// part_init (208): create an empty partition table
+    func doPartInit(device: String, parttype: ByteString) throws(CallError)
+    /// part_add (209): add a partition to the device
+    func doPartAdd(device: String, prlogex: ByteString, startsect: Int64, endsect: Int64) throws(CallError)
+    /// part_disk (210): partition whole disk with a single primary partition
+    func doPartDisk(device: String, parttype: ByteString) throws(CallError)
+    /// part_del (233): delete a partition
+    func doPartDel(device: String, partnum: Int32) throws(CallError)
     /// inspect_os (480): inspect disk and return list of operating systems found
     func doInspectOS() throws(CallError) -> [ByteString]
     /// inspect_get_roots (481): return list of operating systems found by last inspection
@@ -94,6 +250,21 @@ protocol ProcedureHandlers {
 extension Daemon: ProcedureHandlers {
     /// The typed procedures' dispatch entries: arguments by the record's order.
     static let typedProcedures: [(Procedure, Handler)] = [
+        (.listDevices, { d, c throws(CallError) in Reply.strings(try d.doListDevices()) }),
+        (.listPartitions, { d, c throws(CallError) in Reply.strings(try d.doListPartitions()) }),
+        (.listFilesystems, { d, c throws(CallError) in Reply.hashtable(try d.doListFilesystems()) }),
+        (.blockdevGetss, { d, c throws(CallError) in Reply.int(try d.doBlockdevGetss(device: c.argument(0))) }),
+        (.blockdevGetsize64, { d, c throws(CallError) in Reply.int64(try d.doBlockdevGetsize64(device: c.argument(0))) }),
+        (.partToDev, { d, c throws(CallError) in Reply.string(try d.doPartToDev(partition: c.argument(0))) }),
+        (.partToPartnum, { d, c throws(CallError) in Reply.int(try d.doPartToPartnum(partition: c.argument(0))) }),
+        (.partList, { d, c throws(CallError) in Reply.structList(try d.doPartList(device: c.argument(0))) }),
+        (.partGetParttype, { d, c throws(CallError) in Reply.string(try d.doPartGetParttype(device: c.argument(0))) }),
+        (.partGetMbrID, { d, c throws(CallError) in Reply.int(try d.doPartGetMbrID(device: c.argument(0), partnum: c.argument(1))) }),
+        (.zero, { d, c throws(CallError) in try d.doZero(device: c.argument(0)); return .none }),
+        (.vfsType, { d, c throws(CallError) in Reply.string(try d.doVfsType(mountable: c.argument(0))) }),
+        (.vfsLabel, { d, c throws(CallError) in Reply.string(try d.doVfsLabel(mountable: c.argument(0))) }),
+        (.vfsUUID, { d, c throws(CallError) in Reply.string(try d.doVfsUUID(mountable: c.argument(0))) }),
+        (.blkid, { d, c throws(CallError) in Reply.hashtable(try d.doBlkid(device: c.argument(0))) }),
         (.mount, { d, c throws(CallError) in try d.doMount(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountRO, { d, c throws(CallError) in try d.doMountRO(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountOptions, { d, c throws(CallError) in try d.doMountOptions(options: c.argument(0), mountable: c.argument(1), mountpoint: c.argument(2)); return .none }),
@@ -101,6 +272,65 @@ extension Daemon: ProcedureHandlers {
         (.umountAll, { d, c throws(CallError) in try d.doUmountAll(); return .none }),
         (.mounts, { d, c throws(CallError) in Reply.strings(try d.doMounts()) }),
         (.mountpoints, { d, c throws(CallError) in Reply.hashtable(try d.doMountpoints()) }),
+        (.find0, { d, c throws(CallError) in try d.doFind0(directory: c.argument(0)) }),
+        (.touch, { d, c throws(CallError) in try d.doTouch(path: c.argument(0)); return .none }),
+        (.rm, { d, c throws(CallError) in try d.doRm(path: c.argument(0)); return .none }),
+        (.chmod, { d, c throws(CallError) in try d.doChmod(mode: c.argument(0), path: c.argument(1)); return .none }),
+        (.chown, { d, c throws(CallError) in try d.doChown(owner: c.argument(0), group: c.argument(1), path: c.argument(2)); return .none }),
+        (.pread, { d, c throws(CallError) in Reply.buffer(try d.doPread(path: c.argument(0), count: c.argument(1), offset: c.argument(2))) }),
+        (.internalWrite, { d, c throws(CallError) in try d.doInternalWrite(path: c.argument(0), content: c.argument(1)); return .none }),
+        (.internalWriteAppend, { d, c throws(CallError) in try d.doInternalWriteAppend(path: c.argument(0), content: c.argument(1)); return .none }),
+        (.pwrite, { d, c throws(CallError) in Reply.int(try d.doPwrite(path: c.argument(0), content: c.argument(1), offset: c.argument(2))) }),
+        (.filesize, { d, c throws(CallError) in Reply.int64(try d.doFilesize(file: c.argument(0))) }),
+        (.fill, { d, c throws(CallError) in try d.doFill(c: c.argument(0), len: c.argument(1), path: c.argument(2)); return .none }),
+        (.headN, { d, c throws(CallError) in Reply.strings(try d.doHeadN(nrlines: c.argument(0), path: c.argument(1))) }),
+        (.tailN, { d, c throws(CallError) in Reply.strings(try d.doTailN(nrlines: c.argument(0), path: c.argument(1))) }),
+        (.checksum, { d, c throws(CallError) in Reply.string(try d.doChecksum(csumtype: c.argument(0), path: c.argument(1))) }),
+        (.cp, { d, c throws(CallError) in try d.doCp(src: c.argument(0), dest: c.argument(1)); return .none }),
+        (.cpA, { d, c throws(CallError) in try d.doCpA(src: c.argument(0), dest: c.argument(1)); return .none }),
+        (.mv, { d, c throws(CallError) in try d.doMv(src: c.argument(0), dest: c.argument(1)); return .none }),
+        (.rename, { d, c throws(CallError) in try d.doRename(oldpath: c.argument(0), newpath: c.argument(1)); return .none }),
+        (.lnS, { d, c throws(CallError) in try d.doLnS(target: c.argument(0), linkname: c.argument(1)); return .none }),
+        (.readlink, { d, c throws(CallError) in Reply.string(try d.doReadlink(path: c.argument(0))) }),
+        (.internalReadlinklist, { d, c throws(CallError) in Reply.strings(try d.doInternalReadlinklist(path: c.argument(0), names: c.argument(1))) }),
+        (.head, { d, c throws(CallError) in Reply.strings(try d.doHead(path: c.argument(0))) }),
+        (.tail, { d, c throws(CallError) in Reply.strings(try d.doTail(path: c.argument(0))) }),
+        (.wcL, { d, c throws(CallError) in Reply.int(try d.doWcL(path: c.argument(0))) }),
+        (.wcW, { d, c throws(CallError) in Reply.int(try d.doWcW(path: c.argument(0))) }),
+        (.wcC, { d, c throws(CallError) in Reply.int(try d.doWcC(path: c.argument(0))) }),
+        (.truncate, { d, c throws(CallError) in try d.doTruncate(path: c.argument(0)); return .none }),
+        (.truncateSize, { d, c throws(CallError) in try d.doTruncateSize(path: c.argument(0), size: c.argument(1)); return .none }),
+        (.utimens, { d, c throws(CallError) in try d.doUtimens(path: c.argument(0), atsecs: c.argument(1), atnsecs: c.argument(2), mtsecs: c.argument(3), mtnsecs: c.argument(4)); return .none }),
+        (.lchown, { d, c throws(CallError) in try d.doLchown(owner: c.argument(0), group: c.argument(1), path: c.argument(2)); return .none }),
+        (.ln, { d, c throws(CallError) in try d.doLn(target: c.argument(0), linkname: c.argument(1)); return .none }),
+        (.lnF, { d, c throws(CallError) in try d.doLnF(target: c.argument(0), linkname: c.argument(1)); return .none }),
+        (.lnSF, { d, c throws(CallError) in try d.doLnSF(target: c.argument(0), linkname: c.argument(1)); return .none }),
+        (.rmF, { d, c throws(CallError) in try d.doRmF(path: c.argument(0)); return .none }),
+        (.mknod, { d, c throws(CallError) in try d.doMknod(mode: c.argument(0), devmajor: c.argument(1), devminor: c.argument(2), path: c.argument(3)); return .none }),
+        (.mkfifo, { d, c throws(CallError) in try d.doMkfifo(mode: c.argument(0), path: c.argument(1)); return .none }),
+        (.mknodB, { d, c throws(CallError) in try d.doMknodB(mode: c.argument(0), devmajor: c.argument(1), devminor: c.argument(2), path: c.argument(3)); return .none }),
+        (.mknodC, { d, c throws(CallError) in try d.doMknodC(mode: c.argument(0), devmajor: c.argument(1), devminor: c.argument(2), path: c.argument(3)); return .none }),
+        (.isZero, { d, c throws(CallError) in Reply.bool(try d.doIsZero(path: c.argument(0))) }),
+        (.realpath, { d, c throws(CallError) in Reply.string(try d.doRealpath(path: c.argument(0))) }),
+        (.du, { d, c throws(CallError) in Reply.int64(try d.doDu(path: c.argument(0))) }),
+        (.grep, { d, c throws(CallError) in Reply.strings(try d.doGrep(regex: c.argument(0), path: c.argument(1), extended: c.optional(0), fixed: c.optional(1), insensitive: c.optional(2), compressed: c.optional(3))) }),
+        (.ll, { d, c throws(CallError) in Reply.string(try d.doLl(directory: c.argument(0))) }),
+        (.readdir, { d, c throws(CallError) in Reply.structList(try d.doReaddir(dir: c.argument(0))) }),
+        (.mkdir, { d, c throws(CallError) in try d.doMkdir(path: c.argument(0)); return .none }),
+        (.mkdirP, { d, c throws(CallError) in try d.doMkdirP(path: c.argument(0)); return .none }),
+        (.mkdirMode, { d, c throws(CallError) in try d.doMkdirMode(path: c.argument(0), mode: c.argument(1)); return .none }),
+        (.rmdir, { d, c throws(CallError) in try d.doRmdir(path: c.argument(0)); return .none }),
+        (.rmRF, { d, c throws(CallError) in try d.doRmRF(path: c.argument(0)); return .none }),
+        (.exists, { d, c throws(CallError) in Reply.bool(try d.doExists(path: c.argument(0))) }),
+        (.isFile, { d, c throws(CallError) in Reply.bool(try d.doIsFile(path: c.argument(0), followsymlinks: c.optional(0))) }),
+        (.isDir, { d, c throws(CallError) in Reply.bool(try d.doIsDir(path: c.argument(0), followsymlinks: c.optional(0))) }),
+        (.isSymlink, { d, c throws(CallError) in Reply.bool(try d.doIsSymlink(path: c.argument(0))) }),
+        (.statns, { d, c throws(CallError) in Reply.structure(try d.doStatns(path: c.argument(0))) }),
+        (.lstatns, { d, c throws(CallError) in Reply.structure(try d.doLstatns(path: c.argument(0))) }),
+        (.internalLstatnslist, { d, c throws(CallError) in Reply.structList(try d.doInternalLstatnslist(path: c.argument(0), names: c.argument(1))) }),
+        (.statvfs, { d, c throws(CallError) in Reply.structure(try d.doStatvfs(path: c.argument(0))) }),
+        (.lgetxattrs, { d, c throws(CallError) in Reply.structList(try d.doLgetxattrs(path: c.argument(0))) }),
+        (.internalLxattrlist, { d, c throws(CallError) in Reply.structList(try d.doInternalLxattrlist(path: c.argument(0), names: c.argument(1))) }),
         (.internalFeatureAvailable, { d, c throws(CallError) in Reply.int(try d.doInternalFeatureAvailable(group: c.argument(0))) }),
         (.internalParseMountable, { d, c throws(CallError) in Reply.structure(try d.doInternalParseMountable(mountable: c.argument(0))) }),
         (.pvs, { d, c throws(CallError) in Reply.strings(try d.doPvs()) }),
@@ -112,6 +342,10 @@ extension Daemon: ProcedureHandlers {
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.internalAutosync, { d, c throws(CallError) in try d.doInternalAutosync(); return .none }),
+        (.partInit, { d, c throws(CallError) in try d.doPartInit(device: c.argument(0), parttype: c.argument(1)); return .none }),
+        (.partAdd, { d, c throws(CallError) in try d.doPartAdd(device: c.argument(0), prlogex: c.argument(1), startsect: c.argument(2), endsect: c.argument(3)); return .none }),
+        (.partDisk, { d, c throws(CallError) in try d.doPartDisk(device: c.argument(0), parttype: c.argument(1)); return .none }),
+        (.partDel, { d, c throws(CallError) in try d.doPartDel(device: c.argument(0), partnum: c.argument(1)); return .none }),
         (.inspectOS, { d, c throws(CallError) in Reply.strings(try d.doInspectOS()) }),
         (.inspectGetRoots, { d, c throws(CallError) in Reply.strings(try d.doInspectGetRoots()) }),
         (.inspectGetFormat, { d, c throws(CallError) in Reply.string(try d.doInspectGetFormat(root: c.argument(0))) }),
