@@ -1,36 +1,24 @@
 import GuestProtocol
 
 extension Generator {
-    /// The procedures whose guestd handlers are still closures over positional Call
-    /// values (Sources/guestd/Procedures, joined in Dispatch.swift), not yet typed
-    /// methods. Every other record, a new one included, gets a typed method the compiler
-    /// requires; taking a name off this list does the same for it.
-    public static let untypedInGuestd: Set<String> = [
-        "upload", "download", "ls0", "upload_offset", "download_offset", "base64_in", "base64_out", "getxattrs",
-        "getxattr", "lgetxattr", "setxattr", "lsetxattr", "removexattr", "lremovexattr", "debug", "command",
-        "command_lines", "sh", "sh_lines", "tar_in", "tar_out", "tgz_in", "tgz_out", "txz_in", "txz_out", "mkfs",
-        "e2fsck", "e2fsck_f", "fsck", "tune2fs_l", "wipefs", "df", "df_h",
-    ]
-
     /// guestd's handler protocol (one method per procedure, named and typed after the
     /// record, as libguestfs's generated daemon prototypes) and the dispatch entries that
     /// bind the decoded, checked arguments to it and encode its result. FileIn handlers
     /// get the receiver of the file's chunks; FileOut handlers return the stream.
     static func guestdHandlers(_ table: [Procedure]) -> String {
-        let typed = table.filter { !untypedInGuestd.contains($0.name) }
         var out = banner + "\nimport GuestProtocol\n\n"
         out += "/// What guestd implements for each procedure: a missing or mistyped handler does not\n"
         out += "/// compile. Devices arrive resolved to the appliance's names; optional arguments the\n"
         out += "/// caller left out are nil.\n"
         out += "protocol ProcedureHandlers {\n"
-        for p in typed {
+        for p in table {
             out += "    /// \(p.name) (\(p.number)): \(p.summary)\n"
             out += "    func \(handlerName(p))(\(handlerParameters(p))) throws(CallError)\(p.fileOut ? " -> Answer" : returnClause(p.returns))\n"
         }
         out += "}\n\nextension Daemon: ProcedureHandlers {\n"
-        out += "    /// The typed procedures' dispatch entries: arguments by the record's order.\n"
-        out += "    static let typedProcedures: [(Procedure, Handler)] = [\n"
-        for p in typed {
+        out += "    /// Every procedure's dispatch entry: arguments by the record's order.\n"
+        out += "    static let procedureHandlers: [(Procedure, Handler)] = [\n"
+        for p in table {
             let wire = p.wireParameters
             var args = wire.enumerated().map { "\($0.element.name): c.argument(\($0.offset))" }
             args += p.optionals.enumerated().map { "\($0.element.name): c.optional(\($0.offset))" }

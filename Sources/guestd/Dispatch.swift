@@ -6,21 +6,8 @@ import GuestProtocol
 /// checked by its type (ABS_PATH, RESOLVE_DEVICE, REQUIRE_ROOT_OR_RESOLVE_DEVICE,
 /// NEED_ROOT …) with the real stubs' texts before the procedure's handler runs.
 extension Daemon {
-    /// Every served procedure's handler, by number: the generated typed entries, then the
-    /// groups still written as closures (ProtocolGenerator's untypedInGuestd).
-    static let handlers: [UInt32: Handler] = {
-        var table: [UInt32: Handler] = [:]
-        for group in [typedProcedures, transferProcedures,
-                      xattrWriteProcedures, offsetProcedures, commandProcedures,
-                      tarProcedures, filesystemProcedures, debugProcedures] {
-            for (proc, handler) in group {
-                // A procedure typed in Generated/ and still kept as a closure would have two handlers.
-                precondition(table[proc.number] == nil, "two handlers for \(proc.name)")
-                table[proc.number] = handler
-            }
-        }
-        return table
-    }()
+    /// Every served procedure's handler, by number (Generated/ProcedureHandlers.swift).
+    static let handlers: [UInt32: Handler] = Dictionary(uniqueKeysWithValues: procedureHandlers.map { ($0.0.number, $0.1) })
 
     func dispatch(_ h: CallHeader, _ proc: Procedure, _ d: inout XDRDecoder, fileIn: FileInReceiver?) throws(CallError) -> Answer {
         guard let handler = Daemon.handlers[proc.number] else { throw unknownProcedure(h.procedure) }
@@ -58,12 +45,12 @@ extension Daemon {
         for (i, kind) in call.procedure.wireArguments.enumerated() {
             switch kind {
             case .pathname:
-                try absolutePath(call.string(i), stub)
+                try absolutePath(call.argument(i), stub)
             case .device, .mountable:
-                call.values[i] = .string(try devices.resolve(call.text(i), function: stub))
+                call.values[i] = .string(try devices.resolve(call.argument(i), function: stub))
             case .devOrPath:
                 // Device names are text; anything else is a guest path, left as its bytes.
-                let path = call.string(i)
+                let path: ByteString = try call.argument(i)
                 if let device = path.string, devices.isDeviceParameter(device) {
                     call.values[i] = .string(try devices.resolve(device, function: stub))
                 } else {
@@ -71,7 +58,7 @@ extension Daemon {
                     try absolutePath(path, stub)
                 }
             case .filenameList:
-                for name in call.strings(i) where name.contains(UInt8(ascii: "/")) {
+                for name: ByteString in try call.argument(i) where name.contains(UInt8(ascii: "/")) {
                     throw CallError("\(stub): '\(name)' is not a file name")
                 }
             default:

@@ -1,9 +1,10 @@
 import GuestProtocol
 import XCTest
 
-/// Every record of the table reaches a handler in guestd. For the typed procedures the
-/// compiler already says so (a method missing from ProcedureHandlers does not build);
-/// this covers the whole table at run time: a call with a bitmask no record allows
+/// Every record of the table reaches a handler in guestd. The compiler already says so
+/// (a do… method missing from the generated ProcedureHandlers, or typed otherwise, does
+/// not build; a handler for no record has no dispatch entry); this checks the running
+/// daemon end to end: a call with a bitmask no record allows
 /// gets the bitmask error from a served procedure, "unknown procedure number" from one
 /// without a handler, and runs nothing either way. FileIn calls are left out: their
 /// chunks would follow the call.

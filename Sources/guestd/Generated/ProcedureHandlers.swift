@@ -51,6 +51,12 @@ protocol ProcedureHandlers {
     func doMounts() throws(CallError) -> [ByteString]
     /// mountpoints (147): show mountpoints
     func doMountpoints() throws(CallError) -> [(ByteString, ByteString)]
+    /// upload (66): upload a file from the local machine
+    func doUpload(remotefilename: ByteString, fileIn: FileInReceiver?) throws(CallError)
+    /// download (67): download a file to the local machine
+    func doDownload(remotefilename: ByteString) throws(CallError) -> Answer
+    /// ls0 (347): get list of files in a directory
+    func doLs0(dir: ByteString) throws(CallError) -> Answer
     /// find0 (196): find all files and directories, returning NUL-separated list
     func doFind0(directory: ByteString) throws(CallError) -> Answer
     /// touch (3): update file timestamps or create a new file
@@ -131,6 +137,14 @@ protocol ProcedureHandlers {
     func doIsZero(path: ByteString) throws(CallError) -> Bool
     /// realpath (163): canonicalized absolute pathname
     func doRealpath(path: ByteString) throws(CallError) -> ByteString
+    /// upload_offset (273): upload a file from the local machine with offset
+    func doUploadOffset(remotefilename: ByteString, offset: Int64, fileIn: FileInReceiver?) throws(CallError)
+    /// download_offset (274): download a file to the local machine with offset and size
+    func doDownloadOffset(remotefilename: ByteString, offset: Int64, size: Int64) throws(CallError) -> Answer
+    /// base64_in (242): upload base64-encoded data to file
+    func doBase64In(filename: ByteString, fileIn: FileInReceiver?) throws(CallError)
+    /// base64_out (243): download file and encode as base64
+    func doBase64Out(filename: ByteString) throws(CallError) -> Answer
     /// du (127): estimate file space usage
     func doDu(path: ByteString) throws(CallError) -> Int64
     /// grep (151): return lines matching a pattern
@@ -169,6 +183,20 @@ protocol ProcedureHandlers {
     func doLgetxattrs(path: ByteString) throws(CallError) -> [StructValue]
     /// internal_lxattrlist (205): lgetxattr on multiple files
     func doInternalLxattrlist(path: ByteString, names: [ByteString]) throws(CallError) -> [StructValue]
+    /// getxattrs (141): list extended attributes of a file or directory
+    func doGetxattrs(path: ByteString) throws(CallError) -> [StructValue]
+    /// getxattr (279): get a single extended attribute
+    func doGetxattr(path: ByteString, name: ByteString) throws(CallError) -> [UInt8]
+    /// lgetxattr (280): get a single extended attribute
+    func doLgetxattr(path: ByteString, name: ByteString) throws(CallError) -> [UInt8]
+    /// setxattr (143): set extended attribute of a file or directory
+    func doSetxattr(xattr: ByteString, val: ByteString, vallen: Int32, path: ByteString) throws(CallError)
+    /// lsetxattr (144): set extended attribute of a file or directory
+    func doLsetxattr(xattr: ByteString, val: ByteString, vallen: Int32, path: ByteString) throws(CallError)
+    /// removexattr (145): remove extended attribute of a file or directory
+    func doRemovexattr(xattr: ByteString, path: ByteString) throws(CallError)
+    /// lremovexattr (146): remove extended attribute of a file or directory
+    func doLremovexattr(xattr: ByteString, path: ByteString) throws(CallError)
     /// internal_feature_available (458): test availability of some parts of the API
     func doInternalFeatureAvailable(group: ByteString) throws(CallError) -> Int32
     /// internal_parse_mountable (396): parse a mountable string
@@ -189,8 +217,46 @@ protocol ProcedureHandlers {
     func doSync() throws(CallError)
     /// ping_daemon (92): ping the guest daemon
     func doPingDaemon() throws(CallError)
+    /// debug (76): debugging and internals
+    func doDebug(subcmd: ByteString, extraargs: [ByteString]) throws(CallError) -> ByteString
     /// internal_autosync (282): internal autosync operation
     func doInternalAutosync() throws(CallError)
+    /// command (50): run a command from the guest filesystem
+    func doCommand(arguments: [ByteString]) throws(CallError) -> ByteString
+    /// command_lines (51): run a command, returning lines
+    func doCommandLines(arguments: [ByteString]) throws(CallError) -> [ByteString]
+    /// sh (111): run a command via the shell
+    func doSh(command: ByteString) throws(CallError) -> ByteString
+    /// sh_lines (112): run a command via the shell returning lines
+    func doShLines(command: ByteString) throws(CallError) -> [ByteString]
+    /// tar_in (69): unpack tarfile to directory
+    func doTarIn(directory: ByteString, compress: ByteString?, xattrs: Bool?, selinux: Bool?, acls: Bool?, fileIn: FileInReceiver?) throws(CallError)
+    /// tar_out (70): pack directory into tarfile
+    func doTarOut(directory: ByteString, compress: ByteString?, numericowner: Bool?, excludes: [ByteString]?, xattrs: Bool?, selinux: Bool?, acls: Bool?) throws(CallError) -> Answer
+    /// tgz_in (71): unpack compressed tarball to directory
+    func doTgzIn(directory: ByteString, fileIn: FileInReceiver?) throws(CallError)
+    /// tgz_out (72): pack directory into compressed tarball
+    func doTgzOut(directory: ByteString) throws(CallError) -> Answer
+    /// txz_in (229): unpack compressed tarball to directory
+    func doTxzIn(directory: ByteString, fileIn: FileInReceiver?) throws(CallError)
+    /// txz_out (230): pack directory into compressed tarball
+    func doTxzOut(directory: ByteString) throws(CallError) -> Answer
+    /// mkfs (278): make a filesystem
+    func doMkfs(fstype: ByteString, device: String, blocksize: Int32?, features: ByteString?, inode: Int32?, sectorsize: Int32?, label: ByteString?) throws(CallError)
+    /// e2fsck (304): check an ext2/ext3 filesystem
+    func doE2fsck(device: String, correct: Bool?, forceall: Bool?) throws(CallError)
+    /// e2fsck_f (108): check an ext2/ext3 filesystem
+    func doE2fsckF(device: String) throws(CallError)
+    /// fsck (84): run the filesystem checker
+    func doFsck(fstype: ByteString, device: String) throws(CallError) -> Int32
+    /// tune2fs_l (55): get ext2/ext3/ext4 superblock details
+    func doTune2fsL(device: String) throws(CallError) -> [(ByteString, ByteString)]
+    /// wipefs (306): wipe a filesystem signature from a device
+    func doWipefs(device: String) throws(CallError)
+    /// df (125): report file system disk space usage
+    func doDf() throws(CallError) -> ByteString
+    /// df_h (126): report file system disk space usage (human readable)
+    func doDfH() throws(CallError) -> ByteString
     /// part_init (208): create an empty partition table
     func doPartInit(device: String, parttype: ByteString) throws(CallError)
     /// part_add (209): add a partition to the device
@@ -248,8 +314,8 @@ protocol ProcedureHandlers {
 }
 
 extension Daemon: ProcedureHandlers {
-    /// The typed procedures' dispatch entries: arguments by the record's order.
-    static let typedProcedures: [(Procedure, Handler)] = [
+    /// Every procedure's dispatch entry: arguments by the record's order.
+    static let procedureHandlers: [(Procedure, Handler)] = [
         (.listDevices, { d, c throws(CallError) in Reply.strings(try d.doListDevices()) }),
         (.listPartitions, { d, c throws(CallError) in Reply.strings(try d.doListPartitions()) }),
         (.listFilesystems, { d, c throws(CallError) in Reply.hashtable(try d.doListFilesystems()) }),
@@ -272,6 +338,9 @@ extension Daemon: ProcedureHandlers {
         (.umountAll, { d, c throws(CallError) in try d.doUmountAll(); return .none }),
         (.mounts, { d, c throws(CallError) in Reply.strings(try d.doMounts()) }),
         (.mountpoints, { d, c throws(CallError) in Reply.hashtable(try d.doMountpoints()) }),
+        (.upload, { d, c throws(CallError) in try d.doUpload(remotefilename: c.argument(0), fileIn: c.fileIn); return .none }),
+        (.download, { d, c throws(CallError) in try d.doDownload(remotefilename: c.argument(0)) }),
+        (.ls0, { d, c throws(CallError) in try d.doLs0(dir: c.argument(0)) }),
         (.find0, { d, c throws(CallError) in try d.doFind0(directory: c.argument(0)) }),
         (.touch, { d, c throws(CallError) in try d.doTouch(path: c.argument(0)); return .none }),
         (.rm, { d, c throws(CallError) in try d.doRm(path: c.argument(0)); return .none }),
@@ -312,6 +381,10 @@ extension Daemon: ProcedureHandlers {
         (.mknodC, { d, c throws(CallError) in try d.doMknodC(mode: c.argument(0), devmajor: c.argument(1), devminor: c.argument(2), path: c.argument(3)); return .none }),
         (.isZero, { d, c throws(CallError) in Reply.bool(try d.doIsZero(path: c.argument(0))) }),
         (.realpath, { d, c throws(CallError) in Reply.string(try d.doRealpath(path: c.argument(0))) }),
+        (.uploadOffset, { d, c throws(CallError) in try d.doUploadOffset(remotefilename: c.argument(0), offset: c.argument(1), fileIn: c.fileIn); return .none }),
+        (.downloadOffset, { d, c throws(CallError) in try d.doDownloadOffset(remotefilename: c.argument(0), offset: c.argument(1), size: c.argument(2)) }),
+        (.base64In, { d, c throws(CallError) in try d.doBase64In(filename: c.argument(0), fileIn: c.fileIn); return .none }),
+        (.base64Out, { d, c throws(CallError) in try d.doBase64Out(filename: c.argument(0)) }),
         (.du, { d, c throws(CallError) in Reply.int64(try d.doDu(path: c.argument(0))) }),
         (.grep, { d, c throws(CallError) in Reply.strings(try d.doGrep(regex: c.argument(0), path: c.argument(1), extended: c.optional(0), fixed: c.optional(1), insensitive: c.optional(2), compressed: c.optional(3))) }),
         (.ll, { d, c throws(CallError) in Reply.string(try d.doLl(directory: c.argument(0))) }),
@@ -331,6 +404,13 @@ extension Daemon: ProcedureHandlers {
         (.statvfs, { d, c throws(CallError) in Reply.structure(try d.doStatvfs(path: c.argument(0))) }),
         (.lgetxattrs, { d, c throws(CallError) in Reply.structList(try d.doLgetxattrs(path: c.argument(0))) }),
         (.internalLxattrlist, { d, c throws(CallError) in Reply.structList(try d.doInternalLxattrlist(path: c.argument(0), names: c.argument(1))) }),
+        (.getxattrs, { d, c throws(CallError) in Reply.structList(try d.doGetxattrs(path: c.argument(0))) }),
+        (.getxattr, { d, c throws(CallError) in Reply.buffer(try d.doGetxattr(path: c.argument(0), name: c.argument(1))) }),
+        (.lgetxattr, { d, c throws(CallError) in Reply.buffer(try d.doLgetxattr(path: c.argument(0), name: c.argument(1))) }),
+        (.setxattr, { d, c throws(CallError) in try d.doSetxattr(xattr: c.argument(0), val: c.argument(1), vallen: c.argument(2), path: c.argument(3)); return .none }),
+        (.lsetxattr, { d, c throws(CallError) in try d.doLsetxattr(xattr: c.argument(0), val: c.argument(1), vallen: c.argument(2), path: c.argument(3)); return .none }),
+        (.removexattr, { d, c throws(CallError) in try d.doRemovexattr(xattr: c.argument(0), path: c.argument(1)); return .none }),
+        (.lremovexattr, { d, c throws(CallError) in try d.doLremovexattr(xattr: c.argument(0), path: c.argument(1)); return .none }),
         (.internalFeatureAvailable, { d, c throws(CallError) in Reply.int(try d.doInternalFeatureAvailable(group: c.argument(0))) }),
         (.internalParseMountable, { d, c throws(CallError) in Reply.structure(try d.doInternalParseMountable(mountable: c.argument(0))) }),
         (.pvs, { d, c throws(CallError) in Reply.strings(try d.doPvs()) }),
@@ -341,7 +421,26 @@ extension Daemon: ProcedureHandlers {
         (.lvsFull, { d, c throws(CallError) in Reply.structList(try d.doLvsFull()) }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
+        (.debug, { d, c throws(CallError) in Reply.string(try d.doDebug(subcmd: c.argument(0), extraargs: c.argument(1))) }),
         (.internalAutosync, { d, c throws(CallError) in try d.doInternalAutosync(); return .none }),
+        (.command, { d, c throws(CallError) in Reply.string(try d.doCommand(arguments: c.argument(0))) }),
+        (.commandLines, { d, c throws(CallError) in Reply.strings(try d.doCommandLines(arguments: c.argument(0))) }),
+        (.sh, { d, c throws(CallError) in Reply.string(try d.doSh(command: c.argument(0))) }),
+        (.shLines, { d, c throws(CallError) in Reply.strings(try d.doShLines(command: c.argument(0))) }),
+        (.tarIn, { d, c throws(CallError) in try d.doTarIn(directory: c.argument(0), compress: c.optional(0), xattrs: c.optional(1), selinux: c.optional(2), acls: c.optional(3), fileIn: c.fileIn); return .none }),
+        (.tarOut, { d, c throws(CallError) in try d.doTarOut(directory: c.argument(0), compress: c.optional(0), numericowner: c.optional(1), excludes: c.optional(2), xattrs: c.optional(3), selinux: c.optional(4), acls: c.optional(5)) }),
+        (.tgzIn, { d, c throws(CallError) in try d.doTgzIn(directory: c.argument(0), fileIn: c.fileIn); return .none }),
+        (.tgzOut, { d, c throws(CallError) in try d.doTgzOut(directory: c.argument(0)) }),
+        (.txzIn, { d, c throws(CallError) in try d.doTxzIn(directory: c.argument(0), fileIn: c.fileIn); return .none }),
+        (.txzOut, { d, c throws(CallError) in try d.doTxzOut(directory: c.argument(0)) }),
+        (.mkfs, { d, c throws(CallError) in try d.doMkfs(fstype: c.argument(0), device: c.argument(1), blocksize: c.optional(0), features: c.optional(1), inode: c.optional(2), sectorsize: c.optional(3), label: c.optional(4)); return .none }),
+        (.e2fsck, { d, c throws(CallError) in try d.doE2fsck(device: c.argument(0), correct: c.optional(0), forceall: c.optional(1)); return .none }),
+        (.e2fsckF, { d, c throws(CallError) in try d.doE2fsckF(device: c.argument(0)); return .none }),
+        (.fsck, { d, c throws(CallError) in Reply.int(try d.doFsck(fstype: c.argument(0), device: c.argument(1))) }),
+        (.tune2fsL, { d, c throws(CallError) in Reply.hashtable(try d.doTune2fsL(device: c.argument(0))) }),
+        (.wipefs, { d, c throws(CallError) in try d.doWipefs(device: c.argument(0)); return .none }),
+        (.df, { d, c throws(CallError) in Reply.string(try d.doDf()) }),
+        (.dfH, { d, c throws(CallError) in Reply.string(try d.doDfH()) }),
         (.partInit, { d, c throws(CallError) in try d.doPartInit(device: c.argument(0), parttype: c.argument(1)); return .none }),
         (.partAdd, { d, c throws(CallError) in try d.doPartAdd(device: c.argument(0), prlogex: c.argument(1), startsect: c.argument(2), endsect: c.argument(3)); return .none }),
         (.partDisk, { d, c throws(CallError) in try d.doPartDisk(device: c.argument(0), parttype: c.argument(1)); return .none }),
