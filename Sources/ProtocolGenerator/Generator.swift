@@ -10,6 +10,7 @@ public enum Generator {
         [
             ("Sources/GuestProtocol/Generated/ProcedureAccessors.swift", accessors(table)),
             ("Sources/guestd/Generated/ProcedureHandlers.swift", guestdHandlers(table)),
+            ("Sources/ApplianceClient/Generated/SessionCalls.swift", clientCalls(table)),
         ]
     }
 
