@@ -19,4 +19,12 @@ final class HandlerTableTests: SysrootTestCase {
         }
         try assertAlive()
     }
+
+    /// Each record's optional group is one guestd knows (0 available, 1 not in this
+    /// build), never "unknown" (2): a group in the table and guestd's list cannot drift.
+    func testEveryGroupOfTheTableIsKnownToInternalFeatureAvailable() throws {
+        for group in Set(Procedure.all.compactMap(\.group)).sorted() {
+            XCTAssertNotEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 2, group)
+        }
+    }
 }

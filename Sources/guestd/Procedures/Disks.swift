@@ -72,7 +72,7 @@ extension Daemon {
     }
 
     func doPartGetMbrID(device: String, partnum: Int32) throws(CallError) -> Int32 {
-        let device = device, n = partnum
+        let n = partnum
         guard n >= 1 else { throw CallError("partition number must be >= 1") }
         let table = try Daemon.partitionTable(device)
         guard table.type == "msdos", let entry = table.entries.first(where: { $0.number == n }),

@@ -19,7 +19,7 @@ extension Daemon {
     }
 
     func doChmod(mode: Int32, path: ByteString) throws(CallError) {
-        let mode = mode, p = path
+        let p = path
         guard mode >= 0 else { throw CallError("\(p): mode is negative") }
         try perror("\(p): 0\(String(mode, radix: 8))") { () throws(SysError) in
             let host = try sysroot.hostPath(p)
@@ -29,7 +29,7 @@ extension Daemon {
     }
 
     func doChown(owner: Int32, group: Int32, path: ByteString) throws(CallError) {
-        let owner = owner, group = group, p = path
+        let p = path
         try perror("\(p): \(owner).\(group)") { () throws(SysError) in
             let host = try sysroot.hostPath(p)
             guard Glibc.chown(host.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", p) }
@@ -73,7 +73,7 @@ extension Daemon {
     }
 
     func doLnS(target: ByteString, linkname: ByteString) throws(CallError) {
-        let target = target, link = linkname
+        let link = linkname
         do throws(SysError) {
             try sysroot.atParent(link) { (dir, name) throws(SysError) in
                 guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }

@@ -6,7 +6,7 @@ import GuestProtocol
 /// Pattern and lines are bytes, matched as in the C locale.
 extension Daemon {
     func doGrep(regex: ByteString, path: ByteString, extended: Bool?, fixed: Bool?, insensitive: Bool?, compressed: Bool?) throws(CallError) -> [ByteString] {
-        let regex = regex, p = path
+        let p = path
         let extended = extended ?? false, fixed = fixed ?? false
         let insensitive = insensitive ?? false, compressed = compressed ?? false
         if extended && fixed { throw CallError("can't use 'extended' and 'fixed' flags at the same time") }

@@ -69,7 +69,7 @@ extension Daemon {
     }
 
     func doMkdirMode(path: ByteString, mode: Int32) throws(CallError) {
-        let p = path, mode = mode
+        let p = path
         guard mode >= 0 else { throw CallError("\(p): mode is negative") }
         try perror(p) { () throws(SysError) in
             try sysroot.atParent(p) { (dir, name) throws(SysError) in
@@ -80,7 +80,7 @@ extension Daemon {
     }
 
     func doLchown(owner: Int32, group: Int32, path: ByteString) throws(CallError) {
-        let owner = owner, group = group, p = path
+        let p = path
         try perror("\(p): \(owner).\(group)") { () throws(SysError) in
             try sysroot.atParent(p) { (dir, name) throws(SysError) in
                 guard fchownat(dir, name.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
@@ -100,7 +100,7 @@ extension Daemon {
     }
 
     func doLnSF(target: ByteString, linkname: ByteString) throws(CallError) {
-        let target = target, link = linkname
+        let link = linkname
         do throws(SysError) {
             try sysroot.atParent(link) { (dir, name) throws(SysError) in
                 var st = stat()

@@ -5,7 +5,7 @@ import GuestProtocol
 /// base64 is coded natively where the real daemon pipes through base64(1).
 extension Daemon {
     func doUploadOffset(remotefilename: ByteString, offset: Int64, fileIn: FileInReceiver?) throws(CallError) {
-        let p = remotefilename, offset = offset
+        let p = remotefilename
         guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
         let fd = try openTarget(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
         guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
@@ -17,7 +17,7 @@ extension Daemon {
     }
 
     func doDownloadOffset(remotefilename: ByteString, offset: Int64, size: Int64) throws(CallError) -> Answer {
-        let p = remotefilename, offset = offset, size = size
+        let p = remotefilename
         guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
         guard size >= 0 else { throw CallError("\(p): size is negative") }
         let fd: Int32
