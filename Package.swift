@@ -39,6 +39,10 @@ let package = Package(
 
         // XDR and message framing of libguestfs's protocol 4, shared by guestd and the client.
         .target(name: "GuestProtocol"),
+        // Writes the code that follows from GuestProtocol's procedure table
+        // (scripts/generate-protocol); the tests check the checked-in output is current.
+        .target(name: "ProtocolGenerator", dependencies: ["GuestProtocol"]),
+        .executableTarget(name: "generate-protocol", dependencies: ["ProtocolGenerator"]),
 
         // The appliance's kernel command-line words, written by the launcher and parsed by
         // guestd: one definition for both sides. No Foundation, for guestd's static runtime.
@@ -86,7 +90,7 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol"]),
+        .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol", "ProtocolGenerator"]),
         .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
         .testTarget(name: "ApplianceKernelWordsTests", dependencies: ["ApplianceKernelWords"]),

@@ -7,7 +7,7 @@ extension Command {
         guard !proc.name.hasPrefix("internal_"), !proc.fileIn, !proc.fileOut else { return nil }
         let params = proc.wireArguments.map(Command.placeholder)
         return Command(name: proc.name.replacingUnderscores(), parameters: params, optionals: proc.optionals.map(\.name),
-                       summary: "libguestfs's \(proc.name) (procedure \(proc.number))") { s, words, out in
+                       summary: proc.summary) { s, words, out in
             let args = try zip(proc.wireArguments, words).map { try Command.parse($1, as: $0) }
             let optionals = try Command.optionals(proc, Array(words.dropFirst(params.count)))
             let value = try s.invoke(proc, args, optionals: optionals)

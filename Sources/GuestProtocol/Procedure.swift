@@ -20,10 +20,9 @@ public enum ArgumentKind: Sendable, Equatable {
     public var isOnTheWire: Bool { self != .fileIn && self != .fileOut }
 }
 
-/// An optional argument: its guestfish name (`name:value`) and type. Optional arguments
-/// always follow the required ones in the XDR struct; the header's bitmask says which
-/// the caller set.
-public struct OptionalArgument: Sendable, Equatable {
+/// A named argument: the name is libguestfs's (generator/actions_*.ml), used for the
+/// typed handler's parameter, the client's method and guestfish's `name:value` words.
+public struct Argument: Sendable, Equatable {
     public let name: String
     public let kind: ArgumentKind
 
@@ -31,6 +30,12 @@ public struct OptionalArgument: Sendable, Equatable {
         self.name = name
         self.kind = kind
     }
+}
+
+/// How guestfish prints an RInt (fish_output).
+public enum FishOutput: Sendable, Equatable {
+    case normal
+    case hexadecimal
 }
 
 public enum ReturnKind: Sendable, Equatable {
@@ -46,32 +51,61 @@ public enum ReturnKind: Sendable, Equatable {
     case structList(StructLayout)
 }
 
-/// One daemon procedure. Numbers are libguestfs's (generator/proc_nr.ml); they never change.
+/// One daemon procedure: the single record from which the named accessors, guestd's
+/// handler protocol and dispatcher, the client's calls and the CLI's help are generated
+/// (scripts/generate-protocol). Numbers are libguestfs's (generator/proc_nr.ml); they
+/// never change.
 public struct Procedure: Sendable, Equatable {
     public let name: String
     public let number: UInt32
-    public let arguments: [ArgumentKind]
-    public let optionals: [OptionalArgument]
+    /// Required arguments in call order, FileIn/FileOut included.
+    public let parameters: [Argument]
+    /// Optional arguments follow the required ones in the XDR struct; bit `i` of the
+    /// header's bitmask says the caller set the `i`th, so this order is the wire's.
+    public let optionals: [Argument]
     public let returns: ReturnKind
-    /// guestfish prints this RInt in hexadecimal (fish_output = FishOutputHexadecimal).
-    public let hexOutput: Bool
+    /// The optional group (libguestfs's `optional = Some …`) internal_feature_available names.
+    public let group: String?
+    public let output: FishOutput
+    /// One line, after libguestfs 1.48's shortdesc: the CLI's help.
+    public let summary: String
 
-    public init(_ name: String, _ number: UInt32, _ arguments: [ArgumentKind], _ returns: ReturnKind,
-                optionals: [OptionalArgument] = [], hexOutput: Bool = false) {
+    public init(_ name: String, _ number: UInt32, _ parameters: KeyValuePairs<String, ArgumentKind>, _ returns: ReturnKind,
+                optionals: KeyValuePairs<String, ArgumentKind> = [:], group: String? = nil, output: FishOutput = .normal,
+                _ summary: String) {
         self.name = name
         self.number = number
-        self.arguments = arguments
+        self.parameters = parameters.map { Argument($0.key, $0.value) }
         self.returns = returns
-        self.optionals = optionals
-        self.hexOutput = hexOutput
+        self.optionals = optionals.map { Argument($0.key, $0.value) }
+        self.group = group
+        self.output = output
+        self.summary = summary
     }
 
+    /// An unnamed procedure (tests that send numbers guestd does not serve).
+    public init(_ name: String, _ number: UInt32, _ arguments: [ArgumentKind], _ returns: ReturnKind) {
+        self.name = name
+        self.number = number
+        self.parameters = arguments.enumerated().map { Argument("arg\($0.offset)", $0.element) }
+        self.returns = returns
+        self.optionals = []
+        self.group = nil
+        self.output = .normal
+        self.summary = ""
+    }
+
+    public var arguments: [ArgumentKind] { parameters.map(\.kind) }
+    /// guestfish prints this RInt in hexadecimal.
+    public var hexOutput: Bool { output == .hexadecimal }
     /// The daemon streams a file to the client after an OK reply.
     public var fileOut: Bool { arguments.contains(.fileOut) }
     /// The client streams a file to the daemon after the call, before the reply.
     public var fileIn: Bool { arguments.contains(.fileIn) }
     /// The arguments in the XDR struct, in order (optional ones follow).
     public var wireArguments: [ArgumentKind] { arguments.filter(\.isOnTheWire) }
+    /// The same, named.
+    public var wireParameters: [Argument] { parameters.filter(\.kind.isOnTheWire) }
 }
 
 extension Procedure {

@@ -1,8 +1,9 @@
 import GuestProtocol
 
-/// One decoded call as a procedure's handler sees it: the arguments after the stub's
-/// checks (devices already translated), the optional-arguments bitmask, and for FileIn
-/// procedures the receiver of the file's chunks.
+/// One decoded call on its way to a typed handler: the arguments after the stub's checks
+/// (devices already translated), the optional-arguments bitmask, and for FileIn
+/// procedures the receiver of the file's chunks. Only the generated dispatch and the
+/// stub's per-kind checks read the values, through the typed accessors below.
 struct Call {
     typealias Value = ArgumentValue
 
@@ -13,28 +14,7 @@ struct Call {
     let fileIn: FileInReceiver?
 
     /// What __func__ names in the real stubs' messages.
-    var stub: String { procedure.name + "_stub" }
-
-    /// A string argument's bytes as sent: what names and paths are.
-    func string(_ i: Int) -> ByteString { if case let .string(s) = values[i] { s } else { "" } }
-    func strings(_ i: Int) -> [ByteString] { if case let .strings(l) = values[i] { l } else { [] } }
-    /// A string argument that is text (a device, a type, an option): bytes that are not
-    /// UTF-8 become U+FFFD, which no such word contains.
-    func text(_ i: Int) -> String { string(i).description }
-    func int(_ i: Int) -> Int32 { if case let .int(v) = values[i] { v } else { 0 } }
-    func int64(_ i: Int) -> Int64 { if case let .int64(v) = values[i] { v } else { 0 } }
-    func buffer(_ i: Int) -> [UInt8] { if case let .buffer(b) = values[i] { b } else { [] } }
-    func bool(_ i: Int) -> Bool { if case let .bool(b) = values[i] { b } else { false } }
-
-    /// The optional argument `i` (in declaration order) when the caller set it.
-    func optionalBool(_ i: Int) -> Bool? {
-        guard isSet(i) else { return nil }
-        return bool(procedure.wireArguments.count + i)
-    }
-    func optionalString(_ i: Int) -> ByteString? { isSet(i) ? string(procedure.wireArguments.count + i) : nil }
-    func optionalText(_ i: Int) -> String? { optionalString(i)?.description }
-    func optionalStrings(_ i: Int) -> [ByteString]? { isSet(i) ? strings(procedure.wireArguments.count + i) : nil }
-    func optionalInt(_ i: Int) -> Int32? { isSet(i) ? int(procedure.wireArguments.count + i) : nil }
+    var stub: String { procedure.stub }
 
     /// The header's bitmask names optional argument `i`.
     func isSet(_ i: Int) -> Bool { optargsBitmask & (1 << UInt64(i)) != 0 }
@@ -66,3 +46,33 @@ enum Reply {
 
 /// A procedure's implementation. Handlers live in Procedures/, one file per group.
 typealias Handler = @Sendable (Daemon, Call) throws(CallError) -> Answer
+
+/// Typed reads for the generated dispatch (Generated/ProcedureHandlers.swift), which
+/// knows each argument's position and type from the record. The decoder produced every
+/// value by its kind, so a mismatch is a broken table and fails the call, never a
+/// silent default.
+extension Call {
+    static let mistyped = CallError("daemon failed to decode procedure arguments")
+
+    func argument(_ i: Int) throws(CallError) -> ByteString { if case let .string(s) = values[i] { return s }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> String { (try argument(i) as ByteString).description }
+    func argument(_ i: Int) throws(CallError) -> [ByteString] { if case let .strings(l) = values[i] { return l }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> Bool { if case let .bool(b) = values[i] { return b }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> Int32 { if case let .int(v) = values[i] { return v }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> Int64 { if case let .int64(v) = values[i] { return v }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> [UInt8] { if case let .buffer(b) = values[i] { return b }; throw Call.mistyped }
+
+    /// Optional argument `i` (in the record's order), nil when the bitmask leaves it out.
+    /// A device or option word that is text reads bytes that are not UTF-8 as U+FFFD,
+    /// which no such word contains.
+    func optional(_ i: Int) throws(CallError) -> ByteString? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> String? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> [ByteString]? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> Bool? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> Int32? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+}
+
+extension Procedure {
+    /// What __func__ names in the real stubs' messages.
+    var stub: String { name + "_stub" }
+}

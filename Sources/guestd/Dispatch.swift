@@ -6,17 +6,8 @@ import GuestProtocol
 /// checked by its type (ABS_PATH, RESOLVE_DEVICE, REQUIRE_ROOT_OR_RESOLVE_DEVICE,
 /// NEED_ROOT …) with the real stubs' texts before the procedure's handler runs.
 extension Daemon {
-    /// Every served procedure's handler, by number.
-    static let handlers: [UInt32: Handler] = {
-        var table: [UInt32: Handler] = [:]
-        for group in [daemonProcedures, deviceProcedures, mountProcedures, transferProcedures,
-                      fileProcedures, directoryProcedures, statProcedures, listingProcedures,
-                      xattrProcedures, xattrWriteProcedures, featureProcedures, moreFileProcedures, offsetProcedures, commandProcedures,
-                      grepProcedures, tarProcedures, filesystemProcedures, partitionProcedures, inspectionProcedures, debugProcedures] {
-            for (proc, handler) in group { table[proc.number] = handler }
-        }
-        return table
-    }()
+    /// Every served procedure's handler, by number (Generated/ProcedureHandlers.swift).
+    static let handlers: [UInt32: Handler] = Dictionary(uniqueKeysWithValues: procedureHandlers.map { ($0.0.number, $0.1) })
 
     func dispatch(_ h: CallHeader, _ proc: Procedure, _ d: inout XDRDecoder, fileIn: FileInReceiver?) throws(CallError) -> Answer {
         guard let handler = Daemon.handlers[proc.number] else { throw unknownProcedure(h.procedure) }
@@ -54,12 +45,12 @@ extension Daemon {
         for (i, kind) in call.procedure.wireArguments.enumerated() {
             switch kind {
             case .pathname:
-                try absolutePath(call.string(i), stub)
+                try absolutePath(call.argument(i), stub)
             case .device, .mountable:
-                call.values[i] = .string(try devices.resolve(call.text(i), function: stub))
+                call.values[i] = .string(try devices.resolve(call.argument(i), function: stub))
             case .devOrPath:
                 // Device names are text; anything else is a guest path, left as its bytes.
-                let path = call.string(i)
+                let path: ByteString = try call.argument(i)
                 if let device = path.string, devices.isDeviceParameter(device) {
                     call.values[i] = .string(try devices.resolve(device, function: stub))
                 } else {
@@ -67,7 +58,7 @@ extension Daemon {
                     try absolutePath(path, stub)
                 }
             case .filenameList:
-                for name in call.strings(i) where name.contains(UInt8(ascii: "/")) {
+                for name: ByteString in try call.argument(i) where name.contains(UInt8(ascii: "/")) {
                     throw CallError("\(stub): '\(name)' is not a file name")
                 }
             default:

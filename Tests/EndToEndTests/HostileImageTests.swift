@@ -58,14 +58,14 @@ final class HostileImageTests: XCTestCase {
         c.attempt("du /") { try s.du("/") }
         c.attempt("find /") { try s.find("/").count }
         XCTAssertEqual(c.attempt("filesize sparse") { try s.filesize("/sparse") }, Self.sparseSize)
-        XCTAssertEqual(c.attempt("pread sparse") { try s.pread("/sparse", count: 4096, offset: Self.sparseSize / 2) },
+        XCTAssertEqual(c.attempt("pread sparse") { try s.pread("/sparse", 4096, Self.sparseSize / 2) },
                        [UInt8](repeating: 0, count: 4096))
-        XCTAssertEqual(c.attempt("pread sparse tail") { try s.pread("/sparse", count: 4096, offset: Self.sparseSize - 3) }, [0, 0, 0])
+        XCTAssertEqual(c.attempt("pread sparse tail") { try s.pread("/sparse", 4096, Self.sparseSize - 3) }, [0, 0, 0])
         XCTAssertLessThan(c.attempt("du sparse") { try s.du("/sparse") } ?? .max, 1024, "holes take no space")
         for loop in ["/loop-a", "/self", "/loop-a/x"] {
             c.attempt("cat \(loop)", errno: "ELOOP") { try s.readFile(loop) }
             c.attempt("ls \(loop)", errno: "ELOOP") { try s.ls(loop) }
-            c.attempt("is-dir \(loop)") { try s.isDir(loop, followSymlinks: true) }
+            c.attempt("is-dir \(loop)") { try s.isDir(loop, followsymlinks: true) }
         }
         c.attempt("realpath /loop-b", errno: "ELOOP") { try s.realpath("/loop-b") }
         XCTAssertEqual(c.attempt("readlink /self") { try s.readlink("/self") }, "self")

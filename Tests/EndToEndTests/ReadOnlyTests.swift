@@ -46,7 +46,7 @@ final class ReadOnlyTests: XCTestCase {
         refused(c, "write-append") { try s.writeAppend(file, Array("junk".utf8)) }
         refused(c, "upload") { try s.upload(bytes: Array("junk".utf8), to: file) }
         refused(c, "upload large") { try s.upload(bytes: [UInt8](repeating: 7, count: 3 << 20), to: "/big") }
-        refused(c, "pwrite") { _ = try s.pwrite(file, [1], offset: 0) }
+        refused(c, "pwrite") { _ = try s.pwrite(file, [1], 0) }
         refused(c, "truncate") { _ = try s.invoke(.truncate, [.string(file)]) }
         refused(c, "fill") { try s.fill(0x41, 10, "/filled") }
         refused(c, "mkdir") { try s.mkdir("/d") }

@@ -62,7 +62,7 @@ final class UntrustedPathTests: XCTestCase {
         // Names of the appliance's own files do not exist in the guest.
         for p in ["/proc-link", "/sysroot-link", "/init-link", "/dotdots/init", "/../proc/self/environ"] {
             c.attempt("cat \(p)", errno: "ENOENT") { try s.readFile(p) }
-            XCTAssertEqual(c.attempt("is-file \(p) following") { try s.isFile(p, followSymlinks: true) }, false)
+            XCTAssertEqual(c.attempt("is-file \(p) following") { try s.isFile(p, followsymlinks: true) }, false)
         }
         XCTAssertEqual(c.attempt("readlink /init-link") { try s.readlink("/init-link") }, "/init", "readlink is not resolved")
 

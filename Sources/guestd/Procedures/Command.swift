@@ -7,15 +7,22 @@ import GuestProtocol
 /// guest's. Its stdout is the reply; a non-zero exit is an error carrying its stderr.
 /// Words and output are bytes, as the program takes and writes them.
 extension Daemon {
-    static let commandProcedures: [(Procedure, Handler)] = [
-        (.command, { d, call throws(CallError) in Reply.string(try d.runGuestCommand(call.strings(0))) }),
-        (.commandLines, { d, call throws(CallError) in Reply.strings(splitLines(try d.runGuestCommand(call.strings(0)))) }),
-        // do_sh and do_sh_lines: the same, through the guest's /bin/sh -c.
-        (.sh, { d, call throws(CallError) in Reply.string(try d.runGuestCommand(["/bin/sh", "-c", call.string(0)])) }),
-        (.shLines, { d, call throws(CallError) in
-            Reply.strings(splitLines(try d.runGuestCommand(["/bin/sh", "-c", call.string(0)])))
-        }),
-    ]
+    func doCommand(arguments: [ByteString]) throws(CallError) -> ByteString {
+        try runGuestCommand(arguments)
+    }
+
+    func doCommandLines(arguments: [ByteString]) throws(CallError) -> [ByteString] {
+        Daemon.splitLines(try runGuestCommand(arguments))
+    }
+
+    // do_sh and do_sh_lines: the same, through the guest's /bin/sh -c.
+    func doSh(command: ByteString) throws(CallError) -> ByteString {
+        try runGuestCommand(["/bin/sh", "-c", command])
+    }
+
+    func doShLines(command: ByteString) throws(CallError) -> [ByteString] {
+        Daemon.splitLines(try runGuestCommand(["/bin/sh", "-c", command]))
+    }
 
     /// do_command: its stdout, or its stderr as the error.
     func runGuestCommand(_ argv: [ByteString]) throws(CallError) -> ByteString {

@@ -6,48 +6,47 @@ import GuestProtocol
 /// (segv), a call that runs as long as asked (sh), a long error (error), console
 /// output (print, spew) and the environment (env).
 extension Daemon {
-    static let debugProcedures: [(Procedure, Handler)] = [
-        (.debug, { d, call throws(CallError) in
-            let args = call.strings(1), words = args.map(\.description)
-            switch call.text(0).lowercased() {
-            case "help":
-                return Reply.string("Commands supported: help env error print segv sh spew")
-            case "env":
-                var lines: [UInt8] = []
-                var p = environ
-                while let entry = p.pointee { lines += ByteString(cString: entry).bytes + [UInt8(ascii: "\n")]; p += 1 }
-                return Reply.string(ByteString(lines))
-            case "error":
-                guard args.count == 1, let n = UInt32(words[0]) else {
-                    throw CallError("debug error: expecting one arg: length of error message")
-                }
-                guard n <= 1_000_000 else { throw CallError("debug error: length argument too large") }
-                // EROFS marks the true return path, as in the real daemon's regression test.
-                throw CallError(ByteString(String(repeating: "a", count: Int(n))), errno: EROFS)
-            case "print":
-                Console.write(words.joined(separator: " "))
-                return Reply.string("ok")
-            case "spew":
-                guard args.count == 1 else { throw CallError("spew: expecting number of lines <n>") }
-                guard let n = Int(words[0]), n >= 0 else { throw CallError("spew: could not parse number of lines '\(args[0])'") }
-                for _ in 0..<n { Console.write("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890123456789") }
-                return Reply.string("ok")
-            case "segv":
-                // A real fault, not a signal sent to ourselves: the kernel ignores those
-                // for PID 1, but a fault ends it (and the appliance panics and powers off).
-                UnsafeMutablePointer<Int32>(bitPattern: UInt(d.faultAddress))!.pointee = 0
-                return .none
-            case "sh":
-                guard !args.isEmpty else { throw CallError("sh: expecting a command to run") }
-                setenv("root", d.options.sysroot, 1)
-                let r = try Subprocess.appliance(["/bin/sh", "-c", Subprocess.commandLine(args)], foldStdout: true)
-                guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
-                return Reply.string(ByteString(r.err))
-            default:
-                throw CallError("use 'debug help 0' to list the supported commands")
+    func doDebug(subcmd: ByteString, extraargs: [ByteString]) throws(CallError) -> ByteString {
+        let args = extraargs, words = args.map(\.description)
+        switch subcmd.description.lowercased() {
+        case "help":
+            return "Commands supported: help env error print segv sh spew"
+        case "env":
+            var lines: [UInt8] = []
+            var p = environ
+            while let entry = p.pointee { lines += ByteString(cString: entry).bytes + [UInt8(ascii: "\n")]; p += 1 }
+            return ByteString(lines)
+        case "error":
+            guard args.count == 1, let n = UInt32(words[0]) else {
+                throw CallError("debug error: expecting one arg: length of error message")
             }
-        }),
-    ]
+            guard n <= 1_000_000 else { throw CallError("debug error: length argument too large") }
+            // EROFS marks the true return path, as in the real daemon's regression test.
+            throw CallError(ByteString(String(repeating: "a", count: Int(n))), errno: EROFS)
+        case "print":
+            Console.write(words.joined(separator: " "))
+            return "ok"
+        case "spew":
+            guard args.count == 1 else { throw CallError("spew: expecting number of lines <n>") }
+            guard let n = Int(words[0]), n >= 0 else { throw CallError("spew: could not parse number of lines '\(args[0])'") }
+            for _ in 0..<n { Console.write("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567890123456789") }
+            return "ok"
+        case "segv":
+            // A real fault, not a signal sent to ourselves: the kernel ignores those
+            // for PID 1, but a fault ends it (and the appliance panics and powers off).
+            UnsafeMutablePointer<Int32>(bitPattern: UInt(faultAddress))!.pointee = 0
+            return ""
+        case "sh":
+            guard !args.isEmpty else { throw CallError("sh: expecting a command to run") }
+            setenv("root", options.sysroot, 1)
+            let r = try Subprocess.appliance(["/bin/sh", "-c", Subprocess.commandLine(args)], foldStdout: true)
+            guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
+            return ByteString(r.err)
+        default:
+            throw CallError("use 'debug help 0' to list the supported commands")
+        }
+    }
+
 
     /// An address no page is ever mapped at (the zero page); a stored property so that
     /// the optimiser cannot prove the store traps and drop the code after it.

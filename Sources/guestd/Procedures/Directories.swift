@@ -5,50 +5,66 @@ import GuestProtocol
 /// find0 (daemon/dir.c, rename.c, cpmv.c, find.c), done natively where the real daemon
 /// runs rm, cp, mv and find.
 extension Daemon {
-    static let directoryProcedures: [(Procedure, Handler)] = [
-        (.mkdir, { d, c throws(CallError) in
-            let p = c.string(0)
-            try d.perror(p) { () throws(SysError) in try d.mkdir(p) }
-            return .none
-        }),
-        (.mkdirP, { d, c throws(CallError) in try d.mkdirP(c.string(0)); return .none }),
-        (.rmdir, { d, c throws(CallError) in
-            let p = c.string(0)
-            try d.perror(p) { () throws(SysError) in
-                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard unlinkat(dir, name.cString, AT_REMOVEDIR) == 0 else { throw SysError("rmdir", p) }
+    func doMkdir(path: ByteString) throws(CallError) {
+        let p = path
+        try perror(p) { () throws(SysError) in try mkdir(p) }
+        return
+    }
+
+    func doMkdirP(path: ByteString) throws(CallError) {
+        try mkdirP(path)
+    }
+
+    func doRmdir(path: ByteString) throws(CallError) {
+        let p = path
+        try perror(p) { () throws(SysError) in
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                guard unlinkat(dir, name.cString, AT_REMOVEDIR) == 0 else { throw SysError("rmdir", p) }
+            }
+        }
+        return
+    }
+
+    func doRmRF(path: ByteString) throws(CallError) {
+        let p = path
+        guard p != "/" else { throw CallError("cannot remove root directory") }
+        do throws(SysError) {
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in try Tree.remove(dir, name) }
+        } catch where error.errno == ENOENT {
+            // rm -f: nothing there is success.
+        } catch {
+            throw CallError("\(p): rm: cannot remove '\(sysroot.path)\(p)': \(error.reason)")
+        }
+        return
+    }
+
+    func doRename(oldpath: ByteString, newpath: ByteString) throws(CallError) {
+        let old = oldpath, new = newpath
+        try perror("rename: \(old): \(new)") { () throws(SysError) in
+            try sysroot.atParent(old) { (odir, oname) throws(SysError) in
+                try sysroot.atParent(new) { (ndir, nname) throws(SysError) in
+                    guard renameat(odir, oname.cString, ndir, nname.cString) == 0 else { throw SysError("rename", old) }
                 }
             }
-            return .none
-        }),
-        (.rmRF, { d, c throws(CallError) in
-            let p = c.string(0)
-            guard p != "/" else { throw CallError("cannot remove root directory") }
-            do throws(SysError) {
-                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in try Tree.remove(dir, name) }
-            } catch where error.errno == ENOENT {
-                // rm -f: nothing there is success.
-            } catch {
-                throw CallError("\(p): rm: cannot remove '\(d.sysroot.path)\(p)': \(error.reason)")
-            }
-            return .none
-        }),
-        (.rename, { d, c throws(CallError) in
-            let old = c.string(0), new = c.string(1)
-            try d.perror("rename: \(old): \(new)") { () throws(SysError) in
-                try d.sysroot.atParent(old) { (odir, oname) throws(SysError) in
-                    try d.sysroot.atParent(new) { (ndir, nname) throws(SysError) in
-                        guard renameat(odir, oname.cString, ndir, nname.cString) == 0 else { throw SysError("rename", old) }
-                    }
-                }
-            }
-            return .none
-        }),
-        (.cp, { d, c throws(CallError) in try d.copy(c.string(0), c.string(1), archive: false); return .none }),
-        (.cpA, { d, c throws(CallError) in try d.copy(c.string(0), c.string(1), archive: true); return .none }),
-        (.mv, { d, c throws(CallError) in try d.move(c.string(0), c.string(1)); return .none }),
-        (.find0, { d, c throws(CallError) in try d.find0(c.string(0)) }),
-    ]
+        }
+        return
+    }
+
+    func doCp(src: ByteString, dest: ByteString) throws(CallError) {
+        try copy(src, dest, archive: false)
+    }
+
+    func doCpA(src: ByteString, dest: ByteString) throws(CallError) {
+        try copy(src, dest, archive: true)
+    }
+
+    func doMv(src: ByteString, dest: ByteString) throws(CallError) {
+        try move(src, dest)
+    }
+
+    func doFind0(directory: ByteString) throws(CallError) -> Answer {
+        try find0(directory)
+    }
 
     private func mkdir(_ p: ByteString) throws(SysError) {
         try sysroot.atParent(p) { (dir, name) throws(SysError) in

@@ -6,58 +6,85 @@ import GuestProtocol
 /// real daemon runs blockdev, parted and blkid. Returned device names are translated
 /// back to the user's /dev/sdX names.
 extension Daemon {
-    static let deviceProcedures: [(Procedure, Handler)] = [
-        (.listDevices, { d, _ throws(CallError) in Reply.strings(d.devices.listDevices()) }),
-        (.listPartitions, { d, _ throws(CallError) in Reply.strings(d.devices.listPartitions()) }),
-        (.listFilesystems, { d, _ throws(CallError) in
-            Reply.hashtable(d.filesystems().map { (d.devices.reverse($0.device), $0.type) })
-        }),
-        (.vfsType, { _, c throws(CallError) in
-            do throws(SysError) { return Reply.string(try Probe.filesystemType(c.text(0))) } catch {
-                throw CallError.perror("blkid: \(c.text(0)): TYPE", error.errno)
-            }
-        }),
-        (.vfsLabel, { _, c throws(CallError) in Reply.string(try Daemon.tag(c.text(0), "LABEL")) }),
-        (.vfsUUID, { _, c throws(CallError) in Reply.string(try Daemon.tag(c.text(0), "UUID")) }),
-        (.blkid, { _, c throws(CallError) in
-            do throws(SysError) { return Reply.hashtable(try Probe.export(c.text(0))) } catch {
-                throw CallError("blkid: \(c.text(0)): \(error.reason)", errno: error.errno)
-            }
-        }),
-        (.blockdevGetsize64, { _, c throws(CallError) in Reply.int64(try Daemon.geometry(c.text(0)).size) }),
-        (.blockdevGetss, { _, c throws(CallError) in Reply.int(try Daemon.geometry(c.text(0)).sectorSize) }),
-        (.partToDev, { d, c throws(CallError) in
-            let (disk, n) = DeviceNames.splitPartition(c.text(0))
-            guard n > 0 else { throw CallError("device name is not a partition") }
-            return Reply.string(d.devices.reverse("/dev/" + String(decoding: disk, as: UTF8.self)))
-        }),
-        (.partToPartnum, { _, c throws(CallError) in
-            let (_, n) = DeviceNames.splitPartition(c.text(0))
-            guard n > 0 else { throw CallError("device name is not a partition") }
-            return Reply.int(Int32(clamping: n))
-        }),
-        (.partList, { _, c throws(CallError) in
-            let device = c.text(0)
-            let table = try Daemon.partitionTable(device)
-            // parted's END is the last byte, inclusive.
-            return Reply.structList(table.entries.map {
-                StructValue(.partition, [.int(Int64($0.number)), .int(Int64($0.start)),
-                                         .int(Int64($0.start + $0.size) - 1), .int(Int64($0.size))])
-            })
-        }),
-        (.partGetParttype, { _, c throws(CallError) in Reply.string(try Daemon.partitionTable(c.text(0)).type) }),
-        (.partGetMbrID, { _, c throws(CallError) in
-            let device = c.text(0), n = c.int(1)
-            guard n >= 1 else { throw CallError("partition number must be >= 1") }
-            let table = try Daemon.partitionTable(device)
-            guard table.type == "msdos", let entry = table.entries.first(where: { $0.number == n }),
-                  entry.type.hasPrefix("0x"), let id = Int32(entry.type.dropFirst(2), radix: 16) else {
-                throw CallError("sfdisk: \(device): partition \(n): no MBR partition type")
-            }
-            return Reply.int(id)
-        }),
-        (.zero, { d, c throws(CallError) in try d.zero(c.text(0)); return .none }),
-    ]
+    func doListDevices() throws(CallError) -> [ByteString] {
+        devices.listDevices().map { ByteString($0) }
+    }
+
+    func doListPartitions() throws(CallError) -> [ByteString] {
+        devices.listPartitions().map { ByteString($0) }
+    }
+
+    func doListFilesystems() throws(CallError) -> [(ByteString, ByteString)] {
+        filesystems().map { (ByteString(devices.reverse($0.device)), ByteString($0.type)) }
+    }
+
+    func doVfsType(mountable: String) throws(CallError) -> ByteString {
+        do throws(SysError) { return ByteString(try Probe.filesystemType(mountable)) } catch {
+            throw CallError.perror("blkid: \(mountable): TYPE", error.errno)
+        }
+    }
+
+    func doVfsLabel(mountable: String) throws(CallError) -> ByteString {
+        ByteString(try Daemon.tag(mountable, "LABEL"))
+    }
+
+    func doVfsUUID(mountable: String) throws(CallError) -> ByteString {
+        ByteString(try Daemon.tag(mountable, "UUID"))
+    }
+
+    func doBlkid(device: String) throws(CallError) -> [(ByteString, ByteString)] {
+        do throws(SysError) { return try Probe.export(device).map { (ByteString($0.0), ByteString($0.1)) } } catch {
+            throw CallError("blkid: \(device): \(error.reason)", errno: error.errno)
+        }
+    }
+
+    func doBlockdevGetsize64(device: String) throws(CallError) -> Int64 {
+        try Daemon.geometry(device).size
+    }
+
+    func doBlockdevGetss(device: String) throws(CallError) -> Int32 {
+        try Daemon.geometry(device).sectorSize
+    }
+
+    func doPartToDev(partition: String) throws(CallError) -> ByteString {
+        let (disk, n) = DeviceNames.splitPartition(partition)
+        guard n > 0 else { throw CallError("device name is not a partition") }
+        return ByteString(devices.reverse("/dev/" + String(decoding: disk, as: UTF8.self)))
+    }
+
+    func doPartToPartnum(partition: String) throws(CallError) -> Int32 {
+        let (_, n) = DeviceNames.splitPartition(partition)
+        guard n > 0 else { throw CallError("device name is not a partition") }
+        return Int32(clamping: n)
+    }
+
+    func doPartList(device: String) throws(CallError) -> [StructValue] {
+        let table = try Daemon.partitionTable(device)
+        // parted's END is the last byte, inclusive.
+        return table.entries.map {
+            StructValue(.partition, [.int(Int64($0.number)), .int(Int64($0.start)),
+                                     .int(Int64($0.start + $0.size) - 1), .int(Int64($0.size))])
+        }
+    }
+
+    func doPartGetParttype(device: String) throws(CallError) -> ByteString {
+        ByteString(try Daemon.partitionTable(device).type)
+    }
+
+    func doPartGetMbrID(device: String, partnum: Int32) throws(CallError) -> Int32 {
+        let n = partnum
+        guard n >= 1 else { throw CallError("partition number must be >= 1") }
+        let table = try Daemon.partitionTable(device)
+        guard table.type == "msdos", let entry = table.entries.first(where: { $0.number == n }),
+              entry.type.hasPrefix("0x"), let id = Int32(entry.type.dropFirst(2), radix: 16) else {
+            throw CallError("sfdisk: \(device): partition \(n): no MBR partition type")
+        }
+        return id
+    }
+
+    func doZero(device: String) throws(CallError) {
+        try zero(device)
+    }
 
     private static func tag(_ device: String, _ name: String) throws(CallError) -> String {
         do { return try Probe.tag(device, name) } catch { throw CallError("\(device): \(error.reason)", errno: error.errno) }

@@ -31,32 +31,32 @@ extension Daemon {
         guard availableGroups.contains(group) else { throw unavailable(group) }
     }
 
-    static let featureProcedures: [(Procedure, Handler)] = [
-        // 0 available, 1 known but not in this build, 2 unknown.
-        (.internalFeatureAvailable, { _, c throws(CallError) in
-            let group = c.text(0)
-            return Reply.int(availableGroups.contains(group) ? 0 : optionalGroups.contains(group) ? 1 : 2)
-        }),
-        (.internalParseMountable, { _, c throws(CallError) in
-            Reply.structure(StructValue(.internalMountable, [.int(0), .string(c.string(0)), .string("")]))
-        }),
-        // No LVM tools here: with no physical volume on any disk the lists are truly
-        // empty; with one, only a daemon with LVM can answer.
-        (.pvs, { d, _ throws(CallError) in try d.noVolumes() }),
-        (.vgs, { d, _ throws(CallError) in try d.noVolumes() }),
-        (.lvs, { d, _ throws(CallError) in try d.noVolumes() }),
-        (.pvsFull, { d, _ throws(CallError) in _ = try d.noVolumes(); return Reply.structList([]) }),
-        (.vgsFull, { d, _ throws(CallError) in _ = try d.noVolumes(); return Reply.structList([]) }),
-        (.lvsFull, { d, _ throws(CallError) in _ = try d.noVolumes(); return Reply.structList([]) }),
-    ]
+    /// 0 available, 1 known but not in this build, 2 unknown.
+    func doInternalFeatureAvailable(group: ByteString) throws(CallError) -> Int32 {
+        let group = group.description
+        return Daemon.availableGroups.contains(group) ? 0 : Daemon.optionalGroups.contains(group) ? 1 : 2
+    }
 
-    private func noVolumes() throws(CallError) -> Answer {
+    func doInternalParseMountable(mountable: String) throws(CallError) -> StructValue {
+        StructValue(.internalMountable, [.int(0), .string(ByteString(mountable)), .string("")])
+    }
+
+    // No LVM tools here: with no physical volume on any disk the lists are truly
+    // empty; with one, only a daemon with LVM can answer.
+    func doPvs() throws(CallError) -> [ByteString] { try noVolumes() }
+    func doVgs() throws(CallError) -> [ByteString] { try noVolumes() }
+    func doLvs() throws(CallError) -> [ByteString] { try noVolumes() }
+    func doPvsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
+    func doVgsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
+    func doLvsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
+
+    private func noVolumes() throws(CallError) -> [ByteString] {
         let all = devices.listDevices() + devices.listPartitions()
         for dev in all {
             guard let real = try? devices.translate(dev) else { continue }
             if (try? Probe.filesystemType(real)) == "LVM2_member" { throw Daemon.unavailable("lvm2") }
         }
-        return Reply.strings([String]())
+        return []
     }
 
     /// reply_with_unavailable_feature.

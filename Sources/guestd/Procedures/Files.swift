@@ -4,77 +4,104 @@ import GuestProtocol
 /// Regular files: create, write, read, remove, permissions (daemon/file.c, fill.c,
 /// headtail.c, link.c). Paths have passed ABS_PATH and NEED_ROOT.
 extension Daemon {
-    static let fileProcedures: [(Procedure, Handler)] = [
-        (.touch, { d, c throws(CallError) in try d.touch(c.string(0)); return .none }),
-        (.rm, { d, c throws(CallError) in
-            let p = c.string(0)
-            try d.perror(p) { () throws(SysError) in
-                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
-                }
+    func doTouch(path: ByteString) throws(CallError) {
+        try touch(path)
+    }
+
+    func doRm(path: ByteString) throws(CallError) {
+        let p = path
+        try perror(p) { () throws(SysError) in
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
             }
-            return .none
-        }),
-        (.chmod, { d, c throws(CallError) in
-            let mode = c.int(0), p = c.string(1)
-            guard mode >= 0 else { throw CallError("\(p): mode is negative") }
-            try d.perror("\(p): 0\(String(mode, radix: 8))") { () throws(SysError) in
-                let host = try d.sysroot.hostPath(p)
-                guard Glibc.chmod(host.cString, mode_t(mode)) == 0 else { throw SysError("chmod", p) }
+        }
+        return
+    }
+
+    func doChmod(mode: Int32, path: ByteString) throws(CallError) {
+        let p = path
+        guard mode >= 0 else { throw CallError("\(p): mode is negative") }
+        try perror("\(p): 0\(String(mode, radix: 8))") { () throws(SysError) in
+            let host = try sysroot.hostPath(p)
+            guard Glibc.chmod(host.cString, mode_t(mode)) == 0 else { throw SysError("chmod", p) }
+        }
+        return
+    }
+
+    func doChown(owner: Int32, group: Int32, path: ByteString) throws(CallError) {
+        let p = path
+        try perror("\(p): \(owner).\(group)") { () throws(SysError) in
+            let host = try sysroot.hostPath(p)
+            guard Glibc.chown(host.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", p) }
+        }
+        return
+    }
+
+    func doFilesize(file: ByteString) throws(CallError) -> Int64 {
+        let p = file
+        var size: Int64 = 0
+        try perror(p) { () throws(SysError) in size = Int64(try sysroot.statFollowing(p).st_size) }
+        return size
+    }
+
+    func doPread(path: ByteString, count: Int32, offset: Int64) throws(CallError) -> [UInt8] {
+        try pread(path, count: count, offset: offset)
+    }
+
+    func doPwrite(path: ByteString, content: [UInt8], offset: Int64) throws(CallError) -> Int32 {
+        try pwrite(path, content, offset: offset)
+    }
+
+    func doInternalWrite(path: ByteString, content: [UInt8]) throws(CallError) {
+        try writeFile(path, content, flags: O_WRONLY | O_TRUNC | O_CREAT | O_NOCTTY)
+    }
+
+    func doInternalWriteAppend(path: ByteString, content: [UInt8]) throws(CallError) {
+        try writeFile(path, content, flags: O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY)
+    }
+
+    func doFill(c: Int32, len: Int32, path: ByteString) throws(CallError) {
+        try fill(byte: c, length: len, path)
+    }
+
+    func doHeadN(nrlines: Int32, path: ByteString) throws(CallError) -> [ByteString] {
+        try headTail(head: true, nrlines, path)
+    }
+
+    func doTailN(nrlines: Int32, path: ByteString) throws(CallError) -> [ByteString] {
+        try headTail(head: false, nrlines, path)
+    }
+
+    func doLnS(target: ByteString, linkname: ByteString) throws(CallError) {
+        let link = linkname
+        do throws(SysError) {
+            try sysroot.atParent(link) { (dir, name) throws(SysError) in
+                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
             }
-            return .none
-        }),
-        (.chown, { d, c throws(CallError) in
-            let owner = c.int(0), group = c.int(1), p = c.string(2)
-            try d.perror("\(p): \(owner).\(group)") { () throws(SysError) in
-                let host = try d.sysroot.hostPath(p)
-                guard Glibc.chown(host.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", p) }
-            }
-            return .none
-        }),
-        (.filesize, { d, c throws(CallError) in
-            let p = c.string(0)
-            var size: Int64 = 0
-            try d.perror(p) { () throws(SysError) in size = Int64(try d.sysroot.statFollowing(p).st_size) }
-            return Reply.int64(size)
-        }),
-        (.pread, { d, c throws(CallError) in try d.pread(c.string(0), count: c.int(1), offset: c.int64(2)) }),
-        (.pwrite, { d, c throws(CallError) in try d.pwrite(c.string(0), c.buffer(1), offset: c.int64(2)) }),
-        (.internalWrite, { d, c throws(CallError) in
-            try d.writeFile(c.string(0), c.buffer(1), flags: O_WRONLY | O_TRUNC | O_CREAT | O_NOCTTY); return .none
-        }),
-        (.internalWriteAppend, { d, c throws(CallError) in
-            try d.writeFile(c.string(0), c.buffer(1), flags: O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY); return .none
-        }),
-        (.fill, { d, c throws(CallError) in try d.fill(byte: c.int(0), length: c.int(1), c.string(2)); return .none }),
-        (.headN, { d, c throws(CallError) in Reply.strings(try d.headTail(head: true, c.int(0), c.string(1))) }),
-        (.tailN, { d, c throws(CallError) in Reply.strings(try d.headTail(head: false, c.int(0), c.string(1))) }),
-        (.lnS, { d, c throws(CallError) in
-            let target = c.string(0), link = c.string(1)
-            do throws(SysError) {
-                try d.sysroot.atParent(link) { (dir, name) throws(SysError) in
-                    guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
-                }
-            } catch {
-                // The real daemon runs ln -s and passes on its complaint.
-                throw CallError("ln -s: \(target): \(link): ln: failed to create symbolic link '\(d.sysroot.path)\(link)': \(error.reason)", errno: 0)
-            }
-            return .none
-        }),
-        (.readlink, { d, c throws(CallError) in
-            let p = c.string(0)
-            do throws(SysError) { return Reply.string(try d.sysroot.linkTarget(p)) } catch {
-                throw CallError.perror("readlink: \(p)", error.errno)
-            }
-        }),
-        (.checksum, { d, c throws(CallError) in Reply.string(try d.checksum(c.text(0), c.string(1))) }),
-        (.internalReadlinklist, { d, c throws(CallError) in
-            let dir = try d.openDirectory(c.string(0), prefix: "open: ")
-            defer { close(dir) }
-            // Errors are expected (names that are no symlinks): each gives "".
-            return Reply.strings(c.strings(1).map { Sysroot.linkTarget(dir, $0) ?? "" })
-        }),
-    ]
+        } catch {
+            // The real daemon runs ln -s and passes on its complaint.
+            throw CallError("ln -s: \(target): \(link): ln: failed to create symbolic link '\(sysroot.path)\(link)': \(error.reason)", errno: 0)
+        }
+        return
+    }
+
+    func doReadlink(path: ByteString) throws(CallError) -> ByteString {
+        let p = path
+        do throws(SysError) { return try sysroot.linkTarget(p) } catch {
+            throw CallError.perror("readlink: \(p)", error.errno)
+        }
+    }
+
+    func doChecksum(csumtype: ByteString, path: ByteString) throws(CallError) -> ByteString {
+        ByteString(try checksum(csumtype.description, path))
+    }
+
+    func doInternalReadlinklist(path: ByteString, names: [ByteString]) throws(CallError) -> [ByteString] {
+        let dir = try openDirectory(path, prefix: "open: ")
+        defer { close(dir) }
+        // Errors are expected (names that are no symlinks): each gives "".
+        return names.map { Sysroot.linkTarget(dir, $0) ?? "" }
+    }
 
     /// checksum: the file opened first (its errors win), then the digest by name.
     private func checksum(_ type: String, _ p: ByteString) throws(CallError) -> String {
@@ -134,7 +161,7 @@ extension Daemon {
         guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
     }
 
-    private func pread(_ p: ByteString, count: Int32, offset: Int64) throws(CallError) -> Answer {
+    private func pread(_ p: ByteString, count: Int32, offset: Int64) throws(CallError) -> [UInt8] {
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
         defer { close(fd) }
@@ -144,10 +171,10 @@ extension Daemon {
         var buf = [UInt8](repeating: 0, count: Int(count))
         let n = buf.withUnsafeMutableBytes { Glibc.pread(fd, $0.baseAddress, Int(count), off_t(offset)) }
         guard n >= 0 else { throw CallError.perror("pread: \(p)", errno) }
-        return Reply.buffer(Array(buf[0 ..< n]))
+        return Array(buf[0 ..< n])
     }
 
-    private func pwrite(_ p: ByteString, _ content: [UInt8], offset: Int64) throws(CallError) -> Answer {
+    private func pwrite(_ p: ByteString, _ content: [UInt8], offset: Int64) throws(CallError) -> Int32 {
         guard offset >= 0 else { throw CallError("offset is negative") }
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_WRONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
@@ -158,7 +185,7 @@ extension Daemon {
             throw CallError.perror("pwrite: \(p)", e)
         }
         guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
-        return Reply.int(Int32(n))
+        return Int32(n)
     }
 
     /// fill: `length` bytes of `byte` from the start, without truncating.

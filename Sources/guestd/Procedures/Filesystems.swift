@@ -5,47 +5,56 @@ import GuestProtocol
 /// df.c of libguestfs 1.48): the host's tools, copied into the root by HostFiles, run
 /// with the real daemon's arguments and error texts.
 extension Daemon {
-    static let filesystemProcedures: [(Procedure, Handler)] = [
-        (.mkfs, { d, c throws(CallError) in
-            try d.showingUserNames(c.text(1)) { () throws(CallError) in try Mkfs(fstype: c.text(0), device: c.text(1), blocksize: c.optionalInt(0), features: c.optionalText(1),
-                     inode: c.optionalInt(2), sectorsize: c.optionalInt(3), label: c.optionalString(4)).run() }
-            return .none
-        }),
-        (.e2fsck, { d, c throws(CallError) in
-            try d.showingUserNames(c.text(0)) { () throws(CallError) in
-                try e2fsck(c.text(0), correct: c.optionalBool(0) ?? false, forceall: c.optionalBool(1) ?? false)
-            }
-        }),
-        (.e2fsckF, { d, c throws(CallError) in
-            try d.showingUserNames(c.text(0)) { () throws(CallError) in try e2fsck(c.text(0), correct: true, forceall: false) }
-        }),
-        (.fsck, { _, c throws(CallError) in
-            let r = try Subprocess.appliance(["fsck", "-a", "-t", c.text(0), c.text(1)])
-            return Reply.int(r.status)
-        }),
-        (.tune2fsL, { d, c throws(CallError) in
-            let r = try Subprocess.appliance(["tune2fs", "-l", c.text(0)])
-            guard r.succeeded else {
-                let error = CallError(Subprocess.errorText(r))
-                try d.showingUserNames(c.text(0)) { () throws(CallError) in throw error }
-                throw error
-            }
-            return Reply.hashtable(tune2fsFields(r.out))
-        }),
-        // wipefs -a --force (Debian's wipefs has --force; the real daemon asks --help).
-        (.wipefs, { d, c throws(CallError) in
-            try Daemon.requireGroup("wipefs")
-            let r = try Subprocess.appliance(["wipefs", "-a", "--force", c.text(0)])
-            guard r.succeeded else {
-                let error = CallError(Subprocess.errorText(r))
-                try d.showingUserNames(c.text(0)) { () throws(CallError) in throw error }
-                throw error
-            }
-            return .none
-        }),
-        (.df, { d, c throws(CallError) in try d.df([], c) }),
-        (.dfH, { d, c throws(CallError) in try d.df(["-h"], c) }),
-    ]
+    func doMkfs(fstype: ByteString, device: String, blocksize: Int32?, features: ByteString?, inode: Int32?, sectorsize: Int32?, label: ByteString?) throws(CallError) {
+        try showingUserNames(device) { () throws(CallError) in try Mkfs(fstype: fstype.description, device: device, blocksize: blocksize, features: features?.description,
+                 inode: inode, sectorsize: sectorsize, label: label).run() }
+        return
+    }
+
+    func doE2fsck(device: String, correct: Bool?, forceall: Bool?) throws(CallError) {
+        try showingUserNames(device) { () throws(CallError) in
+            try Daemon.e2fsck(device, correct: correct ?? false, forceall: forceall ?? false)
+        }
+    }
+
+    func doE2fsckF(device: String) throws(CallError) {
+        try showingUserNames(device) { () throws(CallError) in try Daemon.e2fsck(device, correct: true, forceall: false) }
+    }
+
+    func doFsck(fstype: ByteString, device: String) throws(CallError) -> Int32 {
+        let r = try Subprocess.appliance(["fsck", "-a", "-t", fstype.description, device])
+        return r.status
+    }
+
+    func doTune2fsL(device: String) throws(CallError) -> [(ByteString, ByteString)] {
+        let r = try Subprocess.appliance(["tune2fs", "-l", device])
+        guard r.succeeded else {
+            let error = CallError(Subprocess.errorText(r))
+            try showingUserNames(device) { () throws(CallError) in throw error }
+            throw error
+        }
+        return Daemon.tune2fsFields(r.out)
+    }
+
+    // wipefs -a --force (Debian's wipefs has --force; the real daemon asks --help).
+    func doWipefs(device: String) throws(CallError) {
+        try Daemon.requireGroup("wipefs")
+        let r = try Subprocess.appliance(["wipefs", "-a", "--force", device])
+        guard r.succeeded else {
+            let error = CallError(Subprocess.errorText(r))
+            try showingUserNames(device) { () throws(CallError) in throw error }
+            throw error
+        }
+        return
+    }
+
+    func doDf() throws(CallError) -> ByteString {
+        try df([], stub: Procedure.df.stub)
+    }
+
+    func doDfH() throws(CallError) -> ByteString {
+        try df(["-h"], stub: Procedure.dfH.stub)
+    }
 
     /// Tools name the device node they opened. The real daemon's nodes carry the names
     /// the user gave; ours may differ by a letter (the appliance root sits among the
@@ -59,12 +68,11 @@ extension Daemon {
     }
 
     /// e2fsck -f, noninteractive with -p or -y; exit 1 (errors corrected) is success.
-    private static func e2fsck(_ device: String, correct: Bool, forceall: Bool) throws(CallError) -> Answer {
+    private static func e2fsck(_ device: String, correct: Bool, forceall: Bool) throws(CallError) {
         guard !(correct && forceall) else { throw CallError("only one of the options 'correct', 'forceall' may be specified") }
         let argv = ["e2fsck", "-f"] + (correct ? ["-p"] : []) + (forceall ? ["-y"] : []) + [device]
         let r = try Subprocess.appliance(argv, foldStdout: true)
         guard r.status < 2 else { throw CallError(Subprocess.errorText(r)) }
-        return .none
     }
 
     /// tune2fs -l as "key: value" pairs: the version line dropped, empty values for
@@ -82,10 +90,10 @@ extension Daemon {
     }
 
     /// df of the appliance (not chrooted): the guest's filesystems under the sysroot.
-    private func df(_ flags: [String], _ c: Call) throws(CallError) -> Answer {
-        try needRoot(c.stub)
+    private func df(_ flags: [String], stub: String) throws(CallError) -> ByteString {
+        try needRoot(stub)
         let r = try Subprocess.appliance(["df"] + flags)
         guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
-        return Reply.string(ByteString(r.out))
+        return ByteString(r.out)
     }
 }

@@ -5,25 +5,24 @@ import GuestProtocol
 /// expressions through regcomp, basic unless `extended`, a plain substring when `fixed`.
 /// Pattern and lines are bytes, matched as in the C locale.
 extension Daemon {
-    static let grepProcedures: [(Procedure, Handler)] = [
-        (.grep, { d, c throws(CallError) in
-            let regex = c.string(0), p = c.string(1)
-            let extended = c.optionalBool(0) ?? false, fixed = c.optionalBool(1) ?? false
-            let insensitive = c.optionalBool(2) ?? false, compressed = c.optionalBool(3) ?? false
-            if extended && fixed { throw CallError("can't use 'extended' and 'fixed' flags at the same time") }
-            let fd: Int32
-            do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
-            defer { close(fd) }
-            // zgrep needs gzip and friends, which this appliance does not carry.
-            if compressed { throw CallError("\(regex): zgrep: not available in this appliance", errno: ENOTSUP) }
-            let data: [UInt8]
-            do throws(SysError) { data = try Daemon.readAll(fd, p) } catch { throw CallError("\(regex): grep: (standard input): \(error.reason)") }
-            var lines = data.split(separator: 10, omittingEmptySubsequences: false)
-            if data.last == 10 || data.isEmpty { lines.removeLast() }
-            let matcher = try LineMatcher(regex, extended: extended, fixed: fixed, insensitive: insensitive)
-            return Reply.strings(lines.filter { matcher.matches(Array($0)) }.map { ByteString($0) })
-        }),
-    ]
+    func doGrep(regex: ByteString, path: ByteString, extended: Bool?, fixed: Bool?, insensitive: Bool?, compressed: Bool?) throws(CallError) -> [ByteString] {
+        let p = path
+        let extended = extended ?? false, fixed = fixed ?? false
+        let insensitive = insensitive ?? false, compressed = compressed ?? false
+        if extended && fixed { throw CallError("can't use 'extended' and 'fixed' flags at the same time") }
+        let fd: Int32
+        do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+        defer { close(fd) }
+        // zgrep needs gzip and friends, which this appliance does not carry.
+        if compressed { throw CallError("\(regex): zgrep: not available in this appliance", errno: ENOTSUP) }
+        let data: [UInt8]
+        do throws(SysError) { data = try Daemon.readAll(fd, p) } catch { throw CallError("\(regex): grep: (standard input): \(error.reason)") }
+        var lines = data.split(separator: 10, omittingEmptySubsequences: false)
+        if data.last == 10 || data.isEmpty { lines.removeLast() }
+        let matcher = try LineMatcher(regex, extended: extended, fixed: fixed, insensitive: insensitive)
+        return lines.filter { matcher.matches(Array($0)) }.map { ByteString($0) }
+    }
+
 }
 
 /// One compiled pattern; freed with the matcher.

@@ -4,59 +4,75 @@ import GuestProtocol
 /// answers come from what inspect_os stored; a field it did not find is "unknown" or
 /// 0. Devices are stored by their appliance names and shown by the user's.
 extension Daemon {
-    static let inspectionProcedures: [(Procedure, Handler)] = [
-        (.inspectOS, { d, _ throws(CallError) in
-            d.inspected = try Inspector(daemon: d).inspectOS()
-            return Reply.strings(d.roots())
-        }),
-        (.inspectGetRoots, { d, _ throws(CallError) in Reply.strings(d.roots()) }),
-        (.inspectGetFormat, { _, _ throws(CallError) in Reply.string("installed") }),
-        (.inspectGetType, field { $0.osType }),
-        (.inspectGetDistro, field { $0.distro?.rawValue }),
-        (.inspectGetPackageFormat, field { $0.packageFormat }),
-        (.inspectGetPackageManagement, field { $0.packageManagement }),
-        (.inspectGetProductName, field { $0.productName }),
-        (.inspectGetProductVariant, field { $0.productVariant }),
-        (.inspectGetArch, field { $0.arch }),
-        // The hostname is the guest file's bytes.
-        (.inspectGetHostname, { d, c throws(CallError) in Reply.string(try d.inspectedRoot(c.text(0)).hostname ?? "unknown") }),
-        (.inspectGetMajorVersion, { d, c throws(CallError) in
-            Reply.int(Int32(clamping: try d.inspectedRoot(c.text(0)).version?.major ?? 0))
-        }),
-        (.inspectGetMinorVersion, { d, c throws(CallError) in
-            Reply.int(Int32(clamping: try d.inspectedRoot(c.text(0)).version?.minor ?? 0))
-        }),
-        (.inspectGetWindowsSystemroot, windows("not a Windows guest, or systemroot could not be determined")),
-        (.inspectGetWindowsSoftwareHive, windows("not a Windows guest, or software hive not found")),
-        (.inspectGetWindowsSystemHive, windows("not a Windows guest, or system hive not found")),
-        (.inspectGetWindowsCurrentControlSet, windows("not a Windows guest, or CurrentControlSet could not be determined")),
-        (.inspectIsLive, { _, _ throws(CallError) in Reply.bool(false) }),
-        (.inspectIsNetinst, { _, _ throws(CallError) in Reply.bool(false) }),
-        (.inspectIsMultipart, { _, _ throws(CallError) in Reply.bool(false) }),
-        // Without fstab entries (a root whose fstab named nothing it could resolve)
-        // the root alone is "/". Mount points are the fstab's bytes.
-        (.inspectGetMountpoints, { d, c throws(CallError) in
-            let root = c.text(0)
-            let fstab = try d.inspectedRoot(root).fstab
-            if fstab.isEmpty { return Reply.hashtable([("/", d.devices.reverse(root))]) }
-            return Reply.hashtable(fstab.filter { $0.mountpoint.hasPrefix("/") }.map { ($0.mountpoint, ByteString(d.devices.reverse($0.device))) })
-        }),
-        (.inspectGetFilesystems, { d, c throws(CallError) in
-            let root = c.text(0)
-            let fstab = try d.inspectedRoot(root).fstab
-            return Reply.strings((fstab.isEmpty ? [root] : fstab.map(\.device)).map { d.devices.reverse($0) })
-        }),
-        (.inspectGetDriveMappings, { d, c throws(CallError) in _ = try d.inspectedRoot(c.text(0)); return Reply.hashtable([] as [(String, String)]) }),
-    ]
+    func doInspectOS() throws(CallError) -> [ByteString] {
+        inspected = try Inspector(daemon: self).inspectOS()
+        return roots().map { ByteString($0) }
+    }
+
+    func doInspectGetRoots() throws(CallError) -> [ByteString] { roots().map { ByteString($0) } }
+    func doInspectGetFormat(root: String) throws(CallError) -> ByteString { "installed" }
+    func doInspectGetType(root: String) throws(CallError) -> ByteString { try field(root) { $0.osType } }
+    func doInspectGetDistro(root: String) throws(CallError) -> ByteString { try field(root) { $0.distro?.rawValue } }
+    func doInspectGetPackageFormat(root: String) throws(CallError) -> ByteString { try field(root) { $0.packageFormat } }
+    func doInspectGetPackageManagement(root: String) throws(CallError) -> ByteString { try field(root) { $0.packageManagement } }
+    func doInspectGetProductName(root: String) throws(CallError) -> ByteString { try field(root) { $0.productName } }
+    func doInspectGetProductVariant(root: String) throws(CallError) -> ByteString { try field(root) { $0.productVariant } }
+    func doInspectGetArch(root: String) throws(CallError) -> ByteString { try field(root) { $0.arch } }
+    /// The hostname is the guest file's bytes.
+    func doInspectGetHostname(root: String) throws(CallError) -> ByteString { try inspectedRoot(root).hostname ?? "unknown" }
+
+    func doInspectGetMajorVersion(root: String) throws(CallError) -> Int32 {
+        Int32(clamping: try inspectedRoot(root).version?.major ?? 0)
+    }
+
+    func doInspectGetMinorVersion(root: String) throws(CallError) -> Int32 {
+        Int32(clamping: try inspectedRoot(root).version?.minor ?? 0)
+    }
+
+    func doInspectGetWindowsSystemroot(root: String) throws(CallError) -> ByteString {
+        try windows(root, "not a Windows guest, or systemroot could not be determined")
+    }
+    func doInspectGetWindowsSoftwareHive(root: String) throws(CallError) -> ByteString {
+        try windows(root, "not a Windows guest, or software hive not found")
+    }
+    func doInspectGetWindowsSystemHive(root: String) throws(CallError) -> ByteString {
+        try windows(root, "not a Windows guest, or system hive not found")
+    }
+    func doInspectGetWindowsCurrentControlSet(root: String) throws(CallError) -> ByteString {
+        try windows(root, "not a Windows guest, or CurrentControlSet could not be determined")
+    }
+
+    func doInspectIsLive(root: String) throws(CallError) -> Bool { false }
+    func doInspectIsNetinst(root: String) throws(CallError) -> Bool { false }
+    func doInspectIsMultipart(root: String) throws(CallError) -> Bool { false }
+
+    /// Without fstab entries (a root whose fstab named nothing it could resolve) the
+    /// root alone is "/". Mount points are the fstab's bytes.
+    func doInspectGetMountpoints(root: String) throws(CallError) -> [(ByteString, ByteString)] {
+        let fstab = try inspectedRoot(root).fstab
+        if fstab.isEmpty { return [("/", ByteString(devices.reverse(root)))] }
+        return fstab.filter { $0.mountpoint.hasPrefix("/") }.map { ($0.mountpoint, ByteString(devices.reverse($0.device))) }
+    }
+
+    func doInspectGetFilesystems(root: String) throws(CallError) -> [ByteString] {
+        let fstab = try inspectedRoot(root).fstab
+        return (fstab.isEmpty ? [root] : fstab.map(\.device)).map { ByteString(devices.reverse($0)) }
+    }
+
+    func doInspectGetDriveMappings(root: String) throws(CallError) -> [(ByteString, ByteString)] {
+        _ = try inspectedRoot(root)
+        return []
+    }
 
     /// A string field of the root's data, "unknown" when inspection found none.
-    private static func field(_ get: @escaping @Sendable (InspectionData) -> String?) -> Handler {
-        { d, c throws(CallError) in Reply.string(get(try d.inspectedRoot(c.text(0))) ?? "unknown") }
+    private func field(_ root: String, _ get: (InspectionData) -> String?) throws(CallError) -> ByteString {
+        ByteString(get(try inspectedRoot(root)) ?? "unknown")
     }
 
     /// The Windows fields: never found on the Linux guests this inspection knows.
-    private static func windows(_ message: ByteString) -> Handler {
-        { d, c throws(CallError) in _ = try d.inspectedRoot(c.text(0)); throw CallError(message) }
+    private func windows(_ root: String, _ message: ByteString) throws(CallError) -> ByteString {
+        _ = try inspectedRoot(root)
+        throw CallError(message)
     }
 
     /// inspect_get_roots: the roots in the order inspect_os met them.

@@ -6,10 +6,13 @@ import GuestProtocol
 /// are printed as their bytes, as ls does when its output is not a terminal. readdir:
 /// the entries themselves (daemon/readdir.c).
 extension Daemon {
-    static let listingProcedures: [(Procedure, Handler)] = [
-        (.ll, { d, c throws(CallError) in Reply.string(try d.ll(c.string(0))) }),
-        (.readdir, { d, c throws(CallError) in Reply.structList(try d.readdir(c.string(0))) }),
-    ]
+    func doLl(directory: ByteString) throws(CallError) -> ByteString {
+        try ll(directory)
+    }
+
+    func doReaddir(dir: ByteString) throws(CallError) -> [StructValue] {
+        try readdir(dir)
+    }
 
     /// Every entry, "." and ".." too, in readdir order: inode, d_type as a letter and
     /// the name's bytes. One reply, so a directory too big for a message fails as the

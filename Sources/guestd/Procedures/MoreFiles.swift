@@ -5,132 +5,168 @@ import GuestProtocol
 /// device nodes, realpath, is_zero (daemon/headtail.c, wc.c, du.c, truncate.c,
 /// utimens.c, link.c, mknod.c, realpath.c, zero.c).
 extension Daemon {
-    static let moreFileProcedures: [(Procedure, Handler)] = [
-        (.head, { d, c throws(CallError) in Reply.strings(try d.headTail(head: true, 10, c.string(0))) }),
-        (.tail, { d, c throws(CallError) in Reply.strings(try d.headTail(head: false, 10, c.string(0))) }),
-        (.wcL, { d, c throws(CallError) in Reply.int(try d.wc("-l", c.string(0)) { data in data.count { $0 == 10 } }) }),
-        (.wcC, { d, c throws(CallError) in Reply.int(try d.wc("-c", c.string(0)) { $0.count }) }),
-        (.wcW, { d, c throws(CallError) in
-            Reply.int(try d.wc("-w", c.string(0)) { data in
-                var words = 0, inWord = false
-                for b in data {
-                    let space = b == 32 || (9 ... 13).contains(b)
-                    if !space && !inWord { words += 1 }
-                    inWord = !space
+    func doHead(path: ByteString) throws(CallError) -> [ByteString] {
+        try headTail(head: true, 10, path)
+    }
+
+    func doTail(path: ByteString) throws(CallError) -> [ByteString] {
+        try headTail(head: false, 10, path)
+    }
+
+    func doWcL(path: ByteString) throws(CallError) -> Int32 {
+        try wc("-l", path) { data in data.count { $0 == 10 } }
+    }
+
+    func doWcC(path: ByteString) throws(CallError) -> Int32 {
+        try wc("-c", path) { $0.count }
+    }
+
+    func doWcW(path: ByteString) throws(CallError) -> Int32 {
+        try wc("-w", path) { data in
+            var words = 0, inWord = false
+            for b in data {
+                let space = b == 32 || (9 ... 13).contains(b)
+                if !space && !inWord { words += 1 }
+                inWord = !space
+            }
+            return words
+        }
+    }
+
+    func doDu(path: ByteString) throws(CallError) -> Int64 {
+        let p = path
+        do throws(SysError) {
+            return try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                var seen = Set<[UInt64]>()
+                return (try Daemon.blocks(dir, name, &seen) + 1) / 2
+            }
+        } catch {
+            throw CallError("\(p): du: cannot access '\(sysroot.path)\(p)': \(error.reason)")
+        }
+    }
+
+    func doTruncate(path: ByteString) throws(CallError) {
+        try truncate(path, 0)
+    }
+
+    func doTruncateSize(path: ByteString, size: Int64) throws(CallError) {
+        try truncate(path, size)
+    }
+
+    func doUtimens(path: ByteString, atsecs: Int64, atnsecs: Int64, mtsecs: Int64, mtnsecs: Int64) throws(CallError) {
+        let p = path
+        // -1 is "now", -2 "leave alone", as the real call documents.
+        func spec(_ secs: Int64, _ nsecs: Int64) -> timespec {
+            timespec(tv_sec: Int(secs), tv_nsec: nsecs == -1 ? Int((1 << 30) - 1) : nsecs == -2 ? Int((1 << 30) - 2) : Int(nsecs))
+        }
+        var times = [spec(atsecs, atnsecs), spec(mtsecs, mtnsecs)]
+        try perror("utimensat: \(p)") { () throws(SysError) in
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                guard utimensat(dir, name.cString, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", p) }
+            }
+        }
+        return
+    }
+
+    func doMkdirMode(path: ByteString, mode: Int32) throws(CallError) {
+        let p = path
+        guard mode >= 0 else { throw CallError("\(p): mode is negative") }
+        try perror(p) { () throws(SysError) in
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                guard mkdirat(dir, name.cString, mode_t(mode)) == 0 else { throw SysError("mkdir", p) }
+            }
+        }
+        return
+    }
+
+    func doLchown(owner: Int32, group: Int32, path: ByteString) throws(CallError) {
+        let p = path
+        try perror("\(p): \(owner).\(group)") { () throws(SysError) in
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                guard fchownat(dir, name.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
+                    throw SysError("lchown", p)
                 }
-                return words
-            })
-        }),
-        (.du, { d, c throws(CallError) in
-            let p = c.string(0)
-            do throws(SysError) {
-                return Reply.int64(try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    var seen = Set<[UInt64]>()
-                    return (try Daemon.blocks(dir, name, &seen) + 1) / 2
-                })
-            } catch {
-                throw CallError("\(p): du: cannot access '\(d.sysroot.path)\(p)': \(error.reason)")
             }
-        }),
-        (.truncate, { d, c throws(CallError) in try d.truncate(c.string(0), 0); return .none }),
-        (.truncateSize, { d, c throws(CallError) in try d.truncate(c.string(0), c.int64(1)); return .none }),
-        (.utimens, { d, c throws(CallError) in
-            let p = c.string(0)
-            // -1 is "now", -2 "leave alone", as the real call documents.
-            func spec(_ secs: Int64, _ nsecs: Int64) -> timespec {
-                timespec(tv_sec: Int(secs), tv_nsec: nsecs == -1 ? Int((1 << 30) - 1) : nsecs == -2 ? Int((1 << 30) - 2) : Int(nsecs))
+        }
+        return
+    }
+
+    func doLn(target: ByteString, linkname: ByteString) throws(CallError) {
+        try hardLink(target, linkname, force: false)
+    }
+
+    func doLnF(target: ByteString, linkname: ByteString) throws(CallError) {
+        try hardLink(target, linkname, force: true)
+    }
+
+    func doLnSF(target: ByteString, linkname: ByteString) throws(CallError) {
+        let link = linkname
+        do throws(SysError) {
+            try sysroot.atParent(link) { (dir, name) throws(SysError) in
+                var st = stat()
+                if fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0, !st.st_mode.isDirectory { _ = unlinkat(dir, name.cString, 0) }
+                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
             }
-            var times = [spec(c.int64(1), c.int64(2)), spec(c.int64(3), c.int64(4))]
-            try d.perror("utimensat: \(p)") { () throws(SysError) in
-                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard utimensat(dir, name.cString, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", p) }
-                }
+        } catch {
+            throw CallError("ln -sf: \(target): \(link): ln: failed to create symbolic link '\(sysroot.path)\(link)': \(error.reason)")
+        }
+        return
+    }
+
+    func doRmF(path: ByteString) throws(CallError) {
+        let p = path
+        do throws(SysError) {
+            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+                guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
             }
-            return .none
-        }),
-        (.mkdirMode, { d, c throws(CallError) in
-            let p = c.string(0), mode = c.int(1)
-            guard mode >= 0 else { throw CallError("\(p): mode is negative") }
-            try d.perror(p) { () throws(SysError) in
-                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard mkdirat(dir, name.cString, mode_t(mode)) == 0 else { throw SysError("mkdir", p) }
-                }
-            }
-            return .none
-        }),
-        (.lchown, { d, c throws(CallError) in
-            let owner = c.int(0), group = c.int(1), p = c.string(2)
-            try d.perror("\(p): \(owner).\(group)") { () throws(SysError) in
-                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard fchownat(dir, name.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
-                        throw SysError("lchown", p)
-                    }
-                }
-            }
-            return .none
-        }),
-        (.ln, { d, c throws(CallError) in try d.hardLink(c.string(0), c.string(1), force: false); return .none }),
-        (.lnF, { d, c throws(CallError) in try d.hardLink(c.string(0), c.string(1), force: true); return .none }),
-        (.lnSF, { d, c throws(CallError) in
-            let target = c.string(0), link = c.string(1)
-            do throws(SysError) {
-                try d.sysroot.atParent(link) { (dir, name) throws(SysError) in
-                    var st = stat()
-                    if fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0, !st.st_mode.isDirectory { _ = unlinkat(dir, name.cString, 0) }
-                    guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
-                }
-            } catch {
-                throw CallError("ln -sf: \(target): \(link): ln: failed to create symbolic link '\(d.sysroot.path)\(link)': \(error.reason)")
-            }
-            return .none
-        }),
-        (.rmF, { d, c throws(CallError) in
-            let p = c.string(0)
-            do throws(SysError) {
-                try d.sysroot.atParent(p) { (dir, name) throws(SysError) in
-                    guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
-                }
-            } catch where error.errno == ENOENT {
-            } catch {
-                throw CallError.perror(p, error.errno)
-            }
-            return .none
-        }),
-        (.mknod, { d, c throws(CallError) in try d.mknod(c.int(0), c.int(1), c.int(2), c.string(3)); return .none }),
-        (.mkfifo, { d, c throws(CallError) in
-            try d.mknod(try permissionBits(c.int(0)) | Int32(S_IFIFO), 0, 0, c.string(1))
-            return .none
-        }),
-        (.mknodB, { d, c throws(CallError) in
-            try d.mknod(try permissionBits(c.int(0)) | Int32(S_IFBLK), c.int(1), c.int(2), c.string(3))
-            return .none
-        }),
-        (.mknodC, { d, c throws(CallError) in
-            try d.mknod(try permissionBits(c.int(0)) | Int32(S_IFCHR), c.int(1), c.int(2), c.string(3))
-            return .none
-        }),
-        (.isZero, { d, c throws(CallError) in
-            let p = c.string(0)
-            let fd: Int32
-            do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
-            defer { close(fd) }
-            var buf = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n >= 0 else { throw CallError.perror("read: \(p)", errno) }
-                if n == 0 { return Reply.bool(true) }
-                if buf[0 ..< n].contains(where: { $0 != 0 }) { return Reply.bool(false) }
-            }
-        }),
-        (.realpath, { d, c throws(CallError) in
-            let p = c.string(0)
-            let host: ByteString
-            do throws(SysError) { host = try d.sysroot.hostPath(p) } catch { throw CallError.perror(p, error.errno) }
-            let rest = ByteString(host.bytes.dropFirst(d.sysroot.path.utf8.count))
-            return Reply.string(rest.isEmpty ? "/" : rest)
-        }),
-    ]
+        } catch where error.errno == ENOENT {
+        } catch {
+            throw CallError.perror(p, error.errno)
+        }
+        return
+    }
+
+    func doMknod(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError) {
+        try mknod(mode, devmajor, devminor, path)
+    }
+
+    func doMkfifo(mode: Int32, path: ByteString) throws(CallError) {
+        try mknod(try Daemon.permissionBits(mode) | Int32(S_IFIFO), 0, 0, path)
+        return
+    }
+
+    func doMknodB(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError) {
+        try mknod(try Daemon.permissionBits(mode) | Int32(S_IFBLK), devmajor, devminor, path)
+        return
+    }
+
+    func doMknodC(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError) {
+        try mknod(try Daemon.permissionBits(mode) | Int32(S_IFCHR), devmajor, devminor, path)
+        return
+    }
+
+    func doIsZero(path: ByteString) throws(CallError) -> Bool {
+        let p = path
+        let fd: Int32
+        do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
+        defer { close(fd) }
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw CallError.perror("read: \(p)", errno) }
+            if n == 0 { return true }
+            if buf[0 ..< n].contains(where: { $0 != 0 }) { return false }
+        }
+    }
+
+    func doRealpath(path: ByteString) throws(CallError) -> ByteString {
+        let p = path
+        let host: ByteString
+        do throws(SysError) { host = try sysroot.hostPath(p) } catch { throw CallError.perror(p, error.errno) }
+        let rest = ByteString(host.bytes.dropFirst(sysroot.path.utf8.count))
+        return rest.isEmpty ? "/" : rest
+    }
 
     /// wc FLAG < file: the file opened in the chroot, then counted.
     private func wc(_ flag: String, _ p: ByteString, _ count: ([UInt8]) -> Int) throws(CallError) -> Int32 {

@@ -3,23 +3,29 @@ import GuestProtocol
 
 /// mount, mount_ro, mount_options, umount, umount_all, mounts, mountpoints.
 extension Daemon {
-    static let mountProcedures: [(Procedure, Handler)] = [
-        (.mount, { d, c throws(CallError) in try d.mount(device: c.text(0), mountpoint: c.string(1), options: ""); return .none }),
-        (.mountRO, { d, c throws(CallError) in try d.mount(device: c.text(0), mountpoint: c.string(1), options: "ro"); return .none }),
-        (.mountOptions, { d, c throws(CallError) in
-            try d.mount(device: c.text(1), mountpoint: c.string(2), options: c.text(0))
-            return .none
-        }),
-        (.umountAll, { d, _ throws(CallError) in try d.mounts.unmountAll(); return .none }),
-        (.umount, { d, c throws(CallError) in
-            try d.umount(c.string(0), force: c.optionalBool(0) ?? false, lazy: c.optionalBool(1) ?? false)
-            return .none
-        }),
-        (.mounts, { d, _ throws(CallError) in Reply.strings(d.mounts.table().map { d.devices.reverse($0.source) }) }),
-        (.mountpoints, { d, _ throws(CallError) in
-            Reply.hashtable(d.mounts.table().map { (ByteString(d.devices.reverse($0.source)), $0.guestPath) })
-        }),
-    ]
+    func doMount(mountable: String, mountpoint: ByteString) throws(CallError) {
+        try mount(device: mountable, mountpoint: mountpoint, options: "")
+    }
+
+    func doMountRO(mountable: String, mountpoint: ByteString) throws(CallError) {
+        try mount(device: mountable, mountpoint: mountpoint, options: "ro")
+    }
+
+    func doMountOptions(options: ByteString, mountable: String, mountpoint: ByteString) throws(CallError) {
+        try mount(device: mountable, mountpoint: mountpoint, options: options.description)
+    }
+
+    func doUmountAll() throws(CallError) { try mounts.unmountAll() }
+
+    func doUmount(pathordevice: ByteString, force: Bool?, lazyunmount: Bool?) throws(CallError) {
+        try umount(pathordevice, force: force ?? false, lazy: lazyunmount ?? false)
+    }
+
+    func doMounts() throws(CallError) -> [ByteString] { mounts.table().map { ByteString(devices.reverse($0.source)) } }
+
+    func doMountpoints() throws(CallError) -> [(ByteString, ByteString)] {
+        mounts.table().map { (ByteString(devices.reverse($0.source)), $0.guestPath) }
+    }
 
     /// umount PATH|DEVICE [-f] [-l]: a device unmounts where it is mounted under the
     /// sysroot; the texts are umount(8)'s after "PATHORDEVICE: ".

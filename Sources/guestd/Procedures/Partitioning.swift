@@ -4,29 +4,30 @@ import GuestProtocol
 /// parted -s in the appliance, which tells the kernel of the new table itself (there
 /// is no udev to settle). parted's stdout and stderr make the error text.
 extension Daemon {
-    static let partitionProcedures: [(Procedure, Handler)] = [
-        (.partInit, { d, c throws(CallError) in
-            let type = try partedLabel(c.text(1))
-            return try d.parted(c.text(0), ["mklabel", type])
-        }),
-        (.partAdd, { d, c throws(CallError) in
-            let kinds = ["primary": "primary", "logical": "logical", "extended": "extended", "p": "primary", "l": "logical", "e": "extended"]
-            guard let kind = kinds[c.text(1)] else {
-                throw CallError("unknown partition type: \(c.text(1)): this should be \"primary\", \"logical\" or \"extended\"")
-            }
-            guard c.int64(2) >= 0 else { throw CallError("startsect cannot be negative") }
-            return try d.parted(c.text(0), ["mkpart", kind, "\(c.int64(2))s", "\(c.int64(3))s"])
-        }),
-        (.partDisk, { d, c throws(CallError) in
-            let type = try partedLabel(c.text(1))
-            // 128-sector alignment, the last 128 sectors left free (room for GPT's backup).
-            return try d.parted(c.text(0), ["mklabel", type, "mkpart", type == "gpt" ? "p1" : "primary", "128s", "-128s"])
-        }),
-        (.partDel, { d, c throws(CallError) in
-            guard c.int(1) > 0 else { throw CallError("partition number must be >= 1") }
-            return try d.parted(c.text(0), ["rm", "\(c.int(1))"])
-        }),
-    ]
+    func doPartInit(device: String, parttype: ByteString) throws(CallError) {
+        let type = try Daemon.partedLabel(parttype.description)
+        try parted(device, ["mklabel", type])
+    }
+
+    func doPartAdd(device: String, prlogex: ByteString, startsect: Int64, endsect: Int64) throws(CallError) {
+        let kinds = ["primary": "primary", "logical": "logical", "extended": "extended", "p": "primary", "l": "logical", "e": "extended"]
+        guard let kind = kinds[prlogex.description] else {
+            throw CallError("unknown partition type: \(prlogex.description): this should be \"primary\", \"logical\" or \"extended\"")
+        }
+        guard startsect >= 0 else { throw CallError("startsect cannot be negative") }
+        try parted(device, ["mkpart", kind, "\(startsect)s", "\(endsect)s"])
+    }
+
+    func doPartDisk(device: String, parttype: ByteString) throws(CallError) {
+        let type = try Daemon.partedLabel(parttype.description)
+        // 128-sector alignment, the last 128 sectors left free (room for GPT's backup).
+        try parted(device, ["mklabel", type, "mkpart", type == "gpt" ? "p1" : "primary", "128s", "-128s"])
+    }
+
+    func doPartDel(device: String, partnum: Int32) throws(CallError) {
+        guard partnum > 0 else { throw CallError("partition number must be >= 1") }
+        try parted(device, ["rm", "\(partnum)"])
+    }
 
     /// check_parttype: what the user may type, as parted's label names.
     static func partedLabel(_ type: String) throws(CallError) -> String {
@@ -38,11 +39,10 @@ extension Daemon {
         return label
     }
 
-    private func parted(_ device: String, _ words: [String]) throws(CallError) -> Answer {
+    private func parted(_ device: String, _ words: [String]) throws(CallError) {
         try showingUserNames(device) { () throws(CallError) in
             let r = try Subprocess.appliance(["parted", "-s", "--", device] + words, foldStdout: true)
             guard r.succeeded else { throw CallError("parted: \(device): \(Subprocess.errorText(r))") }
-            return .none
         }
     }
 }

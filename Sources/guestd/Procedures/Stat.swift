@@ -4,60 +4,67 @@ import GuestProtocol
 /// Tests and status of guest paths: exists, is_*, statns, lstatns, lstatnslist, statvfs
 /// (daemon/is.c, is.ml, stat.c, statvfs.ml).
 extension Daemon {
-    static let statProcedures: [(Procedure, Handler)] = [
-        (.exists, { d, c throws(CallError) in Reply.bool(try d.mode(c.string(0), follow: false, "stat: ") != nil) }),
-        (.isFile, { d, c throws(CallError) in
-            Reply.bool(try d.mode(c.string(0), follow: c.optionalBool(0) ?? false, "is_file: ")?.isRegular ?? false)
-        }),
-        (.isDir, { d, c throws(CallError) in
-            Reply.bool(try d.mode(c.string(0), follow: c.optionalBool(0) ?? false, "is_dir: ")?.isDirectory ?? false)
-        }),
-        (.isSymlink, { d, c throws(CallError) in
-            Reply.bool(try d.mode(c.string(0), follow: false, "is_symlink: ")?.isSymlink ?? false)
-        }),
-        (.statns, { d, c throws(CallError) in
-            let p = c.string(0)
-            do throws(SysError) { return Reply.structure(Daemon.statns(try d.sysroot.statFollowing(p))) } catch {
-                throw CallError.perror(p, error.errno)
+    func doExists(path: ByteString) throws(CallError) -> Bool {
+        try mode(path, follow: false, "stat: ") != nil
+    }
+
+    func doIsFile(path: ByteString, followsymlinks: Bool?) throws(CallError) -> Bool {
+        try mode(path, follow: followsymlinks ?? false, "is_file: ")?.isRegular ?? false
+    }
+
+    func doIsDir(path: ByteString, followsymlinks: Bool?) throws(CallError) -> Bool {
+        try mode(path, follow: followsymlinks ?? false, "is_dir: ")?.isDirectory ?? false
+    }
+
+    func doIsSymlink(path: ByteString) throws(CallError) -> Bool {
+        try mode(path, follow: false, "is_symlink: ")?.isSymlink ?? false
+    }
+
+    func doStatns(path: ByteString) throws(CallError) -> StructValue {
+        let p = path
+        do throws(SysError) { return Daemon.statns(try sysroot.statFollowing(p)) } catch {
+            throw CallError.perror(p, error.errno)
+        }
+    }
+
+    func doLstatns(path: ByteString) throws(CallError) -> StructValue {
+        let p = path
+        do throws(SysError) { return Daemon.statns(try sysroot.statNoFollow(p)) } catch {
+            throw CallError.perror(p, error.errno)
+        }
+    }
+
+    func doInternalLstatnslist(path: ByteString, names: [ByteString]) throws(CallError) -> [StructValue] {
+        let dir = try openDirectory(path)
+        defer { close(dir) }
+        // A name that cannot be stat'ed gets st_ino -1 and zeroes, not an error.
+        return names.map { name in
+            var st = stat()
+            guard fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                var missing = StructValue(.statns, Array(repeating: .int(0), count: StructLayout.statns.fields.count))
+                missing.values[1] = .int(-1)
+                return missing
             }
-        }),
-        (.lstatns, { d, c throws(CallError) in
-            let p = c.string(0)
-            do throws(SysError) { return Reply.structure(Daemon.statns(try d.sysroot.statNoFollow(p))) } catch {
-                throw CallError.perror(p, error.errno)
-            }
-        }),
-        (.internalLstatnslist, { d, c throws(CallError) in
-            let dir = try d.openDirectory(c.string(0))
-            defer { close(dir) }
-            // A name that cannot be stat'ed gets st_ino -1 and zeroes, not an error.
-            return Reply.structList(c.strings(1).map { name in
-                var st = stat()
-                guard fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-                    var missing = StructValue(.statns, Array(repeating: .int(0), count: StructLayout.statns.fields.count))
-                    missing.values[1] = .int(-1)
-                    return missing
-                }
-                return Daemon.statns(st)
-            })
-        }),
-        (.statvfs, { d, c throws(CallError) in
-            let p = c.string(0)
-            var s = Glibc.statvfs()
-            do throws(SysError) {
-                let fd = try d.sysroot.open(p, flags: O_RDONLY)
-                defer { close(fd) }
-                let r: Int32 = fstatvfs(fd, &s)
-                guard r == 0 else { throw SysError("statvfs", p) }
-            } catch {
-                throw CallError.perror("statvfs: \(p)", error.errno)
-            }
-            return Reply.structure(StructValue(.statvfs, [
-                s.f_bsize, s.f_frsize, UInt(s.f_blocks), UInt(s.f_bfree), UInt(s.f_bavail), UInt(s.f_files),
-                UInt(s.f_ffree), UInt(s.f_favail), s.f_fsid, s.f_flag, s.f_namemax,
-            ].map { .int(Int64(bitPattern: UInt64($0))) }))
-        }),
-    ]
+            return Daemon.statns(st)
+        }
+    }
+
+    func doStatvfs(path: ByteString) throws(CallError) -> StructValue {
+        let p = path
+        var s = Glibc.statvfs()
+        do throws(SysError) {
+            let fd = try sysroot.open(p, flags: O_RDONLY)
+            defer { close(fd) }
+            let r: Int32 = fstatvfs(fd, &s)
+            guard r == 0 else { throw SysError("statvfs", p) }
+        } catch {
+            throw CallError.perror("statvfs: \(p)", error.errno)
+        }
+        return StructValue(.statvfs, [
+            s.f_bsize, s.f_frsize, UInt(s.f_blocks), UInt(s.f_bfree), UInt(s.f_bavail), UInt(s.f_files),
+            UInt(s.f_ffree), UInt(s.f_favail), s.f_fsid, s.f_flag, s.f_namemax,
+        ].map { .int(Int64(bitPattern: UInt64($0))) })
+    }
 
     /// get_mode: nil when the path does not exist (ENOENT, ENOTDIR); other errors are
     /// errors, prefixed as the C ("stat: ") or OCaml ("is_dir: ") implementation does.

@@ -5,37 +5,44 @@ import GuestProtocol
 /// appliance with -C on the sysroot path, fed from or feeding the chunk stream; its
 /// stderr goes to a file in /tmp whose text ends the error messages.
 extension Daemon {
-    static let tarProcedures: [(Procedure, Handler)] = [
-        (.tarIn, { d, c throws(CallError) in
-            var flags: [ByteString] = []
-            if c.optionalBool(1) == true { flags += ["--xattrs", "--xattrs-include=*"] }
-            if c.optionalBool(2) == true { flags.append("--selinux") }
-            if c.optionalBool(3) == true { flags.append("--acls") }
-            return try d.tarIn(c.string(0), compress: c.optionalText(0), flags, c)
-        }),
-        (.tgzIn, { d, c throws(CallError) in try d.tarIn(c.string(0), compress: "gzip", [], c) }),
-        (.tarOut, { d, c throws(CallError) in
-            var flags = try tarFilter(c.optionalText(0))
-            if c.optionalBool(1) == true { flags.append("--numeric-owner") }
-            var excludes: TempFile?
-            if let patterns = c.optionalStrings(2) { excludes = try excludeFile("tar-out", patterns) }
-            if let excludes { flags += ["-X", ByteString(excludes.path)] }
-            if c.optionalBool(3) == true { flags.append("--xattrs") }
-            if c.optionalBool(4) == true { flags.append("--selinux") }
-            if c.optionalBool(5) == true { flags.append("--acls") }
-            return try d.tarOut(c.string(0), flags, cleanup: excludes)
-        }),
-        (.tgzOut, { d, c throws(CallError) in try d.tarOut(c.string(0), ["--gzip"], cleanup: nil) }),
-        // txz_in and txz_out are in the optional group "xz": the xz program must exist.
-        (.txzIn, { d, c throws(CallError) in
-            try Daemon.requireGroup("xz")
-            return try d.tarIn(c.string(0), compress: "xz", [], c)
-        }),
-        (.txzOut, { d, c throws(CallError) in
-            try Daemon.requireGroup("xz")
-            return try d.tarOut(c.string(0), ["--xz"], cleanup: nil)
-        }),
-    ]
+    func doTarIn(directory: ByteString, compress: ByteString?, xattrs: Bool?, selinux: Bool?, acls: Bool?, fileIn: FileInReceiver?) throws(CallError) {
+        var flags: [ByteString] = []
+        if xattrs == true { flags += ["--xattrs", "--xattrs-include=*"] }
+        if selinux == true { flags.append("--selinux") }
+        if acls == true { flags.append("--acls") }
+        return try tarIn(directory, compress: compress?.description, flags, fileIn: fileIn, stub: Procedure.tarIn.stub)
+    }
+
+    func doTgzIn(directory: ByteString, fileIn: FileInReceiver?) throws(CallError) {
+        try tarIn(directory, compress: "gzip", [], fileIn: fileIn, stub: Procedure.tgzIn.stub)
+    }
+
+    func doTarOut(directory: ByteString, compress: ByteString?, numericowner: Bool?, excludes: [ByteString]?, xattrs: Bool?, selinux: Bool?, acls: Bool?) throws(CallError) -> Answer {
+        var flags = try Daemon.tarFilter(compress?.description)
+        if numericowner == true { flags.append("--numeric-owner") }
+        var excludeFile: TempFile?
+        if let patterns = excludes { excludeFile = try Daemon.excludeFile("tar-out", patterns) }
+        if let excludeFile { flags += ["-X", ByteString(excludeFile.path)] }
+        if xattrs == true { flags.append("--xattrs") }
+        if selinux == true { flags.append("--selinux") }
+        if acls == true { flags.append("--acls") }
+        return try tarOut(directory, flags, cleanup: excludeFile)
+    }
+
+    func doTgzOut(directory: ByteString) throws(CallError) -> Answer {
+        try tarOut(directory, ["--gzip"], cleanup: nil)
+    }
+
+    // txz_in and txz_out are in the optional group "xz": the xz program must exist.
+    func doTxzIn(directory: ByteString, fileIn: FileInReceiver?) throws(CallError) {
+        try Daemon.requireGroup("xz")
+        return try tarIn(directory, compress: "xz", [], fileIn: fileIn, stub: Procedure.txzIn.stub)
+    }
+
+    func doTxzOut(directory: ByteString) throws(CallError) -> Answer {
+        try Daemon.requireGroup("xz")
+        return try tarOut(directory, ["--xz"], cleanup: nil)
+    }
 
     /// The compress optional argument as tar's flag (1.48 knows these five).
     static func tarFilter(_ compress: String?) throws(CallError) -> [ByteString] {
@@ -64,7 +71,7 @@ extension Daemon {
     }
 
     /// The chown probe comes before the compress check, as in the real daemon.
-    private func tarIn(_ dir: ByteString, compress: String?, _ flags: [ByteString], _ c: Call) throws(CallError) -> Answer {
+    private func tarIn(_ dir: ByteString, compress: String?, _ flags: [ByteString], fileIn: FileInReceiver?, stub: String) throws(CallError) {
         let target = ByteString(options.sysroot) + dir
         let chownSupported = try Daemon.chownSupported(target, dir)
         let filter = try Daemon.tarFilter(compress)
@@ -76,7 +83,7 @@ extension Daemon {
         do throws(SysError) { child = try PipedChild.start(argv, .toStdin, stderr: errors.fd) } catch {
             throw CallError.perror(Subprocess.commandLine(argv), error.errno)
         }
-        guard let fileIn = c.fileIn else { _ = child.finish(); throw CallError("\(c.stub): no file transfer") }
+        guard let fileIn else { _ = child.finish(); throw CallError("\(stub): no file transfer") }
         let failure: FileInReceiver.Failure?
         do throws(CallError) {
             failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(child.fd, data, "tar") }
@@ -90,7 +97,6 @@ extension Daemon {
         case .cancelledByLibrary?: throw CallError("file upload cancelled")
         case nil:
             guard status == 0 else { throw CallError("tar subcommand failed on directory: \(dir): \(errors.contents())") }
-            return .none
         }
     }
 

@@ -4,99 +4,100 @@ import GuestProtocol
 /// upload_offset, download_offset, base64_in, base64_out (daemon/upload.c, base64.c);
 /// base64 is coded natively where the real daemon pipes through base64(1).
 extension Daemon {
-    static let offsetProcedures: [(Procedure, Handler)] = [
-        (.uploadOffset, { d, c throws(CallError) in
-            let p = c.string(0), offset = c.int64(1)
-            guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
-            let fd = try d.openTarget(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
-            guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
-                let e = errno
+    func doUploadOffset(remotefilename: ByteString, offset: Int64, fileIn: FileInReceiver?) throws(CallError) {
+        let p = remotefilename
+        guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
+        let fd = try openTarget(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
+        guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("lseek: \(p)", e)
+        }
+        return try receiveFile(into: fd, name: p, fileIn: fileIn, stub: Procedure.uploadOffset.stub)
+    }
+
+    func doDownloadOffset(remotefilename: ByteString, offset: Int64, size: Int64) throws(CallError) -> Answer {
+        let p = remotefilename
+        guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
+        guard size >= 0 else { throw CallError("\(p): size is negative") }
+        let fd: Int32
+        if let device = deviceArgument(p) {
+            fd = open(device, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CallError.perror(p, errno) }
+        } else {
+            do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_mode.isDirectory {
+            close(fd)
+            throw CallError("\(p): is a directory")
+        }
+        guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("lseek: \(p)", e)
+        }
+        return .fileOut { stream in
+            defer { close(fd) }
+            var left = UInt64(size), sent: UInt64 = 0
+            var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
+            while left > 0 {
+                let want = Int(min(UInt64(buf.count), left))
+                let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
+                if r < 0 && errno == EINTR { continue }
+                if r < 0 { try stream.abort(); return }
+                if r == 0 { break }
+                try stream.write(buf[0 ..< r])
+                try stream.flush()
+                left -= UInt64(r)
+                sent += UInt64(r)
+                try stream.notifyProgress(position: sent, total: UInt64(size))
+            }
+            try stream.finish()
+        }
+    }
+
+    func doBase64In(filename: ByteString, fileIn: FileInReceiver?) throws(CallError) {
+        let p = filename
+        let fd = try openForWriting(p, flags: O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY)
+        var decoder = Base64Decoder()
+        guard let fileIn = fileIn else { close(fd); throw CallError("\(Procedure.base64In.stub): no file transfer") }
+        let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, decoder.feed(data), p) }
+        switch failure {
+        case .sinkFailed?: close(fd); throw CallError("write error on file: \(p)")
+        case .cancelledByLibrary?: close(fd); throw CallError("file upload cancelled")
+        case nil:
+            do throws(SysError) { try Daemon.writeAll(fd, decoder.finish(), p) } catch {
                 close(fd)
-                throw CallError.perror("lseek: \(p)", e)
+                throw CallError("base64 subcommand failed on file: \(p)")
             }
-            return try d.receiveFile(into: fd, name: p, c)
-        }),
-        (.downloadOffset, { d, c throws(CallError) in
-            let p = c.string(0), offset = c.int64(1), size = c.int64(2)
-            guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
-            guard size >= 0 else { throw CallError("\(p): size is negative") }
-            let fd: Int32
-            if let device = d.deviceArgument(p) {
-                fd = open(device, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { throw CallError.perror(p, errno) }
-            } else {
-                do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+            guard close(fd) == 0 else { throw CallError.perror("close", errno) }
+            return
+        }
+    }
+
+    func doBase64Out(filename: ByteString) throws(CallError) -> Answer {
+        let p = filename
+        let st: stat
+        do throws(SysError) { st = try sysroot.statFollowing(p) } catch { throw CallError.perror("stat: \(p)", error.errno) }
+        guard !st.st_mode.isDirectory else { throw CallError("\(p): is a directory") }
+        let fd: Int32
+        do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+        return .fileOut { stream in
+            defer { close(fd) }
+            var encoder = Base64Encoder()
+            var buf = [UInt8](repeating: 0, count: 57 * 128)
+            while true {
+                let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if r < 0 && errno == EINTR { continue }
+                if r < 0 { try stream.abort(); return }
+                if r == 0 { break }
+                try stream.write(encoder.feed(buf[0 ..< r]))
             }
-            var st = stat()
-            if fstat(fd, &st) == 0, st.st_mode.isDirectory {
-                close(fd)
-                throw CallError("\(p): is a directory")
-            }
-            guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
-                let e = errno
-                close(fd)
-                throw CallError.perror("lseek: \(p)", e)
-            }
-            return .fileOut { stream in
-                defer { close(fd) }
-                var left = UInt64(size), sent: UInt64 = 0
-                var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
-                while left > 0 {
-                    let want = Int(min(UInt64(buf.count), left))
-                    let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
-                    if r < 0 && errno == EINTR { continue }
-                    if r < 0 { try stream.abort(); return }
-                    if r == 0 { break }
-                    try stream.write(buf[0 ..< r])
-                    try stream.flush()
-                    left -= UInt64(r)
-                    sent += UInt64(r)
-                    try stream.notifyProgress(position: sent, total: UInt64(size))
-                }
-                try stream.finish()
-            }
-        }),
-        (.base64In, { d, c throws(CallError) in
-            let p = c.string(0)
-            let fd = try d.openForWriting(p, flags: O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY)
-            var decoder = Base64Decoder()
-            guard let fileIn = c.fileIn else { close(fd); throw CallError("\(c.stub): no file transfer") }
-            let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, decoder.feed(data), p) }
-            switch failure {
-            case .sinkFailed?: close(fd); throw CallError("write error on file: \(p)")
-            case .cancelledByLibrary?: close(fd); throw CallError("file upload cancelled")
-            case nil:
-                do throws(SysError) { try Daemon.writeAll(fd, decoder.finish(), p) } catch {
-                    close(fd)
-                    throw CallError("base64 subcommand failed on file: \(p)")
-                }
-                guard close(fd) == 0 else { throw CallError.perror("close", errno) }
-                return .none
-            }
-        }),
-        (.base64Out, { d, c throws(CallError) in
-            let p = c.string(0)
-            let st: stat
-            do throws(SysError) { st = try d.sysroot.statFollowing(p) } catch { throw CallError.perror("stat: \(p)", error.errno) }
-            guard !st.st_mode.isDirectory else { throw CallError("\(p): is a directory") }
-            let fd: Int32
-            do throws(SysError) { fd = try d.sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
-            return .fileOut { stream in
-                defer { close(fd) }
-                var encoder = Base64Encoder()
-                var buf = [UInt8](repeating: 0, count: 57 * 128)
-                while true {
-                    let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                    if r < 0 && errno == EINTR { continue }
-                    if r < 0 { try stream.abort(); return }
-                    if r == 0 { break }
-                    try stream.write(encoder.feed(buf[0 ..< r]))
-                }
-                try stream.write(encoder.finish())
-                try stream.finish()
-            }
-        }),
-    ]
+            try stream.write(encoder.finish())
+            try stream.finish()
+        }
+    }
 
     /// A device node, or a guest path created if missing (upload's open).
     func openTarget(_ p: ByteString, flags: Int32) throws(CallError) -> Int32 {

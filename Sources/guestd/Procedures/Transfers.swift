@@ -5,15 +5,21 @@ import GuestProtocol
 /// so a failure is still an error reply (a FileIn's chunks are cancelled first); once a
 /// FileOut's OK reply is out, a failure can only cancel the stream.
 extension Daemon {
-    static let transferProcedures: [(Procedure, Handler)] = [
-        (.upload, { d, c throws(CallError) in try d.upload(c.string(0), c) }),
-        (.download, { d, c throws(CallError) in try d.download(c.string(0)) }),
-        (.ls0, { d, c throws(CallError) in try d.ls0(c.string(0)) }),
-    ]
+    func doUpload(remotefilename: ByteString, fileIn: FileInReceiver?) throws(CallError) {
+        try upload(remotefilename, fileIn: fileIn, stub: Procedure.upload.stub)
+    }
+
+    func doDownload(remotefilename: ByteString) throws(CallError) -> Answer {
+        try download(remotefilename)
+    }
+
+    func doLs0(dir: ByteString) throws(CallError) -> Answer {
+        try ls0(dir)
+    }
 
     /// upload: a device node or a guest file, created or truncated (mode 0666 less the
     /// umask), written chunk by chunk with progress when the library gave a size hint.
-    private func upload(_ path: ByteString, _ call: Call) throws(CallError) -> Answer {
+    private func upload(_ path: ByteString, fileIn: FileInReceiver?, stub: String) throws(CallError) {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY
         let fd: Int32
         if let device = deviceArgument(path) {
@@ -22,13 +28,13 @@ extension Daemon {
         } else {
             do { fd = try sysroot.create(path, flags: flags, mode: 0o666) } catch { throw CallError.perror(path, error.errno) }
         }
-        return try receiveFile(into: fd, name: path, call)
+        return try receiveFile(into: fd, name: path, fileIn: fileIn, stub: stub)
     }
 
     /// upload_to_fd: the chunks into `fd`, then close it, with the real texts for a
     /// write error and for the library's cancellation.
-    func receiveFile(into fd: Int32, name: ByteString, _ call: Call) throws(CallError) -> Answer {
-        guard let fileIn = call.fileIn else { close(fd); throw CallError("\(call.stub): no file transfer") }
+    func receiveFile(into fd: Int32, name: ByteString, fileIn: FileInReceiver?, stub: String) throws(CallError) {
+        guard let fileIn else { close(fd); throw CallError("\(stub): no file transfer") }
         let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, data, name) }
         switch failure {
         case .sinkFailed?:
@@ -39,7 +45,6 @@ extension Daemon {
             throw CallError("file upload cancelled")
         case nil:
             guard close(fd) == 0 else { throw CallError.perror("close", errno) }
-            return .none
         }
     }
 

@@ -4,40 +4,40 @@ import GuestProtocol
 /// Extended attributes (daemon/xattr.c): lgetxattrs and the lxattrlist behind virt-ls.
 /// Glibc's Swift module leaves out <sys/xattr.h>: the calls are found by name in libc.
 extension Daemon {
-    static let xattrProcedures: [(Procedure, Handler)] = [
-        (.lgetxattrs, { d, c throws(CallError) in
-            let p = c.string(0)
-            let host: ByteString
-            do throws(SysError) { host = try d.sysroot.parentHostPath(p) } catch { throw CallError.perror("listxattr: \(p)", error.errno) }
-            guard let names = XattrCalls.list(host) else { throw CallError.perror("listxattr: \(p)", errno) }
-            var entries: [StructValue] = []
-            for name in names.sorted(by: XattrCalls.byteOrder) {
-                guard let value = XattrCalls.get(host, name) else { throw CallError.perror("getxattr", errno) }
-                entries.append(StructValue(.xattr, [.string(name), .bytes(value)]))
+    func doLgetxattrs(path: ByteString) throws(CallError) -> [StructValue] {
+        let p = path
+        let host: ByteString
+        do throws(SysError) { host = try sysroot.parentHostPath(p) } catch { throw CallError.perror("listxattr: \(p)", error.errno) }
+        guard let names = XattrCalls.list(host) else { throw CallError.perror("listxattr: \(p)", errno) }
+        var entries: [StructValue] = []
+        for name in names.sorted(by: XattrCalls.byteOrder) {
+            guard let value = XattrCalls.get(host, name) else { throw CallError.perror("getxattr", errno) }
+            entries.append(StructValue(.xattr, [.string(name), .bytes(value)]))
+        }
+        return entries
+    }
+
+    // For each name: a header entry ("" and the count, NUL included), then its
+    // attributes sorted by name. A name that cannot be listed gets a bare header.
+    func doInternalLxattrlist(path: ByteString, names: [ByteString]) throws(CallError) -> [StructValue] {
+        let dir = path
+        var entries: [StructValue] = []
+        for name in names {
+            let guest = (dir.hasSuffix("/") ? dir : dir + "/") + name
+            var header = StructValue(.xattr, [.string(""), .bytes([])])
+            entries.append(header)
+            guard let host = try? sysroot.parentHostPath(guest), let names = XattrCalls.list(host) else { continue }
+            let headerIndex = entries.count - 1
+            for attr in names.sorted(by: XattrCalls.byteOrder) {
+                guard let value = XattrCalls.get(host, attr) else { throw CallError.perror("getxattr: \(attr)", errno) }
+                entries.append(StructValue(.xattr, [.string(attr), .bytes(value)]))
             }
-            return Reply.structList(entries)
-        }),
-        // For each name: a header entry ("" and the count, NUL included), then its
-        // attributes sorted by name. A name that cannot be listed gets a bare header.
-        (.internalLxattrlist, { d, c throws(CallError) in
-            let dir = c.string(0)
-            var entries: [StructValue] = []
-            for name in c.strings(1) {
-                let guest = (dir.hasSuffix("/") ? dir : dir + "/") + name
-                var header = StructValue(.xattr, [.string(""), .bytes([])])
-                entries.append(header)
-                guard let host = try? d.sysroot.parentHostPath(guest), let names = XattrCalls.list(host) else { continue }
-                let headerIndex = entries.count - 1
-                for attr in names.sorted(by: XattrCalls.byteOrder) {
-                    guard let value = XattrCalls.get(host, attr) else { throw CallError.perror("getxattr: \(attr)", errno) }
-                    entries.append(StructValue(.xattr, [.string(attr), .bytes(value)]))
-                }
-                header.values[1] = .bytes(Array("\(names.count)".utf8) + [0])
-                entries[headerIndex] = header
-            }
-            return Reply.structList(entries)
-        }),
-    ]
+            header.values[1] = .bytes(Array("\(names.count)".utf8) + [0])
+            entries[headerIndex] = header
+        }
+        return entries
+    }
+
 }
 
 extension Sysroot {

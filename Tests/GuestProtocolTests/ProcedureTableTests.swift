@@ -1,0 +1,73 @@
+import GuestProtocol
+import XCTest
+
+final class ProcedureTableTests: XCTestCase {
+    /// (number, name) of every procedure guestd serves, as libguestfs 1.48's
+    /// generator/proc_nr.ml lists them (tag v1.48.6). Numbers never change; a record
+    /// whose number or name drifts from libguestfs's breaks every stock client.
+    static let libguestfs148: [(UInt32, String)] = [
+        (1, "mount"), (2, "sync"), (3, "touch"), (5, "ll"), (7, "list_devices"), (8, "list_partitions"), (9, "pvs"),
+        (10, "vgs"), (11, "lvs"), (12, "pvs_full"), (13, "vgs_full"), (14, "lvs_full"), (29, "rm"), (30, "rmdir"),
+        (31, "rm_rf"), (32, "mkdir"), (33, "mkdir_p"), (34, "chmod"), (35, "chown"), (36, "exists"), (37, "is_file"),
+        (38, "is_dir"), (45, "umount"), (46, "mounts"), (47, "umount_all"), (50, "command"), (51, "command_lines"),
+        (54, "statvfs"), (55, "tune2fs_l"), (59, "blockdev_getss"), (63, "blockdev_getsize64"), (66, "upload"),
+        (67, "download"), (68, "checksum"), (69, "tar_in"), (70, "tar_out"), (71, "tgz_in"), (72, "tgz_out"),
+        (73, "mount_ro"), (74, "mount_options"), (76, "debug"), (84, "fsck"), (85, "zero"), (87, "cp"), (88, "cp_a"),
+        (89, "mv"), (92, "ping_daemon"), (108, "e2fsck_f"), (111, "sh"), (112, "sh_lines"), (118, "wc_l"),
+        (119, "wc_w"), (120, "wc_c"), (121, "head"), (122, "head_n"), (123, "tail"), (124, "tail_n"), (125, "df"),
+        (126, "df_h"), (127, "du"), (133, "mknod"), (134, "mkfifo"), (135, "mknod_b"), (136, "mknod_c"),
+        (138, "readdir"), (141, "getxattrs"), (142, "lgetxattrs"), (143, "setxattr"), (144, "lsetxattr"),
+        (145, "removexattr"), (146, "lremovexattr"), (147, "mountpoints"), (151, "grep"), (163, "realpath"),
+        (164, "ln"), (165, "ln_f"), (166, "ln_s"), (167, "ln_sf"), (168, "readlink"), (196, "find0"),
+        (198, "vfs_type"), (199, "truncate"), (200, "truncate_size"), (201, "utimens"), (202, "mkdir_mode"),
+        (203, "lchown"), (205, "internal_lxattrlist"), (206, "internal_readlinklist"), (207, "pread"),
+        (208, "part_init"), (209, "part_add"), (210, "part_disk"), (213, "part_list"), (214, "part_get_parttype"),
+        (215, "fill"), (218, "filesize"), (229, "txz_in"), (230, "txz_out"), (233, "part_del"),
+        (235, "part_get_mbr_id"), (242, "base64_in"), (243, "base64_out"), (246, "internal_write"), (247, "pwrite"),
+        (253, "vfs_label"), (254, "vfs_uuid"), (270, "is_symlink"), (272, "part_to_dev"), (273, "upload_offset"),
+        (274, "download_offset"), (278, "mkfs"), (279, "getxattr"), (280, "lgetxattr"), (282, "internal_autosync"),
+        (283, "is_zero"), (290, "internal_write_append"), (293, "part_to_partnum"), (303, "blkid"), (304, "e2fsck"),
+        (306, "wipefs"), (347, "ls0"), (367, "rm_f"), (394, "rename"), (396, "internal_parse_mountable"),
+        (421, "statns"), (422, "lstatns"), (423, "internal_lstatnslist"), (458, "internal_feature_available"),
+        (476, "list_filesystems"), (480, "inspect_os"), (481, "inspect_get_roots"), (482, "inspect_get_format"),
+        (483, "inspect_get_type"), (484, "inspect_get_distro"), (485, "inspect_get_package_format"),
+        (486, "inspect_get_package_management"), (487, "inspect_get_product_name"),
+        (488, "inspect_get_product_variant"), (489, "inspect_get_major_version"), (490, "inspect_get_minor_version"),
+        (491, "inspect_get_arch"), (492, "inspect_get_hostname"), (493, "inspect_get_windows_systemroot"),
+        (494, "inspect_get_windows_software_hive"), (495, "inspect_get_windows_system_hive"),
+        (496, "inspect_get_windows_current_control_set"), (497, "inspect_is_live"), (498, "inspect_is_netinst"),
+        (499, "inspect_is_multipart"), (500, "inspect_get_mountpoints"), (501, "inspect_get_filesystems"),
+        (502, "inspect_get_drive_mappings"),
+    ]
+
+    func testEveryRecordHasLibguestfsNumberAndName() {
+        let facts = Dictionary(uniqueKeysWithValues: Self.libguestfs148.map { ($0.0, $0.1) })
+        for p in Procedure.all {
+            XCTAssertEqual(facts[p.number], p.name, "procedure \(p.number)")
+        }
+        XCTAssertEqual(Set(Procedure.all.map(\.number)), Set(facts.keys), "the table serves exactly the listed procedures")
+        XCTAssertEqual(Procedure.all.count, Self.libguestfs148.count, "one record per procedure")
+    }
+
+    func testRecordsAreComplete() {
+        XCTAssertEqual(Set(Procedure.all.map(\.name)).count, Procedure.all.count)
+        for p in Procedure.all {
+            XCTAssertFalse(p.summary.isEmpty, p.name)
+            XCTAssertFalse(p.summary.contains("\n"), p.name)
+            let names = (p.parameters + p.optionals).map(\.name)
+            XCTAssertEqual(Set(names).count, names.count, "\(p.name): argument names are unique")
+            XCTAssertTrue(p.optionals.allSatisfy { $0.kind.isOnTheWire }, p.name)
+            XCTAssertTrue(p.output == .normal || p.returns == .int, "\(p.name): only an RInt prints in hexadecimal")
+        }
+    }
+
+    func testNamedAccessorsAndLookups() {
+        XCTAssertEqual(Procedure.chmod.number, 34)
+        XCTAssertEqual(Procedure.chmod.parameters, [Argument("mode", .int), Argument("path", .pathname)])
+        XCTAssertEqual(Procedure.umount.optionals.map(\.name), ["force", "lazyunmount"])
+        XCTAssertEqual(Procedure.txzIn.group, "xz")
+        XCTAssertEqual(Procedure.partGetMbrID.output, .hexadecimal)
+        XCTAssertEqual(Procedure.named("mount-ro"), .mountRO)
+        XCTAssertEqual(Procedure.numbered(502), .inspectGetDriveMappings)
+    }
+}
