@@ -191,6 +191,14 @@ public final class Session {
         serialChannel = options.legacyDevices
         warmStarted = restoring
         cleanup = false
+        if restoring {
+            // Clones of one state would share the kernel's random state and a clock stopped
+            // at the save: set both from the host before the first call.
+            let now = Date().timeIntervalSince1970
+            var rng = SystemRandomNumberGenerator()
+            let entropy = (0 ..< 32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+            try internalApplianceResume(Int64(now), Int64((now - now.rounded(.down)) * 1e9), entropy)
+        }
         // Hot-plugged disks appear a moment after `cont`: the first call must see them all.
         if warm != nil, !opts.drives.isEmpty { try awaitDisks(opts.drives.count, deadline: deadline) }
     }

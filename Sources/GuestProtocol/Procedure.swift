@@ -56,6 +56,10 @@ public enum ReturnKind: Sendable, Equatable {
 /// (scripts/generate-protocol). Numbers are libguestfs's (generator/proc_nr.ml); they
 /// never change.
 public struct Procedure: Sendable, Equatable {
+    /// Numbers from here on are the appliance's own procedures, never libguestfs's (whose
+    /// numbers are below 1000 and only ever grow by one).
+    public static let ownNumbers: ClosedRange<UInt32> = 0x4150_0000 ... 0x4150_FFFF
+
     public let name: String
     public let number: UInt32
     /// Required arguments in call order, FileIn/FileOut included.

@@ -266,6 +266,10 @@ extension Procedure {
                   "debugging and internals"),
         Procedure("internal_autosync", 282, [:], .none,
                   "internal autosync operation"),
+        // The appliance's own, above libguestfs's numbers (Procedure.ownNumbers): after a
+        // warm start the launcher sets the clock and reseeds the kernel's random state.
+        Procedure("internal_appliance_resume", 0x4150_0001, ["seconds": .int64, "nanoseconds": .int64, "entropy": .buffer], .none,
+                  "make a restored appliance fresh: clock and random state from the host"),
 
         // Running guest programs.
         Procedure("command", 50, ["arguments": .stringList], .string,

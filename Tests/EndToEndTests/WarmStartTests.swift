@@ -122,4 +122,25 @@ final class WarmStartTests: XCTestCase {
         XCTAssertTrue(warm.warmStarted)
         warm.shutdown()
     }
+
+    /// Two restores of one state are two fresh appliances: their first random UUIDs
+    /// differ, and the guest's clock is the host's, not the one stopped at the save.
+    func testRestoredAppliancesHaveTheirOwnRandomnessAndTheHostsClock() throws {
+        try Session.launch(appliance: appliance, options: options()).shutdown()
+        Thread.sleep(forTimeInterval: 3)  // a clock left at the save would now be 3 s behind
+        let disk = cache + "/scratch.img"
+        try Fixture.sh("truncate -s 16M \(disk) && mkfs.ext4 -q -F \(disk)")
+        var uuids: [String] = []
+        for _ in 0 ..< 2 {
+            let warm = try Session.launch(appliance: appliance, options: options([Drive(path: disk)]))
+            defer { warm.shutdown() }
+            XCTAssertTrue(warm.warmStarted)
+            uuids.append(try warm.debug("sh", ["read u < /proc/sys/kernel/random/uuid; echo $u"]))
+            try warm.mount("/dev/sda", "/")
+            try warm.touch("/now")
+            let mtime = try XCTUnwrap(warm.statns("/now")["st_mtime_sec"]).int
+            XCTAssertEqual(Double(mtime), Date().timeIntervalSince1970, accuracy: 2, "the guest's clock is the host's")
+        }
+        XCTAssertNotEqual(uuids[0], uuids[1])
+    }
 }

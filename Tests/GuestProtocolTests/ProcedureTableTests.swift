@@ -40,13 +40,18 @@ final class ProcedureTableTests: XCTestCase {
         (502, "inspect_get_drive_mappings"),
     ]
 
+    /// The appliance's own procedures, in their range above libguestfs's numbers.
+    static let own: [(UInt32, String)] = [(0x4150_0001, "internal_appliance_resume")]
+
     func testEveryRecordHasLibguestfsNumberAndName() {
-        let facts = Dictionary(uniqueKeysWithValues: Self.libguestfs148.map { ($0.0, $0.1) })
+        let facts = Dictionary(uniqueKeysWithValues: (Self.libguestfs148 + Self.own).map { ($0.0, $0.1) })
+        XCTAssertTrue(Self.libguestfs148.allSatisfy { !Procedure.ownNumbers.contains($0.0) })
+        XCTAssertTrue(Self.own.allSatisfy { Procedure.ownNumbers.contains($0.0) && $0.1.hasPrefix("internal_") })
         for p in Procedure.all {
             XCTAssertEqual(facts[p.number], p.name, "procedure \(p.number)")
         }
         XCTAssertEqual(Set(Procedure.all.map(\.number)), Set(facts.keys), "the table serves exactly the listed procedures")
-        XCTAssertEqual(Procedure.all.count, Self.libguestfs148.count, "one record per procedure")
+        XCTAssertEqual(Procedure.all.count, Self.libguestfs148.count + Self.own.count, "one record per procedure")
     }
 
     func testRecordsAreComplete() {

@@ -412,6 +412,10 @@ extension Session {
     public func internalAutosync() throws {
         _ = try invoke(.internalAutosync, [])
     }
+    /// internal_appliance_resume (1095761921): make a restored appliance fresh: clock and random state from the host
+    public func internalApplianceResume(_ seconds: Int64, _ nanoseconds: Int64, _ entropy: [UInt8]) throws {
+        _ = try invoke(.internalApplianceResume, [.int64(seconds), .int64(nanoseconds), .buffer(entropy)])
+    }
     /// command (50): run a command from the guest filesystem
     public func command(_ arguments: [String]) throws -> String {
         return try invoke(.command, [.strings(arguments)]).string(.command)

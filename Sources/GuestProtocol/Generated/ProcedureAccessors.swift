@@ -216,6 +216,8 @@ extension Procedure {
     public static let debug = numbered(76)!
     /// internal_autosync (282): internal autosync operation
     public static let internalAutosync = numbered(282)!
+    /// internal_appliance_resume (1095761921): make a restored appliance fresh: clock and random state from the host
+    public static let internalApplianceResume = numbered(1095761921)!
     /// command (50): run a command from the guest filesystem
     public static let command = numbered(50)!
     /// command_lines (51): run a command, returning lines

@@ -221,6 +221,8 @@ protocol ProcedureHandlers {
     func doDebug(subcmd: ByteString, extraargs: [ByteString]) throws(CallError) -> ByteString
     /// internal_autosync (282): internal autosync operation
     func doInternalAutosync() throws(CallError)
+    /// internal_appliance_resume (1095761921): make a restored appliance fresh: clock and random state from the host
+    func doInternalApplianceResume(seconds: Int64, nanoseconds: Int64, entropy: [UInt8]) throws(CallError)
     /// command (50): run a command from the guest filesystem
     func doCommand(arguments: [ByteString]) throws(CallError) -> ByteString
     /// command_lines (51): run a command, returning lines
@@ -423,6 +425,7 @@ extension Daemon: ProcedureHandlers {
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.debug, { d, c throws(CallError) in Reply.string(try d.doDebug(subcmd: c.argument(0), extraargs: c.argument(1))) }),
         (.internalAutosync, { d, c throws(CallError) in try d.doInternalAutosync(); return .none }),
+        (.internalApplianceResume, { d, c throws(CallError) in try d.doInternalApplianceResume(seconds: c.argument(0), nanoseconds: c.argument(1), entropy: c.argument(2)); return .none }),
         (.command, { d, c throws(CallError) in Reply.string(try d.doCommand(arguments: c.argument(0))) }),
         (.commandLines, { d, c throws(CallError) in Reply.strings(try d.doCommandLines(arguments: c.argument(0))) }),
         (.sh, { d, c throws(CallError) in Reply.string(try d.doSh(command: c.argument(0))) }),

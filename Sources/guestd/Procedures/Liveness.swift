@@ -11,4 +11,17 @@ extension Daemon {
         defer { syncDisks() }
         try mounts.unmountAll()
     }
+
+    /// The launcher's first call after a warm start: the host's time and random bytes.
+    func doInternalApplianceResume(seconds: Int64, nanoseconds: Int64, entropy: [UInt8]) throws(CallError) {
+        guard (0 ..< 1_000_000_000).contains(nanoseconds), !entropy.isEmpty, entropy.count <= 512 else {
+            throw CallError("internal_appliance_resume: nanoseconds must be below 10^9 and entropy 1 to 512 bytes")
+        }
+        do {
+            try Freshness.setClock(seconds: seconds, nanoseconds: nanoseconds)
+            try Freshness.reseed(with: entropy)
+        } catch {
+            throw CallError.perror("internal_appliance_resume: \(error.call) \(error.path)", error.errno)
+        }
+    }
 }
