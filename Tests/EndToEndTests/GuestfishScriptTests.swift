@@ -190,7 +190,7 @@ final class GuestfishScriptTests: XCTestCase {
         err.split(separator: "\n").map(String.init).filter { $0.contains("libguestfs: error:") }
     }
 
-    /// 83 distinct commands: devices, probing, mounting, files, directories, links,
+    /// 92 distinct commands: devices, probing, mounting, files, directories, links,
     /// status, transfers (the script uploads itself), and errors the real daemon words in
     /// its own way.
     static func script(_ file: String, upload: String, base64: String) -> String {
@@ -203,6 +203,15 @@ final class GuestfishScriptTests: XCTestCase {
         vfs-label /dev/sda1
         blockdev-getsize64 /dev/sda
         blockdev-getss /dev/sda
+        blockdev-getsz /dev/sda
+        blockdev-getbsz /dev/sda
+        blockdev-getro /dev/sda
+        blockdev-setro /dev/sda
+        blockdev-getro /dev/sda
+        blockdev-setrw /dev/sda
+        blockdev-flushbufs /dev/sda
+        blockdev-rereadpt /dev/sda
+        echo-daemon "a b c"
         part-get-parttype /dev/sda
         part-list /dev/sda
         part-to-dev /dev/sda1

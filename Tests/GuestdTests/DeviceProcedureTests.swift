@@ -30,6 +30,26 @@ final class DeviceProcedureTests: SysrootTestCase {
         try super.tearDownWithError()
     }
 
+    /// The blockdev group answers as blockdev(8) does on the same device.
+    func testBlockdevCallsMatchBlockdev8() throws {
+        func blockdev(_ flag: String, _ dev: String) -> String? { sh("blockdev \(flag) \(dev)")?.trimmingCharacters(in: .whitespacesAndNewlines) }
+        XCTAssertEqual(try daemon.call(.blockdevGetsz, [loop]).int64(), Int64(blockdev("--getsz", loop) ?? ""))
+        XCTAssertEqual(try daemon.call(.blockdevGetbsz, [p1]).int(), Int32(blockdev("--getbsz", p1) ?? ""))
+        XCTAssertEqual(try daemon.call(.blockdevGetro, [p2]).bool(), false)
+        XCTAssertEqual(try daemon.call(.blockdevSetro, [p2]).header.status, .ok)
+        XCTAssertEqual(blockdev("--getro", p2), "1")
+        XCTAssertEqual(try daemon.call(.blockdevGetro, [p2]).bool(), true)
+        XCTAssertEqual(try daemon.call(.blockdevSetrw, [p2]).header.status, .ok)
+        XCTAssertEqual(blockdev("--getro", p2), "0")
+        XCTAssertEqual(try daemon.call(.blockdevFlushbufs, [loop]).header.status, .ok)
+        // This loop device was set up without partition scanning: the kernel refuses, and
+        // the error reads as blockdev(8)'s own.
+        let refusal = sh("blockdev --rereadpt \(loop) 2>&1; true")?.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(refusal, "blockdev: ioctl error on BLKRRPART: Invalid argument")
+        assertError(try daemon.call(.blockdevRereadpt, [loop]), refusal ?? "", errno: "EINVAL")
+        XCTAssertEqual(try daemon.call(.echoDaemon, args: [.list(["a", "b c", ""])]).string(), "a b c ")
+    }
+
     func testProbesMatchTheHostTools() throws {
         XCTAssertEqual(try daemon.call(.vfsLabel, [p1]).string(), "rootfs")
         XCTAssertEqual(try daemon.call(.vfsUUID, [p1]).string(), sh("blkid -c /dev/null -o value -s UUID \(p1)")?.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -20,6 +20,34 @@ extension Session {
     public func blockdevGetss(_ device: String) throws -> Int32 {
         return try invoke(.blockdevGetss, [.string(device)]).int32(.blockdevGetss)
     }
+    /// blockdev_setro (56): set block device to read-only
+    public func blockdevSetro(_ device: String) throws {
+        _ = try invoke(.blockdevSetro, [.string(device)])
+    }
+    /// blockdev_setrw (57): set block device to read-write
+    public func blockdevSetrw(_ device: String) throws {
+        _ = try invoke(.blockdevSetrw, [.string(device)])
+    }
+    /// blockdev_getro (58): is block device set to read-only
+    public func blockdevGetro(_ device: String) throws -> Bool {
+        return try invoke(.blockdevGetro, [.string(device)]).bool(.blockdevGetro)
+    }
+    /// blockdev_getbsz (60): get blocksize of block device
+    public func blockdevGetbsz(_ device: String) throws -> Int32 {
+        return try invoke(.blockdevGetbsz, [.string(device)]).int32(.blockdevGetbsz)
+    }
+    /// blockdev_getsz (62): get total size of device in 512-byte sectors
+    public func blockdevGetsz(_ device: String) throws -> Int64 {
+        return try invoke(.blockdevGetsz, [.string(device)]).int64(.blockdevGetsz)
+    }
+    /// blockdev_flushbufs (64): flush device buffers
+    public func blockdevFlushbufs(_ device: String) throws {
+        _ = try invoke(.blockdevFlushbufs, [.string(device)])
+    }
+    /// blockdev_rereadpt (65): reread partition table
+    public func blockdevRereadpt(_ device: String) throws {
+        _ = try invoke(.blockdevRereadpt, [.string(device)])
+    }
     /// blockdev_getsize64 (63): get total size of device in bytes
     public func blockdevGetsize64(_ device: String) throws -> Int64 {
         return try invoke(.blockdevGetsize64, [.string(device)]).int64(.blockdevGetsize64)
@@ -403,6 +431,10 @@ extension Session {
     /// ping_daemon (92): ping the guest daemon
     public func pingDaemon() throws {
         _ = try invoke(.pingDaemon, [])
+    }
+    /// echo_daemon (195): echo arguments back to the client
+    public func echoDaemon(_ words: [String]) throws -> String {
+        return try invoke(.echoDaemon, [.strings(words)]).string(.echoDaemon)
     }
     /// debug (76): debugging and internals
     public func debug(_ subcmd: String, _ extraargs: [String]) throws -> String {

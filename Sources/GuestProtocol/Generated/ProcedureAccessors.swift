@@ -10,6 +10,20 @@ extension Procedure {
     public static let listFilesystems = numbered(476)!
     /// blockdev_getss (59): get sectorsize of block device
     public static let blockdevGetss = numbered(59)!
+    /// blockdev_setro (56): set block device to read-only
+    public static let blockdevSetro = numbered(56)!
+    /// blockdev_setrw (57): set block device to read-write
+    public static let blockdevSetrw = numbered(57)!
+    /// blockdev_getro (58): is block device set to read-only
+    public static let blockdevGetro = numbered(58)!
+    /// blockdev_getbsz (60): get blocksize of block device
+    public static let blockdevGetbsz = numbered(60)!
+    /// blockdev_getsz (62): get total size of device in 512-byte sectors
+    public static let blockdevGetsz = numbered(62)!
+    /// blockdev_flushbufs (64): flush device buffers
+    public static let blockdevFlushbufs = numbered(64)!
+    /// blockdev_rereadpt (65): reread partition table
+    public static let blockdevRereadpt = numbered(65)!
     /// blockdev_getsize64 (63): get total size of device in bytes
     public static let blockdevGetsize64 = numbered(63)!
     /// part_to_dev (272): convert partition name to device name
@@ -212,6 +226,8 @@ extension Procedure {
     public static let sync = numbered(2)!
     /// ping_daemon (92): ping the guest daemon
     public static let pingDaemon = numbered(92)!
+    /// echo_daemon (195): echo arguments back to the client
+    public static let echoDaemon = numbered(195)!
     /// debug (76): debugging and internals
     public static let debug = numbered(76)!
     /// internal_autosync (282): internal autosync operation

@@ -15,6 +15,20 @@ protocol ProcedureHandlers {
     func doListFilesystems() throws(CallError) -> [(ByteString, ByteString)]
     /// blockdev_getss (59): get sectorsize of block device
     func doBlockdevGetss(device: String) throws(CallError) -> Int32
+    /// blockdev_setro (56): set block device to read-only
+    func doBlockdevSetro(device: String) throws(CallError)
+    /// blockdev_setrw (57): set block device to read-write
+    func doBlockdevSetrw(device: String) throws(CallError)
+    /// blockdev_getro (58): is block device set to read-only
+    func doBlockdevGetro(device: String) throws(CallError) -> Bool
+    /// blockdev_getbsz (60): get blocksize of block device
+    func doBlockdevGetbsz(device: String) throws(CallError) -> Int32
+    /// blockdev_getsz (62): get total size of device in 512-byte sectors
+    func doBlockdevGetsz(device: String) throws(CallError) -> Int64
+    /// blockdev_flushbufs (64): flush device buffers
+    func doBlockdevFlushbufs(device: String) throws(CallError)
+    /// blockdev_rereadpt (65): reread partition table
+    func doBlockdevRereadpt(device: String) throws(CallError)
     /// blockdev_getsize64 (63): get total size of device in bytes
     func doBlockdevGetsize64(device: String) throws(CallError) -> Int64
     /// part_to_dev (272): convert partition name to device name
@@ -217,6 +231,8 @@ protocol ProcedureHandlers {
     func doSync() throws(CallError)
     /// ping_daemon (92): ping the guest daemon
     func doPingDaemon() throws(CallError)
+    /// echo_daemon (195): echo arguments back to the client
+    func doEchoDaemon(words: [ByteString]) throws(CallError) -> ByteString
     /// debug (76): debugging and internals
     func doDebug(subcmd: ByteString, extraargs: [ByteString]) throws(CallError) -> ByteString
     /// internal_autosync (282): internal autosync operation
@@ -322,6 +338,13 @@ extension Daemon: ProcedureHandlers {
         (.listPartitions, { d, c throws(CallError) in Reply.strings(try d.doListPartitions()) }),
         (.listFilesystems, { d, c throws(CallError) in Reply.hashtable(try d.doListFilesystems()) }),
         (.blockdevGetss, { d, c throws(CallError) in Reply.int(try d.doBlockdevGetss(device: c.argument(0))) }),
+        (.blockdevSetro, { d, c throws(CallError) in try d.doBlockdevSetro(device: c.argument(0)); return .none }),
+        (.blockdevSetrw, { d, c throws(CallError) in try d.doBlockdevSetrw(device: c.argument(0)); return .none }),
+        (.blockdevGetro, { d, c throws(CallError) in Reply.bool(try d.doBlockdevGetro(device: c.argument(0))) }),
+        (.blockdevGetbsz, { d, c throws(CallError) in Reply.int(try d.doBlockdevGetbsz(device: c.argument(0))) }),
+        (.blockdevGetsz, { d, c throws(CallError) in Reply.int64(try d.doBlockdevGetsz(device: c.argument(0))) }),
+        (.blockdevFlushbufs, { d, c throws(CallError) in try d.doBlockdevFlushbufs(device: c.argument(0)); return .none }),
+        (.blockdevRereadpt, { d, c throws(CallError) in try d.doBlockdevRereadpt(device: c.argument(0)); return .none }),
         (.blockdevGetsize64, { d, c throws(CallError) in Reply.int64(try d.doBlockdevGetsize64(device: c.argument(0))) }),
         (.partToDev, { d, c throws(CallError) in Reply.string(try d.doPartToDev(partition: c.argument(0))) }),
         (.partToPartnum, { d, c throws(CallError) in Reply.int(try d.doPartToPartnum(partition: c.argument(0))) }),
@@ -423,6 +446,7 @@ extension Daemon: ProcedureHandlers {
         (.lvsFull, { d, c throws(CallError) in Reply.structList(try d.doLvsFull()) }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
+        (.echoDaemon, { d, c throws(CallError) in Reply.string(try d.doEchoDaemon(words: c.argument(0))) }),
         (.debug, { d, c throws(CallError) in Reply.string(try d.doDebug(subcmd: c.argument(0), extraargs: c.argument(1))) }),
         (.internalAutosync, { d, c throws(CallError) in try d.doInternalAutosync(); return .none }),
         (.internalApplianceResume, { d, c throws(CallError) in try d.doInternalApplianceResume(seconds: c.argument(0), nanoseconds: c.argument(1), entropy: c.argument(2)); return .none }),

@@ -4,6 +4,11 @@ import GuestProtocol
 extension Daemon {
     func doPingDaemon() throws(CallError) {}
 
+    /// The words joined by single spaces, as the real daemon returns them.
+    func doEchoDaemon(words: [ByteString]) throws(CallError) -> ByteString {
+        ByteString(Array(words.map(\.bytes).joined(separator: [0x20])))
+    }
+
     func doSync() throws(CallError) { syncDisks() }
 
     /// At close the library asks for everything to be unmounted and flushed.
