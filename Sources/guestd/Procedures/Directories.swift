@@ -6,9 +6,7 @@ import GuestProtocol
 /// runs rm, cp, mv and find.
 extension Daemon {
     func doMkdir(path: ByteString) throws(CallError) {
-        let p = path
-        try perror(p) { () throws(SysError) in try mkdir(p) }
-        return
+        try perror(path) { () throws(SysError) in try mkdir(path) }
     }
 
     func doMkdirP(path: ByteString) throws(CallError) {
@@ -16,26 +14,22 @@ extension Daemon {
     }
 
     func doRmdir(path: ByteString) throws(CallError) {
-        let p = path
-        try perror(p) { () throws(SysError) in
-            try sysroot.atParent(p) { (dir, name) throws(SysError) in
-                guard unlinkat(dir, name.cString, AT_REMOVEDIR) == 0 else { throw SysError("rmdir", p) }
+        try perror(path) { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard unlinkat(dir, name.cString, AT_REMOVEDIR) == 0 else { throw SysError("rmdir", path) }
             }
         }
-        return
     }
 
     func doRmRF(path: ByteString) throws(CallError) {
-        let p = path
-        guard p != "/" else { throw CallError("cannot remove root directory") }
+        guard path != "/" else { throw CallError("cannot remove root directory") }
         do throws(SysError) {
-            try sysroot.atParent(p) { (dir, name) throws(SysError) in try Tree.remove(dir, name) }
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in try Tree.remove(dir, name) }
         } catch where error.errno == ENOENT {
             // rm -f: nothing there is success.
         } catch {
-            throw CallError("\(p): rm: cannot remove '\(sysroot.path)\(p)': \(error.reason)")
+            throw CallError("\(path): rm: cannot remove '\(sysroot.path)\(path)': \(error.reason)")
         }
-        return
     }
 
     func doRename(oldpath: ByteString, newpath: ByteString) throws(CallError) {
@@ -47,7 +41,6 @@ extension Daemon {
                 }
             }
         }
-        return
     }
 
     func doCp(src: ByteString, dest: ByteString) throws(CallError) {

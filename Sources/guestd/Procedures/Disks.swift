@@ -72,12 +72,11 @@ extension Daemon {
     }
 
     func doPartGetMbrID(device: String, partnum: Int32) throws(CallError) -> Int32 {
-        let n = partnum
-        guard n >= 1 else { throw CallError("partition number must be >= 1") }
+        guard partnum >= 1 else { throw CallError("partition number must be >= 1") }
         let table = try Daemon.partitionTable(device)
-        guard table.type == "msdos", let entry = table.entries.first(where: { $0.number == n }),
+        guard table.type == "msdos", let entry = table.entries.first(where: { $0.number == partnum }),
               entry.type.hasPrefix("0x"), let id = Int32(entry.type.dropFirst(2), radix: 16) else {
-            throw CallError("sfdisk: \(device): partition \(n): no MBR partition type")
+            throw CallError("sfdisk: \(device): partition \(partnum): no MBR partition type")
         }
         return id
     }

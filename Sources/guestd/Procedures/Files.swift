@@ -9,38 +9,31 @@ extension Daemon {
     }
 
     func doRm(path: ByteString) throws(CallError) {
-        let p = path
-        try perror(p) { () throws(SysError) in
-            try sysroot.atParent(p) { (dir, name) throws(SysError) in
-                guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
+        try perror(path) { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", path) }
             }
         }
-        return
     }
 
     func doChmod(mode: Int32, path: ByteString) throws(CallError) {
-        let p = path
-        guard mode >= 0 else { throw CallError("\(p): mode is negative") }
-        try perror("\(p): 0\(String(mode, radix: 8))") { () throws(SysError) in
-            let host = try sysroot.hostPath(p)
-            guard Glibc.chmod(host.cString, mode_t(mode)) == 0 else { throw SysError("chmod", p) }
+        guard mode >= 0 else { throw CallError("\(path): mode is negative") }
+        try perror("\(path): 0\(String(mode, radix: 8))") { () throws(SysError) in
+            let host = try sysroot.hostPath(path)
+            guard Glibc.chmod(host.cString, mode_t(mode)) == 0 else { throw SysError("chmod", path) }
         }
-        return
     }
 
     func doChown(owner: Int32, group: Int32, path: ByteString) throws(CallError) {
-        let p = path
-        try perror("\(p): \(owner).\(group)") { () throws(SysError) in
-            let host = try sysroot.hostPath(p)
-            guard Glibc.chown(host.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", p) }
+        try perror("\(path): \(owner).\(group)") { () throws(SysError) in
+            let host = try sysroot.hostPath(path)
+            guard Glibc.chown(host.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", path) }
         }
-        return
     }
 
     func doFilesize(file: ByteString) throws(CallError) -> Int64 {
-        let p = file
         var size: Int64 = 0
-        try perror(p) { () throws(SysError) in size = Int64(try sysroot.statFollowing(p).st_size) }
+        try perror(file) { () throws(SysError) in size = Int64(try sysroot.statFollowing(file).st_size) }
         return size
     }
 
@@ -73,22 +66,19 @@ extension Daemon {
     }
 
     func doLnS(target: ByteString, linkname: ByteString) throws(CallError) {
-        let link = linkname
         do throws(SysError) {
-            try sysroot.atParent(link) { (dir, name) throws(SysError) in
-                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
+            try sysroot.atParent(linkname) { (dir, name) throws(SysError) in
+                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", linkname) }
             }
         } catch {
             // The real daemon runs ln -s and passes on its complaint.
-            throw CallError("ln -s: \(target): \(link): ln: failed to create symbolic link '\(sysroot.path)\(link)': \(error.reason)", errno: 0)
+            throw CallError("ln -s: \(target): \(linkname): ln: failed to create symbolic link '\(sysroot.path)\(linkname)': \(error.reason)", errno: 0)
         }
-        return
     }
 
     func doReadlink(path: ByteString) throws(CallError) -> ByteString {
-        let p = path
-        do throws(SysError) { return try sysroot.linkTarget(p) } catch {
-            throw CallError.perror("readlink: \(p)", error.errno)
+        do throws(SysError) { return try sysroot.linkTarget(path) } catch {
+            throw CallError.perror("readlink: \(path)", error.errno)
         }
     }
 

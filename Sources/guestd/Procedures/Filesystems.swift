@@ -8,7 +8,6 @@ extension Daemon {
     func doMkfs(fstype: ByteString, device: String, blocksize: Int32?, features: ByteString?, inode: Int32?, sectorsize: Int32?, label: ByteString?) throws(CallError) {
         try showingUserNames(device) { () throws(CallError) in try Mkfs(fstype: fstype.description, device: device, blocksize: blocksize, features: features?.description,
                  inode: inode, sectorsize: sectorsize, label: label).run() }
-        return
     }
 
     func doE2fsck(device: String, correct: Bool?, forceall: Bool?) throws(CallError) {
@@ -45,7 +44,6 @@ extension Daemon {
             try showingUserNames(device) { () throws(CallError) in throw error }
             throw error
         }
-        return
     }
 
     func doDf() throws(CallError) -> ByteString {

@@ -6,17 +6,16 @@ import GuestProtocol
 /// Pattern and lines are bytes, matched as in the C locale.
 extension Daemon {
     func doGrep(regex: ByteString, path: ByteString, extended: Bool?, fixed: Bool?, insensitive: Bool?, compressed: Bool?) throws(CallError) -> [ByteString] {
-        let p = path
         let extended = extended ?? false, fixed = fixed ?? false
         let insensitive = insensitive ?? false, compressed = compressed ?? false
         if extended && fixed { throw CallError("can't use 'extended' and 'fixed' flags at the same time") }
         let fd: Int32
-        do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+        do throws(SysError) { fd = try sysroot.open(path, flags: O_RDONLY) } catch { throw CallError.perror(path, error.errno) }
         defer { close(fd) }
         // zgrep needs gzip and friends, which this appliance does not carry.
         if compressed { throw CallError("\(regex): zgrep: not available in this appliance", errno: ENOTSUP) }
         let data: [UInt8]
-        do throws(SysError) { data = try Daemon.readAll(fd, p) } catch { throw CallError("\(regex): grep: (standard input): \(error.reason)") }
+        do throws(SysError) { data = try Daemon.readAll(fd, path) } catch { throw CallError("\(regex): grep: (standard input): \(error.reason)") }
         var lines = data.split(separator: 10, omittingEmptySubsequences: false)
         if data.last == 10 || data.isEmpty { lines.removeLast() }
         let matcher = try LineMatcher(regex, extended: extended, fixed: fixed, insensitive: insensitive)

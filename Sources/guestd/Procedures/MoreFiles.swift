@@ -34,14 +34,13 @@ extension Daemon {
     }
 
     func doDu(path: ByteString) throws(CallError) -> Int64 {
-        let p = path
         do throws(SysError) {
-            return try sysroot.atParent(p) { (dir, name) throws(SysError) in
+            return try sysroot.atParent(path) { (dir, name) throws(SysError) in
                 var seen = Set<[UInt64]>()
                 return (try Daemon.blocks(dir, name, &seen) + 1) / 2
             }
         } catch {
-            throw CallError("\(p): du: cannot access '\(sysroot.path)\(p)': \(error.reason)")
+            throw CallError("\(path): du: cannot access '\(sysroot.path)\(path)': \(error.reason)")
         }
     }
 
@@ -54,41 +53,35 @@ extension Daemon {
     }
 
     func doUtimens(path: ByteString, atsecs: Int64, atnsecs: Int64, mtsecs: Int64, mtnsecs: Int64) throws(CallError) {
-        let p = path
         // -1 is "now", -2 "leave alone", as the real call documents.
         func spec(_ secs: Int64, _ nsecs: Int64) -> timespec {
             timespec(tv_sec: Int(secs), tv_nsec: nsecs == -1 ? Int((1 << 30) - 1) : nsecs == -2 ? Int((1 << 30) - 2) : Int(nsecs))
         }
         var times = [spec(atsecs, atnsecs), spec(mtsecs, mtnsecs)]
-        try perror("utimensat: \(p)") { () throws(SysError) in
-            try sysroot.atParent(p) { (dir, name) throws(SysError) in
-                guard utimensat(dir, name.cString, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", p) }
+        try perror("utimensat: \(path)") { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard utimensat(dir, name.cString, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", path) }
             }
         }
-        return
     }
 
     func doMkdirMode(path: ByteString, mode: Int32) throws(CallError) {
-        let p = path
-        guard mode >= 0 else { throw CallError("\(p): mode is negative") }
-        try perror(p) { () throws(SysError) in
-            try sysroot.atParent(p) { (dir, name) throws(SysError) in
-                guard mkdirat(dir, name.cString, mode_t(mode)) == 0 else { throw SysError("mkdir", p) }
+        guard mode >= 0 else { throw CallError("\(path): mode is negative") }
+        try perror(path) { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard mkdirat(dir, name.cString, mode_t(mode)) == 0 else { throw SysError("mkdir", path) }
             }
         }
-        return
     }
 
     func doLchown(owner: Int32, group: Int32, path: ByteString) throws(CallError) {
-        let p = path
-        try perror("\(p): \(owner).\(group)") { () throws(SysError) in
-            try sysroot.atParent(p) { (dir, name) throws(SysError) in
+        try perror("\(path): \(owner).\(group)") { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
                 guard fchownat(dir, name.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
-                    throw SysError("lchown", p)
+                    throw SysError("lchown", path)
                 }
             }
         }
-        return
     }
 
     func doLn(target: ByteString, linkname: ByteString) throws(CallError) {
@@ -100,30 +93,26 @@ extension Daemon {
     }
 
     func doLnSF(target: ByteString, linkname: ByteString) throws(CallError) {
-        let link = linkname
         do throws(SysError) {
-            try sysroot.atParent(link) { (dir, name) throws(SysError) in
+            try sysroot.atParent(linkname) { (dir, name) throws(SysError) in
                 var st = stat()
                 if fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0, !st.st_mode.isDirectory { _ = unlinkat(dir, name.cString, 0) }
-                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", link) }
+                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", linkname) }
             }
         } catch {
-            throw CallError("ln -sf: \(target): \(link): ln: failed to create symbolic link '\(sysroot.path)\(link)': \(error.reason)")
+            throw CallError("ln -sf: \(target): \(linkname): ln: failed to create symbolic link '\(sysroot.path)\(linkname)': \(error.reason)")
         }
-        return
     }
 
     func doRmF(path: ByteString) throws(CallError) {
-        let p = path
         do throws(SysError) {
-            try sysroot.atParent(p) { (dir, name) throws(SysError) in
-                guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", p) }
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", path) }
             }
         } catch where error.errno == ENOENT {
         } catch {
-            throw CallError.perror(p, error.errno)
+            throw CallError.perror(path, error.errno)
         }
-        return
     }
 
     func doMknod(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError) {
@@ -132,38 +121,33 @@ extension Daemon {
 
     func doMkfifo(mode: Int32, path: ByteString) throws(CallError) {
         try mknod(try Daemon.permissionBits(mode) | Int32(S_IFIFO), 0, 0, path)
-        return
     }
 
     func doMknodB(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError) {
         try mknod(try Daemon.permissionBits(mode) | Int32(S_IFBLK), devmajor, devminor, path)
-        return
     }
 
     func doMknodC(mode: Int32, devmajor: Int32, devminor: Int32, path: ByteString) throws(CallError) {
         try mknod(try Daemon.permissionBits(mode) | Int32(S_IFCHR), devmajor, devminor, path)
-        return
     }
 
     func doIsZero(path: ByteString) throws(CallError) -> Bool {
-        let p = path
         let fd: Int32
-        do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
+        do throws(SysError) { fd = try sysroot.open(path, flags: O_RDONLY) } catch { throw CallError.perror("open: \(path)", error.errno) }
         defer { close(fd) }
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw CallError.perror("read: \(p)", errno) }
+            guard n >= 0 else { throw CallError.perror("read: \(path)", errno) }
             if n == 0 { return true }
             if buf[0 ..< n].contains(where: { $0 != 0 }) { return false }
         }
     }
 
     func doRealpath(path: ByteString) throws(CallError) -> ByteString {
-        let p = path
         let host: ByteString
-        do throws(SysError) { host = try sysroot.hostPath(p) } catch { throw CallError.perror(p, error.errno) }
+        do throws(SysError) { host = try sysroot.hostPath(path) } catch { throw CallError.perror(path, error.errno) }
         let rest = ByteString(host.bytes.dropFirst(sysroot.path.utf8.count))
         return rest.isEmpty ? "/" : rest
     }

@@ -21,16 +21,14 @@ extension Daemon {
     }
 
     func doStatns(path: ByteString) throws(CallError) -> StructValue {
-        let p = path
-        do throws(SysError) { return Daemon.statns(try sysroot.statFollowing(p)) } catch {
-            throw CallError.perror(p, error.errno)
+        do throws(SysError) { return Daemon.statns(try sysroot.statFollowing(path)) } catch {
+            throw CallError.perror(path, error.errno)
         }
     }
 
     func doLstatns(path: ByteString) throws(CallError) -> StructValue {
-        let p = path
-        do throws(SysError) { return Daemon.statns(try sysroot.statNoFollow(p)) } catch {
-            throw CallError.perror(p, error.errno)
+        do throws(SysError) { return Daemon.statns(try sysroot.statNoFollow(path)) } catch {
+            throw CallError.perror(path, error.errno)
         }
     }
 
@@ -50,15 +48,14 @@ extension Daemon {
     }
 
     func doStatvfs(path: ByteString) throws(CallError) -> StructValue {
-        let p = path
         var s = Glibc.statvfs()
         do throws(SysError) {
-            let fd = try sysroot.open(p, flags: O_RDONLY)
+            let fd = try sysroot.open(path, flags: O_RDONLY)
             defer { close(fd) }
             let r: Int32 = fstatvfs(fd, &s)
-            guard r == 0 else { throw SysError("statvfs", p) }
+            guard r == 0 else { throw SysError("statvfs", path) }
         } catch {
-            throw CallError.perror("statvfs: \(p)", error.errno)
+            throw CallError.perror("statvfs: \(path)", error.errno)
         }
         return StructValue(.statvfs, [
             s.f_bsize, s.f_frsize, UInt(s.f_blocks), UInt(s.f_bfree), UInt(s.f_bavail), UInt(s.f_files),

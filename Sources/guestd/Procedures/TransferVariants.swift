@@ -5,37 +5,35 @@ import GuestProtocol
 /// base64 is coded natively where the real daemon pipes through base64(1).
 extension Daemon {
     func doUploadOffset(remotefilename: ByteString, offset: Int64, fileIn: FileInReceiver?) throws(CallError) {
-        let p = remotefilename
-        guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
-        let fd = try openTarget(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
+        guard offset >= 0 else { throw CallError("\(remotefilename): offset in file is negative") }
+        let fd = try openTarget(remotefilename, flags: O_WRONLY | O_CREAT | O_NOCTTY)
         guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
             let e = errno
             close(fd)
-            throw CallError.perror("lseek: \(p)", e)
+            throw CallError.perror("lseek: \(remotefilename)", e)
         }
-        return try receiveFile(into: fd, name: p, fileIn: fileIn, stub: Procedure.uploadOffset.stub)
+        return try receiveFile(into: fd, name: remotefilename, fileIn: fileIn, stub: Procedure.uploadOffset.stub)
     }
 
     func doDownloadOffset(remotefilename: ByteString, offset: Int64, size: Int64) throws(CallError) -> Answer {
-        let p = remotefilename
-        guard offset >= 0 else { throw CallError("\(p): offset in file is negative") }
-        guard size >= 0 else { throw CallError("\(p): size is negative") }
+        guard offset >= 0 else { throw CallError("\(remotefilename): offset in file is negative") }
+        guard size >= 0 else { throw CallError("\(remotefilename): size is negative") }
         let fd: Int32
-        if let device = deviceArgument(p) {
+        if let device = deviceArgument(remotefilename) {
             fd = open(device, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw CallError.perror(p, errno) }
+            guard fd >= 0 else { throw CallError.perror(remotefilename, errno) }
         } else {
-            do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+            do throws(SysError) { fd = try sysroot.open(remotefilename, flags: O_RDONLY) } catch { throw CallError.perror(remotefilename, error.errno) }
         }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode.isDirectory {
             close(fd)
-            throw CallError("\(p): is a directory")
+            throw CallError("\(remotefilename): is a directory")
         }
         guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
             let e = errno
             close(fd)
-            throw CallError.perror("lseek: \(p)", e)
+            throw CallError.perror("lseek: \(remotefilename)", e)
         }
         return .fileOut { stream in
             defer { close(fd) }
@@ -58,18 +56,17 @@ extension Daemon {
     }
 
     func doBase64In(filename: ByteString, fileIn: FileInReceiver?) throws(CallError) {
-        let p = filename
-        let fd = try openForWriting(p, flags: O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY)
+        let fd = try openForWriting(filename, flags: O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY)
         var decoder = Base64Decoder()
         guard let fileIn = fileIn else { close(fd); throw CallError("\(Procedure.base64In.stub): no file transfer") }
-        let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, decoder.feed(data), p) }
+        let failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(fd, decoder.feed(data), filename) }
         switch failure {
-        case .sinkFailed?: close(fd); throw CallError("write error on file: \(p)")
+        case .sinkFailed?: close(fd); throw CallError("write error on file: \(filename)")
         case .cancelledByLibrary?: close(fd); throw CallError("file upload cancelled")
         case nil:
-            do throws(SysError) { try Daemon.writeAll(fd, decoder.finish(), p) } catch {
+            do throws(SysError) { try Daemon.writeAll(fd, decoder.finish(), filename) } catch {
                 close(fd)
-                throw CallError("base64 subcommand failed on file: \(p)")
+                throw CallError("base64 subcommand failed on file: \(filename)")
             }
             guard close(fd) == 0 else { throw CallError.perror("close", errno) }
             return
@@ -77,12 +74,11 @@ extension Daemon {
     }
 
     func doBase64Out(filename: ByteString) throws(CallError) -> Answer {
-        let p = filename
         let st: stat
-        do throws(SysError) { st = try sysroot.statFollowing(p) } catch { throw CallError.perror("stat: \(p)", error.errno) }
-        guard !st.st_mode.isDirectory else { throw CallError("\(p): is a directory") }
+        do throws(SysError) { st = try sysroot.statFollowing(filename) } catch { throw CallError.perror("stat: \(filename)", error.errno) }
+        guard !st.st_mode.isDirectory else { throw CallError("\(filename): is a directory") }
         let fd: Int32
-        do throws(SysError) { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
+        do throws(SysError) { fd = try sysroot.open(filename, flags: O_RDONLY) } catch { throw CallError.perror(filename, error.errno) }
         return .fileOut { stream in
             defer { close(fd) }
             var encoder = Base64Encoder()

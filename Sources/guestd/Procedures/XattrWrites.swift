@@ -9,9 +9,8 @@ extension Daemon {
     static let xattrSizeMax = 65536
 
     func doGetxattrs(path: ByteString) throws(CallError) -> [StructValue] {
-        let p = path
-        let host = try xattrPath(p, follow: true, call: "listxattr: \(p)")
-        guard let names = XattrCalls.list(host, follow: true) else { throw CallError.perror("listxattr: \(p)", errno) }
+        let host = try xattrPath(path, follow: true, call: "listxattr: \(path)")
+        guard let names = XattrCalls.list(host, follow: true) else { throw CallError.perror("listxattr: \(path)", errno) }
         var entries: [StructValue] = []
         for name in names.sorted(by: XattrCalls.byteOrder) {
             guard let value = XattrCalls.get(host, name, follow: true) else { throw CallError.perror("getxattr: \(name)", errno) }

@@ -5,10 +5,9 @@ import GuestProtocol
 /// Glibc's Swift module leaves out <sys/xattr.h>: the calls are found by name in libc.
 extension Daemon {
     func doLgetxattrs(path: ByteString) throws(CallError) -> [StructValue] {
-        let p = path
         let host: ByteString
-        do throws(SysError) { host = try sysroot.parentHostPath(p) } catch { throw CallError.perror("listxattr: \(p)", error.errno) }
-        guard let names = XattrCalls.list(host) else { throw CallError.perror("listxattr: \(p)", errno) }
+        do throws(SysError) { host = try sysroot.parentHostPath(path) } catch { throw CallError.perror("listxattr: \(path)", error.errno) }
+        guard let names = XattrCalls.list(host) else { throw CallError.perror("listxattr: \(path)", errno) }
         var entries: [StructValue] = []
         for name in names.sorted(by: XattrCalls.byteOrder) {
             guard let value = XattrCalls.get(host, name) else { throw CallError.perror("getxattr", errno) }
