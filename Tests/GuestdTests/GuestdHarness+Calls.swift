@@ -11,11 +11,16 @@ extension GuestdHarness {
         case l(Int64)
         case b(Bool)
         case buf([UInt8])
+        /// Strings as raw bytes, UTF-8 or not: what a C client may send.
+        case bytes([UInt8])
+        case byteList([[UInt8]])
 
         func encode(into e: inout XDREncoder) {
             switch self {
             case let .s(v): e.string(v)
             case let .list(v): e.stringList(v)
+            case let .bytes(v): e.opaque(v)
+            case let .byteList(v): e.u32(UInt32(v.count)); for s in v { e.opaque(s) }
             case let .i(v): e.i32(v)
             case let .l(v): e.i64(v)
             case let .b(v): e.bool(v)

@@ -39,7 +39,7 @@ final class InspectionProcedureTests: XCTestCase {
             """
         // A big-endian 64-bit PowerPC ELF header: only e_ident, e_type and e_machine count.
         let ppc64 = "\\177ELF\\002\\002\\001" + String(repeating: "\\000", count: 9) + "\\000\\002\\000\\025"
-        try shell("""
+        try makeImages("""
             set -eu
             mkdir -p \(b)/sys/block/sda/sda1 \(b)/sys/block/sda/sda2 \(b)/sys/block/sda/sda3 \(b)/sys/block/sda/sda4 \(b)/dev \(b)/sysroot
             d=\(b)/debian; mkdir -p $d/etc $d/usr/bin; ln -s usr/bin $d/bin
@@ -126,17 +126,5 @@ final class InspectionProcedureTests: XCTestCase {
         XCTAssertTrue(notRoot.hasSuffix("/dev/sda3: root device not found: only call this function with a root device previously returned by guestfs_inspect_os"), notRoot)
         XCTAssertEqual(try daemon.call(.inspectGetWindowsSystemroot, ["/dev/sda1"]).error?.message,
                        "not a Windows guest, or systemroot could not be determined")
-    }
-
-    private func shell(_ script: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw XCTSkip("could not make the images: \(text)") }
     }
 }

@@ -38,15 +38,15 @@ final class NonUTF8NameTests: SysrootTestCase {
 
     func testListingsReturnTheNameBytes() throws {
         let names: Set<[UInt8]> = [ff, bad, sub, dangling, toSub]
-        let ls0 = try daemon.rawFileOut(.ls0, [.s(dir)])
+        let ls0 = try daemon.rawFileOut(.ls0, [.bytes(dir)])
         XCTAssertEqual(Set(ls0.split(separator: 0).map(Array.init)), names)
 
         // find0 keeps find's leading "/" for a directory given without a trailing one.
-        let find0 = try daemon.rawFileOut(.find0, [.s(dir)])
+        let find0 = try daemon.rawFileOut(.find0, [.bytes(dir)])
         let found = Set(find0.split(separator: 0).map(Array.init))
         XCTAssertEqual(found, Set((names.map { [0x2f] + $0 }) + [p([], sub, Array("x".utf8))]))
 
-        let entries = try daemon.rawCall(.readdir, [.s(dir)]).dirents()
+        let entries = try daemon.rawCall(.readdir, [.bytes(dir)]).dirents()
         XCTAssertEqual(Set(entries.map(\.name)), names.union([[0x2e], [0x2e, 0x2e]]))
         XCTAssertEqual(entries.first { $0.name == dangling }?.type, UInt8(ascii: "l"))
         XCTAssertEqual(entries.first { $0.name == sub }?.type, UInt8(ascii: "d"))
@@ -54,28 +54,28 @@ final class NonUTF8NameTests: SysrootTestCase {
         XCTAssertEqual(file?.type, UInt8(ascii: "r"))
         XCTAssertEqual(file.map { UInt64(bitPattern: $0.ino) }, hostStat(p(dir, ff)).map { UInt64($0.st_ino) })
 
-        let ll = try daemon.rawCall(.ll, [.s(dir)]).rawString()
+        let ll = try daemon.rawCall(.ll, [.bytes(dir)]).rawString()
         XCTAssertTrue(contains(ll, [0x20] + ff + [0x0a]), String(decoding: ll, as: UTF8.self))
         XCTAssertTrue(contains(ll, [0x20] + dangling + Array(" -> ".utf8) + target + [0x0a]))
     }
 
     func testLinkTargetsAndRealpathKeepTheirBytes() throws {
-        XCTAssertEqual(try daemon.rawCall(.readlink, [.s(p(dir, dangling))]).rawString(), target)
-        XCTAssertEqual(try daemon.rawCall(.internalReadlinklist, [.s(dir), .list([dangling, toSub, ff])]).rawStrings(), [target, sub, []])
-        XCTAssertEqual(try daemon.rawCall(.realpath, [.s(p(dir, toSub))]).rawString(), p(dir, sub))
-        XCTAssertEqual(try daemon.rawCall(.realpath, [.s(p(dir, toSub, Array("x".utf8)))]).rawString(), p(dir, sub, Array("x".utf8)))
+        XCTAssertEqual(try daemon.rawCall(.readlink, [.bytes(p(dir, dangling))]).rawString(), target)
+        XCTAssertEqual(try daemon.rawCall(.internalReadlinklist, [.bytes(dir), .byteList([dangling, toSub, ff])]).rawStrings(), [target, sub, []])
+        XCTAssertEqual(try daemon.rawCall(.realpath, [.bytes(p(dir, toSub))]).rawString(), p(dir, sub))
+        XCTAssertEqual(try daemon.rawCall(.realpath, [.bytes(p(dir, toSub, Array("x".utf8)))]).rawString(), p(dir, sub, Array("x".utf8)))
     }
 
     func testStatListsFindEachName() throws {
-        let stats = try daemon.rawCall(.internalLstatnslist, [.s(dir), .list([ff, bad, Array("missing".utf8) + ff])]).statns()
+        let stats = try daemon.rawCall(.internalLstatnslist, [.bytes(dir), .byteList([ff, bad, Array("missing".utf8) + ff])]).statns()
         XCTAssertEqual(stats.count, 3)
         XCTAssertNotEqual(stats[0][1], -1)
         XCTAssertEqual(stats[0][7], 3, "st_size of the file named \\xff")
         XCTAssertNotEqual(stats[1][1], -1)
         XCTAssertEqual(stats[2][1], -1, "a missing name gets st_ino -1")
-        XCTAssertEqual(try daemon.rawCall(.lstatns, [.s(p(dir, bad))]).statns(list: false).first?[7], 8)
-        XCTAssertEqual(try daemon.rawCall(.exists, [.s(p(dir, ff))]).bool(), true)
-        XCTAssertEqual(try daemon.rawCall(.isDir, [.s(p(dir, sub))], optargs: 0, extra: [.b(false)]).bool(), true)
+        XCTAssertEqual(try daemon.rawCall(.lstatns, [.bytes(p(dir, bad))]).statns(list: false).first?[7], 8)
+        XCTAssertEqual(try daemon.rawCall(.exists, [.bytes(p(dir, ff))]).bool(), true)
+        XCTAssertEqual(try daemon.rawCall(.isDir, [.bytes(p(dir, sub))], optargs: 0, extra: [.b(false)]).bool(), true)
     }
 
     func testExtendedAttributeNamesAndValuesKeepTheirBytes() throws {
@@ -83,115 +83,115 @@ final class NonUTF8NameTests: SysrootTestCase {
         let name = Array("user.".utf8) + [0xd4], value: [UInt8] = [0xff, 0x00, 0x76]
         guard setHostXattr(file, name, value) else { throw XCTSkip("user xattrs not supported on this filesystem") }
 
-        XCTAssertEqual(try daemon.rawCall(.lgetxattrs, [.s(file)]).xattrs().map(\.name), [name])
-        XCTAssertEqual(try daemon.rawCall(.lgetxattrs, [.s(file)]).xattrs().map(\.value), [value])
-        XCTAssertEqual(try daemon.rawCall(.getxattrs, [.s(file)]).xattrs().map(\.name), [name])
-        let listed = try daemon.rawCall(.internalLxattrlist, [.s(dir), .list([ff])]).xattrs()
+        XCTAssertEqual(try daemon.rawCall(.lgetxattrs, [.bytes(file)]).xattrs().map(\.name), [name])
+        XCTAssertEqual(try daemon.rawCall(.lgetxattrs, [.bytes(file)]).xattrs().map(\.value), [value])
+        XCTAssertEqual(try daemon.rawCall(.getxattrs, [.bytes(file)]).xattrs().map(\.name), [name])
+        let listed = try daemon.rawCall(.internalLxattrlist, [.bytes(dir), .byteList([ff])]).xattrs()
         XCTAssertEqual(listed.map(\.name), [[], name])
-        XCTAssertEqual(try daemon.rawCall(.getxattr, [.s(file), .s(name)]).buffer(), value)
-        XCTAssertEqual(try daemon.rawCall(.lgetxattr, [.s(file), .s(name)]).buffer(), value)
+        XCTAssertEqual(try daemon.rawCall(.getxattr, [.bytes(file), .bytes(name)]).buffer(), value)
+        XCTAssertEqual(try daemon.rawCall(.lgetxattr, [.bytes(file), .bytes(name)]).buffer(), value)
 
         // setxattr: name and value are strings on the wire; vallen bytes of the value.
         let other = Array("user.a".utf8) + [0xc3, 0x28]
-        assertOK(try daemon.rawCall(.setxattr, [.s(other), .s([0x76, 0xff]), .i(2), .s(file)]))
+        assertOK(try daemon.rawCall(.setxattr, [.bytes(other), .bytes([0x76, 0xff]), .i(2), .bytes(file)]))
         XCTAssertEqual(hostXattr(file, other), [0x76, 0xff])
-        assertOK(try daemon.rawCall(.removexattr, [.s(name), .s(file)]))
+        assertOK(try daemon.rawCall(.removexattr, [.bytes(name), .bytes(file)]))
         XCTAssertNil(hostXattr(file, name))
-        assertOK(try daemon.rawCall(.lsetxattr, [.s(name), .s([0x31]), .i(1), .s(file)]))
-        assertOK(try daemon.rawCall(.lremovexattr, [.s(other), .s(file)]))
-        XCTAssertEqual(try daemon.rawCall(.lgetxattrs, [.s(file)]).xattrs().map(\.name), [name])
+        assertOK(try daemon.rawCall(.lsetxattr, [.bytes(name), .bytes([0x31]), .i(1), .bytes(file)]))
+        assertOK(try daemon.rawCall(.lremovexattr, [.bytes(other), .bytes(file)]))
+        XCTAssertEqual(try daemon.rawCall(.lgetxattrs, [.bytes(file)]).xattrs().map(\.name), [name])
     }
 
     // MARK: path arguments
 
     func testPathArgumentsReachTheNamedFile() throws {
         let made = p(dir, Array("new".utf8) + ff)
-        assertOK(try daemon.rawCall(.touch, [.s(made)]))
+        assertOK(try daemon.rawCall(.touch, [.bytes(made)]))
         XCTAssertTrue(hostExists(made))
         let written = p(dir, [0x77] + [0xc3, 0x28])
-        assertOK(try daemon.rawCall(.internalWrite, [.s(written), .buf(Array("data".utf8))]))
+        assertOK(try daemon.rawCall(.internalWrite, [.bytes(written), .buf(Array("data".utf8))]))
         XCTAssertEqual(hostContents(written), Array("data".utf8))
-        XCTAssertEqual(try daemon.rawCall(.pread, [.s(written), .i(10), .l(0)]).buffer(), Array("data".utf8))
-        XCTAssertEqual(try daemon.rawCall(.filesize, [.s(written)]).int64(), 4)
-        XCTAssertEqual(try daemon.rawCall(.checksum, [.s(Array("md5".utf8)), .s(written)]).rawString(), Array("8d777f385d3dfec8815d20f7496026dc".utf8))
-        assertOK(try daemon.rawCall(.chmod, [.i(0o600), .s(written)]))
+        XCTAssertEqual(try daemon.rawCall(.pread, [.bytes(written), .i(10), .l(0)]).buffer(), Array("data".utf8))
+        XCTAssertEqual(try daemon.rawCall(.filesize, [.bytes(written)]).int64(), 4)
+        XCTAssertEqual(try daemon.rawCall(.checksum, [.bytes(Array("md5".utf8)), .bytes(written)]).rawString(), Array("8d777f385d3dfec8815d20f7496026dc".utf8))
+        assertOK(try daemon.rawCall(.chmod, [.i(0o600), .bytes(written)]))
         XCTAssertEqual((hostStat(written)?.st_mode ?? 0) & 0o777, 0o600)
 
         let renamed = p(dir, [0x76, 0xff])
-        assertOK(try daemon.rawCall(.rename, [.s(written), .s(renamed)]))
+        assertOK(try daemon.rawCall(.rename, [.bytes(written), .bytes(renamed)]))
         XCTAssertFalse(hostExists(written))
         XCTAssertEqual(hostContents(renamed), Array("data".utf8))
         let copied = p(dir, [0x63, 0xd4])
-        assertOK(try daemon.rawCall(.cp, [.s(renamed), .s(copied)]))
+        assertOK(try daemon.rawCall(.cp, [.bytes(renamed), .bytes(copied)]))
         XCTAssertEqual(hostContents(copied), Array("data".utf8))
-        assertOK(try daemon.rawCall(.cpA, [.s(p(dir, sub)), .s(p(dir, [0x43, 0xd4]))]))
+        assertOK(try daemon.rawCall(.cpA, [.bytes(p(dir, sub)), .bytes(p(dir, [0x43, 0xd4]))]))
         XCTAssertTrue(hostExists(p(dir, [0x43, 0xd4], Array("x".utf8))))
         let moved = p([], [0x6d, 0xff])
-        assertOK(try daemon.rawCall(.mv, [.s(copied), .s(moved)]))
+        assertOK(try daemon.rawCall(.mv, [.bytes(copied), .bytes(moved)]))
         XCTAssertEqual(hostContents(moved), Array("data".utf8))
 
         let link = p(dir, [0x73, 0xff])
-        assertOK(try daemon.rawCall(.lnS, [.s(target), .s(link)]))
+        assertOK(try daemon.rawCall(.lnS, [.bytes(target), .bytes(link)]))
         XCTAssertEqual(hostLinkTarget(link), target)
-        assertOK(try daemon.rawCall(.ln, [.s(moved), .s(p([], [0x68, 0xff]))]))
+        assertOK(try daemon.rawCall(.ln, [.bytes(moved), .bytes(p([], [0x68, 0xff]))]))
         XCTAssertEqual(hostStat(p([], [0x68, 0xff]))?.st_nlink, 2)
 
         let newDir = p([], [0x6e, 0xd4])
-        assertOK(try daemon.rawCall(.mkdir, [.s(newDir)]))
-        assertOK(try daemon.rawCall(.mkdirP, [.s(p(newDir, ff, bad))]))
+        assertOK(try daemon.rawCall(.mkdir, [.bytes(newDir)]))
+        assertOK(try daemon.rawCall(.mkdirP, [.bytes(p(newDir, ff, bad))]))
         XCTAssertTrue(hostStat(p(newDir, ff, bad)).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false)
-        assertOK(try daemon.rawCall(.rmdir, [.s(p(newDir, ff, bad))]))
+        assertOK(try daemon.rawCall(.rmdir, [.bytes(p(newDir, ff, bad))]))
         XCTAssertFalse(hostExists(p(newDir, ff, bad)))
-        assertOK(try daemon.rawCall(.rmRF, [.s(newDir)]))
+        assertOK(try daemon.rawCall(.rmRF, [.bytes(newDir)]))
         XCTAssertFalse(hostExists(newDir))
-        assertOK(try daemon.rawCall(.rm, [.s(moved)]))
+        assertOK(try daemon.rawCall(.rm, [.bytes(moved)]))
         XCTAssertFalse(hostExists(moved))
     }
 
     func testTransfersReachTheNamedFile() throws {
-        XCTAssertEqual(try daemon.rawFileOut(.download, [.s(p(dir, ff))]), Array("ff\n".utf8))
-        XCTAssertEqual(try daemon.rawFileOut(.base64Out, [.s(p(dir, ff))]), Array("ZmYK\n".utf8))
+        XCTAssertEqual(try daemon.rawFileOut(.download, [.bytes(p(dir, ff))]), Array("ff\n".utf8))
+        XCTAssertEqual(try daemon.rawFileOut(.base64Out, [.bytes(p(dir, ff))]), Array("ZmYK\n".utf8))
         let uploaded = p(dir, [0x75, 0xff])
-        assertOK(try daemon.rawFileIn(.upload, [.s(uploaded)], data: Array("up".utf8)))
+        assertOK(try daemon.rawFileIn(.upload, [.bytes(uploaded)], data: Array("up".utf8)))
         XCTAssertEqual(hostContents(uploaded), Array("up".utf8))
-        assertOK(try daemon.rawFileIn(.uploadOffset, [.s(uploaded), .l(2)], data: Array("!".utf8)))
+        assertOK(try daemon.rawFileIn(.uploadOffset, [.bytes(uploaded), .l(2)], data: Array("!".utf8)))
         XCTAssertEqual(hostContents(uploaded), Array("up!".utf8))
     }
 
     func testFileLinesKeepTheirBytes() throws {
         let file = p(dir, bad)
         let second = Array("t".utf8) + [0xd4] + Array("o".utf8)
-        XCTAssertEqual(try daemon.rawCall(.head, [.s(file)]).rawStrings(), [Array("one".utf8), second])
-        XCTAssertEqual(try daemon.rawCall(.tailN, [.i(1), .s(file)]).rawStrings(), [second])
-        XCTAssertEqual(try daemon.rawCall(.grep, [.s(Array("t".utf8) + [0xd4]), .s(file)], extra: [.b(false), .b(false), .b(false), .b(false)]).rawStrings(), [second])
-        XCTAssertEqual(try daemon.rawCall(.grep, [.s([0xd4]), .s(file)], optargs: 2 | 4, extra: [.b(false), .b(true), .b(true), .b(false)]).rawStrings(), [second])
+        XCTAssertEqual(try daemon.rawCall(.head, [.bytes(file)]).rawStrings(), [Array("one".utf8), second])
+        XCTAssertEqual(try daemon.rawCall(.tailN, [.i(1), .bytes(file)]).rawStrings(), [second])
+        XCTAssertEqual(try daemon.rawCall(.grep, [.bytes(Array("t".utf8) + [0xd4]), .bytes(file)], extra: [.b(false), .b(false), .b(false), .b(false)]).rawStrings(), [second])
+        XCTAssertEqual(try daemon.rawCall(.grep, [.bytes([0xd4]), .bytes(file)], optargs: 2 | 4, extra: [.b(false), .b(true), .b(true), .b(false)]).rawStrings(), [second])
     }
 
     func testTarCarriesTheNameBytes() throws {
         let expected: Set<[UInt8]> = [[0x2e, 0x2f], Array("./".utf8) + ff, Array("./".utf8) + bad, Array("./".utf8) + sub + [0x2f],
                                       Array("./".utf8) + sub + Array("/x".utf8), Array("./".utf8) + dangling, Array("./".utf8) + toSub]
-        let tar = try daemon.rawFileOut(.tarOut, [.s(dir)], extra: [.s([]), .b(false), .list([]), .b(false), .b(false), .b(false)])
+        let tar = try daemon.rawFileOut(.tarOut, [.bytes(dir)], extra: [.bytes([]), .b(false), .byteList([]), .b(false), .b(false), .b(false)])
         XCTAssertEqual(Set(TarListing.members(tar).map(\.name)), expected)
         XCTAssertEqual(TarListing.members(tar).first { $0.name == Array("./".utf8) + dangling }?.link, target)
-        let tgz = try daemon.rawFileOut(.tgzOut, [.s(dir)])
+        let tgz = try daemon.rawFileOut(.tgzOut, [.bytes(dir)])
         XCTAssertEqual(Set(TarListing.members(try gunzip(tgz)).map(\.name)), expected)
 
         // tar_in into a directory named by bytes, of an archive whose member is too.
         let into = p([], [0x69, 0xff])
         try makeDir(into)
-        assertOK(try daemon.rawFileIn(.tarIn, [.s(into)], extra: [.s([]), .b(false), .b(false), .b(false)], data: tar))
+        assertOK(try daemon.rawFileIn(.tarIn, [.bytes(into)], extra: [.bytes([]), .b(false), .b(false), .b(false)], data: tar))
         XCTAssertEqual(hostContents(p(into, bad)), hostContents(p(dir, bad)))
         XCTAssertEqual(hostLinkTarget(p(into, dangling)), target)
     }
 
     func testErrorsQuoteTheNameBytes() throws {
         let missing = Array("/missing".utf8) + ff
-        let r = try daemon.rawCall(.rm, [.s(missing)])
+        let r = try daemon.rawCall(.rm, [.bytes(missing)])
         XCTAssertEqual(r.header.status, .error)
         XCTAssertEqual(r.rawErrorMessage, missing + Array(": No such file or directory".utf8))
-        XCTAssertEqual(try daemon.rawCall(.readlink, [.s(missing)]).rawErrorMessage,
+        XCTAssertEqual(try daemon.rawCall(.readlink, [.bytes(missing)]).rawErrorMessage,
                        Array("readlink: ".utf8) + missing + Array(": No such file or directory".utf8))
-        XCTAssertEqual(try daemon.rawCall(.readdir, [.s(missing)]).rawErrorMessage,
+        XCTAssertEqual(try daemon.rawCall(.readdir, [.bytes(missing)]).rawErrorMessage,
                        Array("opendir: ".utf8) + missing + Array(": No such file or directory".utf8))
         try assertAlive()
     }
@@ -205,10 +205,10 @@ final class NonUTF8NameTests: SysrootTestCase {
         try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: path("/bin/busybox"))
         try FileManager.default.createSymbolicLink(atPath: path("/bin/sh"), withDestinationPath: "busybox")
         let made = p([], [0x6b, 0xff])
-        assertOK(try daemon.rawCall(.command, [.list([Array("/bin/busybox".utf8), Array("touch".utf8), made])]))
+        assertOK(try daemon.rawCall(.command, [.byteList([Array("/bin/busybox".utf8), Array("touch".utf8), made])]))
         XCTAssertTrue(hostExists(made))
-        XCTAssertEqual(try daemon.rawCall(.sh, [.s(Array("echo ".utf8) + ff)]).rawString(), ff + [0x0a])
-        XCTAssertEqual(try daemon.rawCall(.shLines, [.s(Array("printf '%s\\n' a ".utf8) + ff)]).rawStrings(), [Array("a".utf8), ff])
+        XCTAssertEqual(try daemon.rawCall(.sh, [.bytes(Array("echo ".utf8) + ff)]).rawString(), ff + [0x0a])
+        XCTAssertEqual(try daemon.rawCall(.shLines, [.bytes(Array("printf '%s\\n' a ".utf8) + ff)]).rawStrings(), [Array("a".utf8), ff])
     }
 
     // MARK: the host side, by bytes
@@ -324,82 +324,55 @@ final class NonUTF8InspectionTests: XCTestCase {
             mkfs.ext4 -q -F -d $r \(b)/dev/sda1 8M
             mkfs.ext4 -q -F -d $o \(b)/dev/sda2 8M
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", script]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw XCTSkip("could not make the images: \(text)") }
+        try makeImages(script)
 
         let daemon = try GuestdHarness(sysroot: b + "/sysroot", extraArguments: ["--sysfs", b + "/sys", "--dev", b + "/dev"],
                                        wrapper: ["/usr/bin/unshare", "--mount", "--propagation", "private"])
         let sda1 = Array("/dev/sda1".utf8), sda2 = Array("/dev/sda2".utf8), mountPoint: [UInt8] = [0x2f, 0x6d, 0xff]
         XCTAssertEqual(try daemon.rawCall(.inspectOS, []).rawStrings(), [sda1])
-        XCTAssertEqual(try daemon.rawCall(.inspectGetHostname, [.s(sda1)]).rawString(), [0x68, 0xd4, 0x73, 0x74])
-        XCTAssertEqual(try daemon.rawCall(.inspectGetMountpoints, [.s(sda1)]).rawStrings(), [mountPoint, sda2, [0x2f], sda1])
+        XCTAssertEqual(try daemon.rawCall(.inspectGetHostname, [.bytes(sda1)]).rawString(), [0x68, 0xd4, 0x73, 0x74])
+        XCTAssertEqual(try daemon.rawCall(.inspectGetMountpoints, [.bytes(sda1)]).rawStrings(), [mountPoint, sda2, [0x2f], sda1])
 
-        let mount = try daemon.rawCall(.mountRO, [.s(sda1), .s([0x2f])])
+        let mount = try daemon.rawCall(.mountRO, [.bytes(sda1), .bytes([0x2f])])
         XCTAssertEqual(mount.header.status, .ok, mount.error?.message ?? "")
-        let inner = try daemon.rawCall(.mountRO, [.s(sda2), .s(mountPoint)])
+        let inner = try daemon.rawCall(.mountRO, [.bytes(sda2), .bytes(mountPoint)])
         XCTAssertEqual(inner.header.status, .ok, inner.error?.message ?? "")
         // In host test mode the sources are the loop devices the images sit on.
         let table = try daemon.rawCall(.mountpoints, []).rawStrings()
         XCTAssertEqual(stride(from: 1, to: table.count, by: 2).map { table[$0] }, [[0x2f], mountPoint])
-        XCTAssertEqual(try daemon.rawFileOut(.download, [.s(mountPoint + Array("/file".utf8))]), Array("other\n".utf8))
-        let umount = try daemon.rawCall(.umount, [.s(mountPoint)], extra: [.b(false), .b(false)])
+        XCTAssertEqual(try daemon.rawFileOut(.download, [.bytes(mountPoint + Array("/file".utf8))]), Array("other\n".utf8))
+        let umount = try daemon.rawCall(.umount, [.bytes(mountPoint)], extra: [.b(false), .b(false)])
         XCTAssertEqual(umount.header.status, .ok, umount.error?.message ?? "")
         XCTAssertEqual(try daemon.rawCall(.mounts, []).rawStrings().count, 1)
         XCTAssertEqual(try daemon.rawCall(.umountAll, []).header.status, .ok)
     }
 }
 
-/// XDR at the wire level: a string is an opaque, so raw bytes go out and come back
-/// without the string coding under test.
-private enum Wire {
-    case s([UInt8])
-    case list([[UInt8]])
-    case i(Int32)
-    case l(Int64)
-    case b(Bool)
-    case buf([UInt8])
-
-    func encode(into e: inout XDREncoder) {
-        switch self {
-        case let .s(v), let .buf(v): e.opaque(v)
-        case let .list(v): e.u32(UInt32(v.count)); for s in v { e.opaque(s) }
-        case let .i(v): e.i32(v)
-        case let .l(v): e.i64(v)
-        case let .b(v): e.bool(v)
-        }
-    }
-
-    static func body(_ args: [Wire]) -> [UInt8] {
+/// Calls whose strings go out as raw bytes (`.bytes`, `.byteList`), without the string
+/// coding under test.
+private extension GuestdHarness {
+    static func body(_ args: [Arg]) -> [UInt8] {
         var e = XDREncoder()
         for a in args { a.encode(into: &e) }
         return e.bytes
     }
-}
 
-private extension GuestdHarness {
     /// `extra` are the optional arguments, all sent; `optargs` says which are set.
-    func rawCall(_ proc: Procedure, _ args: [Wire], optargs: UInt64 = 0, extra: [Wire] = []) throws -> Reply {
-        let serial = try send(proc.number, body: Wire.body(args + extra), optargs: optargs)
+    func rawCall(_ proc: Procedure, _ args: [Arg], optargs: UInt64 = 0, extra: [Arg] = []) throws -> Reply {
+        let serial = try send(proc.number, body: Self.body(args + extra), optargs: optargs)
         let r = try reply()
         XCTAssertEqual(r.header.serial, serial)
         return r
     }
 
-    func rawFileOut(_ proc: Procedure, _ args: [Wire], extra: [Wire] = []) throws -> [UInt8] {
+    func rawFileOut(_ proc: Procedure, _ args: [Arg], extra: [Arg] = []) throws -> [UInt8] {
         let r = try rawCall(proc, args, extra: extra)
         guard r.ok else { XCTFail("\(proc.name): \(r.error?.message ?? "")"); return [] }
         return try readChunks()
     }
 
-    func rawFileIn(_ proc: Procedure, _ args: [Wire], extra: [Wire] = [], data: [UInt8]) throws -> Reply {
-        try send(proc.number, body: Wire.body(args + extra))
+    func rawFileIn(_ proc: Procedure, _ args: [Arg], extra: [Arg] = [], data: [UInt8]) throws -> Reply {
+        try send(proc.number, body: Self.body(args + extra))
         for start in stride(from: 0, to: data.count, by: Guestfs.maxChunkSize) {
             try channel.writeChunk(Chunk(data: Array(data[start ..< min(start + Guestfs.maxChunkSize, data.count)])))
         }
