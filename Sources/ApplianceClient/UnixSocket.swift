@@ -77,7 +77,7 @@ func unixStreamSocket(_ path: String, call: String,
 }
 
 /// Looks a program up on PATH.
-func executablePath(_ name: String) -> String? {
+public func executablePath(_ name: String) -> String? {
     if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }

@@ -35,7 +35,10 @@ struct WarmState {
     var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
     /// The qemu argument that loads the state: a shell command line, so the path is quoted.
-    var incomingArgument: String { "exec:cat '" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    var incomingArgument: String { "exec:cat " + Self.shellQuoted(path) }
+
+    /// qemu runs exec: migration URIs with /bin/sh.
+    private static func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// Saves the stopped VM unless another launch is saving it already (then returns
     /// false and leaves it to that one).
@@ -47,8 +50,7 @@ struct WarmState {
         if exists { return false }
         let temporary = path + ".\(getpid()).tmp"
         defer { unlink(temporary) }
-        let quoted = "'" + temporary.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        try qmp.execute("migrate", ["uri": "exec:cat > " + quoted])
+        try qmp.execute("migrate", ["uri": "exec:cat > " + Self.shellQuoted(temporary)])
         while true {
             try stillWaiting()
             let status = (try qmp.execute("query-migrate") as? [String: Any])?["status"] as? String

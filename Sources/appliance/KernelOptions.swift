@@ -1,3 +1,4 @@
+import ApplianceClient
 import ArgumentParser
 import Foundation
 import HostBuilder
@@ -74,8 +75,7 @@ enum Libexec {
         let checkout = (scratch as NSString).deletingLastPathComponent
         guard (scratch as NSString).lastPathComponent.hasPrefix(".build"),
               FileManager.default.fileExists(atPath: checkout + "/Package.swift"),
-              let swift = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map({ $0 + "/swift" })
-                .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+              let swift = executablePath("swift") else { return }
         let config = (configDir as NSString).lastPathComponent
         say("building \(product) for the ssh variant (once; a few minutes): swift build -c \(config) --product \(product)")
         let p = Process()

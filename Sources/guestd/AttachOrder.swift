@@ -76,10 +76,4 @@ enum AttachOrder {
             return access("\(bus)/devices/\(device)/block", F_OK) != 0
         }
     }
-
-    private static func monotonicSeconds() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
 }

@@ -93,23 +93,17 @@ final class ProgressNotifier {
     func start(procedure: UInt32, serial: UInt32) {
         self.procedure = procedure
         self.serial = serial
-        last = ProgressNotifier.now()
+        last = monotonicSeconds()
         count = 0
     }
 
     func notify(position: UInt64, total: UInt64) throws {
-        let now = ProgressNotifier.now()
+        let now = monotonicSeconds()
         let due = count > 0 && position == total
             || now - last >= (count == 0 ? ProgressNotifier.initialDelay : ProgressNotifier.period)
         guard due else { return }
         count += 1
         last = now
         try channel.writeProgress(Progress(procedure: procedure, serial: serial, position: position, total: total))
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }

@@ -122,9 +122,5 @@ struct DHCPClient {
     }
 
     /// Milliseconds on the monotonic clock.
-    private static func now() -> Int {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
-    }
+    private static func now() -> Int { Int(monotonicSeconds() * 1000) }
 }
