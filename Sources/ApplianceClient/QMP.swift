@@ -37,7 +37,8 @@ final class QMP {
         try data.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                // qemu may have exited (a state that does not load): EPIPE, not SIGPIPE.
+                let n = send(fd, raw.baseAddress! + done, raw.count - done, Int32(MSG_NOSIGNAL))
                 if n < 0, errno == EINTR { continue }
                 guard n > 0 else { throw ClientError.io(call: "write", path: path, errno: errno) }
                 done += n
