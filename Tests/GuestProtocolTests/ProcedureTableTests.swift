@@ -40,6 +40,14 @@ final class ProcedureTableTests: XCTestCase {
         (496, "inspect_get_windows_current_control_set"), (497, "inspect_is_live"), (498, "inspect_is_netinst"),
         (499, "inspect_is_multipart"), (500, "inspect_get_mountpoints"), (501, "inspect_get_filesystems"),
         (502, "inspect_get_drive_mappings"),
+        // LVM2.
+        (39, "pvcreate"), (40, "vgcreate"), (41, "lvcreate"), (48, "lvm_remove_all"), (77, "lvremove"),
+        (78, "vgremove"), (79, "pvremove"), (98, "pvresize"), (103, "vg_activate_all"), (104, "vg_activate"),
+        (105, "lvresize"), (219, "lvrename"), (220, "vgrename"), (222, "pvuuid"), (223, "vguuid"), (224, "lvuuid"),
+        (225, "vgpvuuids"), (226, "vglvuuids"), (232, "vgscan"), (238, "lvresize_free"), (249, "pvresize_size"),
+        (255, "lvm_set_filter"), (256, "lvm_clear_filter"), (264, "is_lv"), (277, "lvm_canonical_lv_name"),
+        (287, "list_dm_devices"), (312, "lvcreate_free"), (315, "vgmeta"), (338, "pvchange_uuid"),
+        (339, "pvchange_uuid_all"), (340, "vgchange_uuid"), (341, "vgchange_uuid_all"), (506, "lvm_scan"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

@@ -2,8 +2,7 @@ import Glibc
 import GuestProtocol
 
 /// What libguestfs's tools ask before working: optional feature groups, mountable
-/// parsing, LVM. This appliance carries no LVM, LDM or MD tools, so it
-/// answers as a daemon built without them does.
+/// parsing.
 extension Daemon {
     /// Optional groups of libguestfs 1.48 (generator: `optional = Some …`).
     static let optionalGroups: Set<String> = [
@@ -13,11 +12,13 @@ extension Daemon {
         "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
     ]
     /// The groups guestd serves whole: extended attributes and mknod always; "xz"
-    /// (txz_in, txz_out) and "wipefs" when the root has the program, as the real
-    /// daemon's prog_exists tests.
+    /// (txz_in, txz_out), "wipefs" and "lvm2" when the root has the program, as the
+    /// real daemon's prog_exists tests; "lvm2" only in the appliance (a daemon on the
+    /// host for tests never drives the host's volumes).
     static var availableGroups: Set<String> {
         var groups: Set<String> = ["linuxxattrs", "mknod"]
         for (group, program) in [("xz", "xz"), ("wipefs", "wipefs")] where hasProgram(program) { groups.insert(group) }
+        if LVM.isPrepared, hasProgram("lvm") { groups.insert("lvm2") }
         return groups
     }
 
@@ -39,24 +40,6 @@ extension Daemon {
 
     func doInternalParseMountable(mountable: String) throws(CallError) -> StructValue {
         StructValue(.internalMountable, [.int(0), .string(ByteString(mountable)), .string("")])
-    }
-
-    // No LVM tools here: with no physical volume on any disk the lists are truly
-    // empty; with one, only a daemon with LVM can answer.
-    func doPvs() throws(CallError) -> [ByteString] { try noVolumes() }
-    func doVgs() throws(CallError) -> [ByteString] { try noVolumes() }
-    func doLvs() throws(CallError) -> [ByteString] { try noVolumes() }
-    func doPvsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
-    func doVgsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
-    func doLvsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
-
-    private func noVolumes() throws(CallError) -> [ByteString] {
-        let all = devices.listDevices() + devices.listPartitions()
-        for dev in all {
-            guard let real = try? devices.translate(dev) else { continue }
-            if (try? Probe.filesystemType(real)) == "LVM2_member" { throw Daemon.unavailable("lvm2") }
-        }
-        return []
     }
 
     /// reply_with_unavailable_feature.
