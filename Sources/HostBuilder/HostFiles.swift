@@ -28,10 +28,11 @@ struct HostFiles {
         ("parted", ["/usr/sbin/parted"]),
         ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat"]),
         ("xfsprogs", ["/usr/sbin/mkfs.xfs"]),
-        ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs"]),
+        ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs"]),
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
         ("lvm2", ["/sbin/lvm"]),
         ("dmsetup", ["/sbin/dmsetup"]),
+        ("cryptsetup-bin", ["/sbin/cryptsetup"]),
         // The kernel's request_module runs /sbin/modprobe: device-mapper targets, ciphers
         // and filesystems then load when first asked for, as on any Linux.
         ("kmod", ["/sbin/modprobe"]),

@@ -12,12 +12,14 @@ extension Daemon {
         "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
     ]
     /// The groups guestd serves whole: extended attributes and mknod always; "xz"
-    /// (txz_in, txz_out), "wipefs" and "lvm2" when the root has the program, as the
+    /// (txz_in, txz_out), "wipefs", "luks" and "lvm2" when the root has the program, as the
     /// real daemon's prog_exists tests; "lvm2" only in the appliance (a daemon on the
     /// host for tests never drives the host's volumes).
     static var availableGroups: Set<String> {
         var groups: Set<String> = ["linuxxattrs", "mknod"]
-        for (group, program) in [("xz", "xz"), ("wipefs", "wipefs")] where hasProgram(program) { groups.insert(group) }
+        for (group, program) in [("xz", "xz"), ("wipefs", "wipefs"), ("luks", "cryptsetup"), ("btrfs", "btrfs")] where hasProgram(program) {
+            groups.insert(group)
+        }
         if LVM.isPrepared, hasProgram("lvm") { groups.insert("lvm2") }
         return groups
     }
@@ -38,8 +40,10 @@ extension Daemon {
         return Daemon.availableGroups.contains(group) ? 0 : Daemon.optionalGroups.contains(group) ? 1 : 2
     }
 
+    /// im_type 0 is a device, 1 a btrfs subvolume.
     func doInternalParseMountable(mountable: String) throws(CallError) -> StructValue {
-        StructValue(.internalMountable, [.int(0), .string(ByteString(mountable)), .string("")])
+        let m = Mountable(mountable)
+        return StructValue(.internalMountable, [.int(m.volume == nil ? 0 : 1), .string(devices.reverse(m.device)), .string(m.volume ?? "")])
     }
 
     /// reply_with_unavailable_feature.
