@@ -57,6 +57,9 @@ public struct StructLayout: Sendable, Equatable {
         ("lv_tags", .string), ("mirror_log", .string), ("modules", .string),
     ])
 
+    /// guestfs_int_int_bool (aug_defnode).
+    public static let intBool = StructLayout("int_bool", [("i", .int32), ("b", .int32)])
+
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
     ])

@@ -44,6 +44,7 @@ public struct Builder: Sendable {
         for path in HostFiles.programs.map(\.path) + HostFiles.dataFiles {
             lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent")
         }
+        for dir in HostFiles.dataTrees { lines += (try? Cache.treeFingerprint(dir)) ?? ["\(dir) absent"] }
         if let sshd = inputs.sshdBinary {
             lines.append(SSHTools.keyLine)
             lines.append(try Cache.fingerprint(sshd))

@@ -40,6 +40,9 @@ struct HostFiles {
     /// Configuration the programs read: mke2fs's defaults (features, inode size) come
     /// from this file, so without it ext4 would differ from the stock appliance's.
     static let dataFiles = ["/etc/mke2fs.conf"]
+    /// Folders copied whole: the Augeas lenses libaugeas reads at aug_init (package
+    /// augeas-lenses, which libaugeas0 depends on).
+    static let dataTrees = ["/usr/share/augeas/lenses"]
 
     struct Summary {
         var programs = 0
@@ -50,6 +53,7 @@ struct HostFiles {
     /// What to copy: the tool-backed procedures' programs unless a variant names others.
     var programs: [Program] = Self.programs
     var dataFiles: [String] = Self.dataFiles
+    var dataTrees: [String] = Self.dataTrees
     let progress: @Sendable (String) -> Void
 
     func copy(into tree: inout StagingTree) throws -> Summary {
@@ -81,6 +85,13 @@ struct HostFiles {
         for lib in libraries { try tree.copyHostPathAndLinks(lib) }
         summary.libraries = libraries.count
         for file in dataFiles where access(file, R_OK) == 0 { try tree.copyHostPath(file) }
+        for dir in dataTrees {
+            guard access(dir, R_OK | X_OK) == 0 else {
+                progress("root: \(dir) is not on the host: left out")
+                continue
+            }
+            try tree.copyTree(from: dir, under: dir)
+        }
         return summary
     }
 

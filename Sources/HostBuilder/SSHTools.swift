@@ -54,7 +54,7 @@ enum SSHTools {
         try copyEntropyModule(kernel: kernel, into: &tree)
         try tree.copyFile(from: sshd, to: sshdPath, mode: 0o755)
         for lib in try ElfNeeded.closure(of: [sshd]) { try tree.copyHostPathAndLinks(lib) }
-        let summary = try HostFiles(programs: programs, dataFiles: [], progress: progress).copy(into: &tree)
+        let summary = try HostFiles(programs: programs, dataFiles: [], dataTrees: [], progress: progress).copy(into: &tree)
         var linked = 0
         if !summary.missing.contains(where: { $0.path == busybox }) {
             let dir = (busybox as NSString).deletingLastPathComponent

@@ -48,6 +48,11 @@ final class ProcedureTableTests: XCTestCase {
         (255, "lvm_set_filter"), (256, "lvm_clear_filter"), (264, "is_lv"), (277, "lvm_canonical_lv_name"),
         (287, "list_dm_devices"), (312, "lvcreate_free"), (315, "vgmeta"), (338, "pvchange_uuid"),
         (339, "pvchange_uuid_all"), (340, "vgchange_uuid"), (341, "vgchange_uuid_all"), (506, "lvm_scan"),
+        // Augeas and glob_expand.
+        (16, "aug_init"), (17, "aug_defvar"), (18, "aug_defnode"), (19, "aug_get"), (20, "aug_set"), (21, "aug_insert"),
+        (22, "aug_rm"), (23, "aug_mv"), (24, "aug_match"), (25, "aug_save"), (26, "aug_close"), (27, "aug_load"),
+        (28, "aug_ls"), (239, "aug_clear"), (411, "aug_setm"), (412, "aug_label"), (469, "aug_transform"),
+        (113, "glob_expand"), (373, "mktemp"), (117, "mkdtemp"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.
