@@ -15,8 +15,17 @@ extension Daemon {
         }
         let library: AugeasLibrary
         do throws(SysError) { library = try AugeasLibrary.shared() } catch { throw CallError("aug_init: \(error)") }
-        // sysroot_path: the sysroot and the path, joined as they are.
-        let path = ByteString(options.sysroot) + root
+        // The real daemon joins the sysroot and the root as they are, so "/.." would give
+        // Augeas the appliance's own root; here the root resolves inside the guest, and a
+        // root that does not exist (Augeas then loads nothing) is clamped there by its names.
+        let path: ByteString
+        do throws(SysError) { path = try sysroot.directoryHostPath(root) } catch {
+            var names: [ByteString] = []
+            for name in root.components where name != "." {
+                if name == ".." { _ = names.popLast() } else { names.append(name) }
+            }
+            path = ByteString(options.sysroot) + "/" + ByteString.joined(names)
+        }
         guard let handle = library.initialize(path.cString, nil, UInt32(bitPattern: flags) | AugeasLibrary.noErrClose) else {
             throw CallError("augeas initialization failed")
         }
