@@ -24,6 +24,9 @@ struct HostFiles {
                        "/usr/sbin/e2fsck", "/usr/sbin/fsck.ext2", "/usr/sbin/fsck.ext3", "/usr/sbin/fsck.ext4",
                        "/usr/sbin/tune2fs", "/usr/sbin/dumpe2fs"]),
         ("util-linux", ["/usr/sbin/mkfs", "/usr/sbin/fsck", "/usr/sbin/wipefs"]),
+        // debug sh's mount (virt-rescue -i binds /dev, /proc and /sys into the guest with
+        // `mount --rbind`) and a rescue shell's.
+        ("mount", ["/usr/bin/mount", "/usr/bin/umount"]),
         ("fdisk", ["/usr/sbin/sfdisk"]),
         ("parted", ["/usr/sbin/parted"]),
         ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat"]),
