@@ -6,7 +6,7 @@ import Glibc
 /// the user's terminal. The shell has the console as its controlling terminal (its own
 /// session), busybox's applets on PATH, and the prompt "><rescue> ". When it exits,
 /// the guest is unmounted and synced and the appliance powers off; busybox's halt,
-/// poweroff and reboot signal PID 1, which syncs and powers off at once.
+/// poweroff and reboot signal PID 1, which ends the shell to the same effect.
 enum RescueShell {
     /// The shell's pid, 0 before it starts.
     nonisolated(unsafe) private(set) static var pid: pid_t = 0
@@ -28,8 +28,12 @@ enum RescueShell {
         let term = words.last { $0.hasPrefix("TERM=") }.map { String($0.dropFirst(5)) }.flatMap { $0.isEmpty ? nil : $0 } ?? "linux"
         reboot = dlsym(nil, "reboot").map { unsafeBitCast($0, to: (@convention(c) (Int32) -> Int32).self) }
         self.finish = finish
+        // busybox's halt, poweroff and reboot: end the shell, whose reaping then unmounts,
+        // syncs and powers off as after `exit` (the daemon's idle wait survives the
+        // interruption). Before the shell runs, sync and power off at once.
         for sig in [SIGUSR1, SIGUSR2, SIGTERM] {
             signal(sig) { _ in
+                if RescueShell.pid > 0 { Glibc.kill(RescueShell.pid, SIGKILL); return }
                 sync()
                 _ = RescueShell.reboot?(Int32(bitPattern: 0x4321_FEDC))  // RB_POWER_OFF
             }
