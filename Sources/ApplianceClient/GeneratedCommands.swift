@@ -46,6 +46,7 @@ extension Command {
         case .buffer: "CONTENT"
         case .fileIn, .fileOut: "FILENAME"
         case .string: "STRING"
+        case .optString: "STRING|''"
         }
     }
 
@@ -65,6 +66,9 @@ extension Command {
             return .strings(word.split(separator: " ").map(String.init))
         case .buffer:
             return .buffer(Array(word.utf8))
+        case .optString:
+            // guestfish passes NULL for an empty word.
+            return .optString(word.isEmpty ? nil : ByteString(word))
         default:
             return .string(word)
         }

@@ -236,7 +236,7 @@ public final class Session {
     /// A fresh mode-0700 folder for the channel socket (mkdtemp), removed at shutdown.
     private static func makePrivateFolder() throws -> String {
         var template = Array((NSTemporaryDirectory() + "appliance-XXXXXX").utf8CString)
-        guard mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
+        guard Glibc.mkdtemp(&template) != nil else { throw ClientError.io(call: "mkdtemp", path: NSTemporaryDirectory(), errno: errno) }
         return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 

@@ -11,6 +11,8 @@ extension KernelWords {
         public static let alive = "appliance.alive"
         public static let libguestfsNetwork = "guestfs_network=1"
         public static let libguestfsVerbose = "guestfs_verbose=1"
+        /// libguestfs's virt-rescue: a shell on the console instead of only serving.
+        public static let libguestfsRescue = "guestfs_rescue=1"
         public static let quiet = "quiet"
 
         /// The words init's own parser matches (Sources/init/KernelCommandLine.swift).

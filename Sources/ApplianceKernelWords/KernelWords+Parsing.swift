@@ -16,6 +16,7 @@ extension KernelWords {
             case Name.alive: alive = true
             case Name.libguestfsNetwork: libguestfsNetwork = true
             case Name.libguestfsVerbose: libguestfsVerbose = true
+            case Name.libguestfsRescue: libguestfsRescue = true
             case Name.quiet: quiet = true
             default: parseValue(word)
             }

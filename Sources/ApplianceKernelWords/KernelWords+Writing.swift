@@ -12,6 +12,7 @@ extension KernelWords {
         if alive { w.append(Name.alive) }
         if libguestfsNetwork { w.append(Name.libguestfsNetwork) }
         if libguestfsVerbose { w.append(Name.libguestfsVerbose) }
+        if libguestfsRescue { w.append(Name.libguestfsRescue) }
         if quiet { w.append(Name.quiet) }
         return w
     }

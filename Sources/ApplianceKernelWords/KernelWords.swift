@@ -28,6 +28,8 @@ public struct KernelWords: Sendable, Equatable {
     public var libguestfsNetwork = false
     /// guestfs_verbose=1: libguestfs's launcher asks for a line per call.
     public var libguestfsVerbose = false
+    /// guestfs_rescue=1: virt-rescue asks for a shell on the console.
+    public var libguestfsRescue = false
     /// quiet: init and guestd report failures only.
     public var quiet = false
     /// Words that name one of ours but whose value is malformed, found by parsing; the
@@ -36,7 +38,8 @@ public struct KernelWords: Sendable, Equatable {
 
     public init(rootUUID: String? = nil, rootTimeoutSeconds: Int? = nil, modules: [String]? = nil,
                 network: NetworkSetting? = nil, sshKey: SSHPublicKey? = nil, channel: String? = nil, alive: Bool = false,
-                libguestfsNetwork: Bool = false, libguestfsVerbose: Bool = false, quiet: Bool = false) {
+                libguestfsNetwork: Bool = false, libguestfsVerbose: Bool = false, libguestfsRescue: Bool = false,
+                quiet: Bool = false) {
         self.rootUUID = rootUUID
         self.rootTimeoutSeconds = rootTimeoutSeconds
         self.modules = modules
@@ -46,6 +49,7 @@ public struct KernelWords: Sendable, Equatable {
         self.alive = alive
         self.libguestfsNetwork = libguestfsNetwork
         self.libguestfsVerbose = libguestfsVerbose
+        self.libguestfsRescue = libguestfsRescue
         self.quiet = quiet
     }
 

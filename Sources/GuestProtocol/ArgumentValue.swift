@@ -3,6 +3,8 @@
 /// not be UTF-8.
 public enum ArgumentValue: Sendable, Equatable {
     case string(ByteString)
+    /// OptString: nil is C's NULL.
+    case optString(ByteString?)
     case strings([ByteString])
     case bool(Bool)
     case int(Int32)
@@ -12,6 +14,9 @@ public enum ArgumentValue: Sendable, Equatable {
     public func encode(into e: inout XDREncoder) {
         switch self {
         case let .string(s): e.string(s)
+        case let .optString(s):
+            e.bool(s != nil)
+            if let s { e.string(s) }
         case let .strings(l): e.stringList(l)
         case let .bool(b): e.bool(b)
         case let .int(i): e.i32(i)
@@ -24,6 +29,7 @@ public enum ArgumentValue: Sendable, Equatable {
     public static func decode(_ kind: ArgumentKind, _ d: inout XDRDecoder) throws -> ArgumentValue {
         switch kind {
         case .string, .pathname, .device, .mountable, .devOrPath, .mountableOrPath: .string(try d.byteString())
+        case .optString: .optString(try d.bool() ? try d.byteString() : nil)
         case .stringList, .filenameList, .deviceList: .strings(try d.byteStringList())
         case .bool: .bool(try d.bool())
         case .int: .int(try d.i32())
@@ -45,6 +51,7 @@ public enum ArgumentValue: Sendable, Equatable {
         case .int64: .int64(0)
         case .stringList, .filenameList, .deviceList: .strings([] as [ByteString])
         case .buffer: .buffer([])
+        case .optString: .optString(nil)
         default: .string("")
         }
     }

@@ -3,6 +3,7 @@
 /// client to encode calls and for guestfish-style commands to parse their words.
 public enum ArgumentKind: Sendable, Equatable {
     case string        // PlainString: an XDR string, no checks
+    case optString     // OptString: an XDR optional string (a flag, then the string when set)
     case pathname      // a guest path: absolute, needs a mounted root
     case device        // a device, translated (RESOLVE_DEVICE)
     case mountable     // a device that holds a filesystem (RESOLVE_MOUNTABLE)

@@ -61,6 +61,9 @@ public struct StructLayout: Sendable, Equatable {
         ("btrfssubvolume_id", .uint64), ("btrfssubvolume_top_level_id", .uint64), ("btrfssubvolume_path", .string),
     ])
 
+    /// guestfs_int_int_bool (aug_defnode).
+    public static let intBool = StructLayout("int_bool", [("i", .int32), ("b", .int32)])
+
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
     ])

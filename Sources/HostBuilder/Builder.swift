@@ -44,6 +44,9 @@ public struct Builder: Sendable {
         for path in HostFiles.programs.map(\.path) + HostFiles.dataFiles {
             lines.append((try? Cache.fingerprint(path)) ?? "\(path) absent")
         }
+        for dir in HostFiles.dataTrees { lines += (try? Cache.treeFingerprint(dir)) ?? ["\(dir) absent"] }
+        lines.append(ShellTools.keyLine)
+        lines.append((try? Cache.fingerprint(ShellTools.busybox)) ?? "\(ShellTools.busybox) absent")
         if let sshd = inputs.sshdBinary {
             lines.append(SSHTools.keyLine)
             lines.append(try Cache.fingerprint(sshd))

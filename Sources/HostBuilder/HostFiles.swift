@@ -24,6 +24,9 @@ struct HostFiles {
                        "/usr/sbin/e2fsck", "/usr/sbin/fsck.ext2", "/usr/sbin/fsck.ext3", "/usr/sbin/fsck.ext4",
                        "/usr/sbin/tune2fs", "/usr/sbin/dumpe2fs"]),
         ("util-linux", ["/usr/sbin/mkfs", "/usr/sbin/fsck", "/usr/sbin/wipefs"]),
+        // debug sh's mount (virt-rescue -i binds /dev, /proc and /sys into the guest with
+        // `mount --rbind`) and a rescue shell's.
+        ("mount", ["/usr/bin/mount", "/usr/bin/umount"]),
         ("fdisk", ["/usr/sbin/sfdisk"]),
         ("parted", ["/usr/sbin/parted"]),
         ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat"]),
@@ -41,6 +44,9 @@ struct HostFiles {
     /// Configuration the programs read: mke2fs's defaults (features, inode size) come
     /// from this file, so without it ext4 would differ from the stock appliance's.
     static let dataFiles = ["/etc/mke2fs.conf"]
+    /// Folders copied whole: the Augeas lenses libaugeas reads at aug_init (package
+    /// augeas-lenses, which libaugeas0 depends on).
+    static let dataTrees = ["/usr/share/augeas/lenses"]
 
     struct Summary {
         var programs = 0
@@ -51,6 +57,7 @@ struct HostFiles {
     /// What to copy: the tool-backed procedures' programs unless a variant names others.
     var programs: [Program] = Self.programs
     var dataFiles: [String] = Self.dataFiles
+    var dataTrees: [String] = Self.dataTrees
     let progress: @Sendable (String) -> Void
 
     func copy(into tree: inout StagingTree) throws -> Summary {
@@ -82,6 +89,13 @@ struct HostFiles {
         for lib in libraries { try tree.copyHostPathAndLinks(lib) }
         summary.libraries = libraries.count
         for file in dataFiles where access(file, R_OK) == 0 { try tree.copyHostPath(file) }
+        for dir in dataTrees {
+            guard access(dir, R_OK | X_OK) == 0 else {
+                progress("root: \(dir) is not on the host: left out")
+                continue
+            }
+            try tree.copyTree(from: dir, under: dir)
+        }
         return summary
     }
 

@@ -1,15 +1,16 @@
 import Foundation
 
 /// The appliance root: guestd as /init, the C libraries it links, the host programs it
-/// runs (HostFiles), rootfs-skel, and the filesystem and block-device modules guestd
+/// runs (HostFiles), busybox's applets (ShellTools), rootfs-skel, and the filesystem and block-device modules guestd
 /// loads on demand. It is written straight from
 /// the host files by our ext2 writer: no staging copy, no mke2fs.
 struct RootImage {
     let inputs: BuildInputs
     let uuid: String
     let progress: @Sendable (String) -> Void
-    /// Libraries guestd opens with dlopen (its Kmod.swift), which no ELF header names.
-    static let guestdDlopened = ["libkmod.so.2"]
+    /// Libraries guestd opens with dlopen (its Kmod.swift and AugeasLibrary.swift), which
+    /// no ELF header names.
+    static let guestdDlopened = ["libkmod.so.2", "libaugeas.so.0"]
 
     /// Mount points and work folders guestd expects to exist in a read-only root.
     static let directories = ["/proc", "/sys", "/dev", "/tmp", "/run", "/sysroot", "/etc"]
@@ -28,6 +29,7 @@ struct RootImage {
         let libraries = try ElfNeeded.closure(of: [inputs.guestdBinary], dlopened: Self.guestdDlopened)
         for lib in libraries { try tree.copyHostPathAndLinks(lib) }
         let tools = try HostFiles(progress: progress).copy(into: &tree)
+        let applets = try ShellTools.copy(into: &tree, progress: progress)
         if let sshd = inputs.sshdBinary { try SSHTools.copy(sshd: sshd, kernel: inputs.kernel, into: &tree, progress: progress) }
         let moduleCount = try copyModules(into: &tree)
         if let skel = inputs.skeleton { try tree.copyTree(from: skel) }
@@ -38,7 +40,7 @@ struct RootImage {
         let options = Ext2Options(label: "appliance", uuid: uuidBytes)
         let summary = try Ext2Writer(manifest: tree.manifest, options: options).write(to: image)
         progress("root: guestd + \(libraries.count) libraries + \(moduleCount) modules + \(tools.programs) host programs "
-                 + "(\(tools.libraries) libraries\(tools.missing.isEmpty ? "" : ", \(tools.missing.count) missing")), ext2 \(summary.blocks / 256) MiB "
+                 + "(\(tools.libraries) libraries\(tools.missing.isEmpty ? "" : ", \(tools.missing.count) missing")), busybox with \(applets) applets, ext2 \(summary.blocks / 256) MiB "
                  + "(\(summary.usedBlocks * 4 / 1024) MiB used, \(summary.usedInodes) inodes), UUID=\(uuid)")
     }
 

@@ -39,6 +39,7 @@ extension Generator {
         case .int: "Int32"
         case .int64: "Int64"
         case .buffer: "[UInt8]"
+        case .optString: "String?"
         default: "String"
         }
     }
@@ -50,6 +51,7 @@ extension Generator {
         case .int: ".int(\(a.name))"
         case .int64: ".int64(\(a.name))"
         case .buffer: ".buffer(\(a.name))"
+        case .optString: ".optString(\(a.name).map { ByteString($0) })"
         default: ".string(\(a.name))"
         }
     }

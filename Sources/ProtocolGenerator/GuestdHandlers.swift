@@ -20,7 +20,9 @@ extension Generator {
         out += "    static let procedureHandlers: [(Procedure, Handler)] = [\n"
         for p in table {
             let wire = p.wireParameters
-            var args = wire.enumerated().map { "\($0.element.name): c.argument(\($0.offset))" }
+            // An OptString reads through its own accessor: `argument` -> ByteString would
+            // also fit a ByteString? parameter.
+            var args = wire.enumerated().map { "\($0.element.name): c.\($0.element.kind == .optString ? "optionalString" : "argument")(\($0.offset))" }
             args += p.optionals.enumerated().map { "\($0.element.name): c.optional(\($0.offset))" }
             if p.fileIn { args.append("fileIn: c.fileIn") }
             let call = "d.\(handlerName(p))(\(args.joined(separator: ", ")))"
@@ -48,6 +50,7 @@ extension Generator {
         case .device, .mountable: "String"
         case .deviceList: "[String]"
         case .string, .pathname, .devOrPath, .mountableOrPath, .fileIn, .fileOut: "ByteString"
+        case .optString: "ByteString?"
         case .stringList, .filenameList: "[ByteString]"
         case .bool: "Bool"
         case .int: "Int32"

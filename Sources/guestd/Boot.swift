@@ -54,10 +54,15 @@ enum Boot {
         return st.st_dev != parent.st_dev
     }
 
-    /// PID 1 inherits every orphan; collect the exited ones so none stays a zombie.
+    /// PID 1 inherits every orphan; collect the exited ones so none stays a zombie. The
+    /// rescue shell's exit ends the appliance.
     static func reapChildren() {
         var status: Int32 = 0
-        while waitpid(-1, &status, WNOHANG) > 0 {}
+        while true {
+            let child = waitpid(-1, &status, WNOHANG)
+            guard child > 0 else { break }
+            RescueShell.reaped(child)
+        }
     }
 
     /// The end of the appliance: flush and power off. Never returns.

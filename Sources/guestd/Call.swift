@@ -62,6 +62,8 @@ extension Call {
     func argument(_ i: Int) throws(CallError) -> Int32 { if case let .int(v) = values[i] { return v }; throw Call.mistyped }
     func argument(_ i: Int) throws(CallError) -> Int64 { if case let .int64(v) = values[i] { return v }; throw Call.mistyped }
     func argument(_ i: Int) throws(CallError) -> [UInt8] { if case let .buffer(b) = values[i] { return b }; throw Call.mistyped }
+    /// An OptString: nil for C's NULL.
+    func optionalString(_ i: Int) throws(CallError) -> ByteString? { if case let .optString(s) = values[i] { return s }; throw Call.mistyped }
 
     /// Optional argument `i` (in the record's order), nil when the bitmask leaves it out.
     /// A device or option word that is text reads bytes that are not UTF-8 as U+FFFD,

@@ -86,10 +86,15 @@ final class Daemon {
 
     /// PID 1 inherits every orphan (an ssh session's background jobs, a tool's leftover
     /// children): before each call and each second while the channel is idle, it
-    /// collects the exited ones.
+    /// collects the exited ones. A signal (the rescue shell's poweroff) interrupts the
+    /// wait, not ends it.
     private func awaitCall() {
         var p = pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)
-        repeat { Boot.reapChildren() } while poll(&p, 1, 1000) == 0
+        while true {
+            Boot.reapChildren()
+            let n = poll(&p, 1, 1000)
+            if n > 0 || (n < 0 && errno != EINTR) { return }
+        }
     }
 
     private func handle(_ bytes: [UInt8]) throws {

@@ -22,12 +22,14 @@ func runDaemon() -> Never {
     // The channel: the virtio-serial port, or a serial port when the command line names
     // one or the machine has no virtio device at all (an emulated PC, Xen HVM).
     var serialChannel: String?
+    var rescue = false
     if isPID1 {
         Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
         LVM.prepareEnvironment(console: Console(quiet: options.quiet, verbose: options.verbose))
         let words = KernelWords.read()
         serialChannel = words.channel ?? (Channel.machineHasVirtio() ? nil : Channel.fallbackSerialPort)
         options.merge(kernelWords: words)
+        rescue = words.libguestfsRescue
         let console = Console(quiet: options.quiet, verbose: options.verbose)
         let unsettled = AttachOrder.settle()
         if !unsettled.isEmpty { console.info("SCSI devices without a block device after 10 s: \(unsettled.joined(separator: " "))") }
@@ -60,6 +62,8 @@ func runDaemon() -> Never {
         stop(options: options, console: console, status: 1)
     }
     console.info("serving on \(channelName), \(uptime) s after boot")
+    // virt-rescue: a shell on the console while the daemon serves; its end is the end.
+    if rescue { RescueShell.start(console: console) { stop(options: options, console: console, status: 0) } }
 
     let daemon = Daemon(channel: channel, options: options, console: console)
     switch daemon.serve() {

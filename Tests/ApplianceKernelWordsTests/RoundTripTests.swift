@@ -19,7 +19,8 @@ final class RoundTripTests: XCTestCase {
         assertRoundTrip(KernelWords(rootUUID: "01234567-89ab-cdef-0123-456789abcdef", rootTimeoutSeconds: 90,
                                     modules: ["virtio_pci", "virtio_console", "ext4"], network: .address(.qemuUser),
                                     sshKey: SSHPublicKey(type: "ssh-ed25519", base64: "AAAAC3NzaC1lZDI1NTE5AAAAIKB7+/="),
-                                    alive: true, libguestfsNetwork: true, libguestfsVerbose: true, quiet: true))
+                                    alive: true, libguestfsNetwork: true, libguestfsVerbose: true, libguestfsRescue: true,
+                                    quiet: true))
     }
 
     func testEachWordAlone() {
@@ -32,6 +33,7 @@ final class RoundTripTests: XCTestCase {
         assertRoundTrip(KernelWords(channel: "ttyS1"))
         assertRoundTrip(KernelWords(libguestfsNetwork: true))
         assertRoundTrip(KernelWords(libguestfsVerbose: true))
+        assertRoundTrip(KernelWords(libguestfsRescue: true))
         assertRoundTrip(KernelWords(quiet: true))
     }
 

@@ -54,6 +54,11 @@ final class ProcedureTableTests: XCTestCase {
         // btrfs subvolumes.
         (322, "btrfs_subvolume_snapshot"), (323, "btrfs_subvolume_delete"), (324, "btrfs_subvolume_create"),
         (325, "btrfs_subvolume_list"), (326, "btrfs_subvolume_set_default"), (425, "btrfs_subvolume_get_default"),
+        // Augeas and glob_expand.
+        (16, "aug_init"), (17, "aug_defvar"), (18, "aug_defnode"), (19, "aug_get"), (20, "aug_set"), (21, "aug_insert"),
+        (22, "aug_rm"), (23, "aug_mv"), (24, "aug_match"), (25, "aug_save"), (26, "aug_close"), (27, "aug_load"),
+        (28, "aug_ls"), (239, "aug_clear"), (411, "aug_setm"), (412, "aug_label"), (469, "aug_transform"),
+        (113, "glob_expand"), (373, "mktemp"), (117, "mkdtemp"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

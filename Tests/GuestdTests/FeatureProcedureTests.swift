@@ -28,6 +28,9 @@ final class FeatureProcedureTests: SysrootTestCase {
 
     func testFeaturesMountablesInspectionAndLVM() throws {
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["linuxxattrs"]).int(), 0)
+        // Retired groups, always there: their calls are part of every daemon.
+        XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["augeas"]).int(), 0)
+        XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["realpath"]).int(), 0)
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["lvm2"]).int(), 1)
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["frobnicate"]).int(), 2)
         XCTAssertEqual(try daemon.call(.inspectOS).strings(), [])

@@ -14,6 +14,8 @@ extension GuestdHarness {
         /// Strings as raw bytes, UTF-8 or not: what a C client may send.
         case bytes([UInt8])
         case byteList([[UInt8]])
+        /// OptString: nil is C's NULL (a flag word, then the string when set).
+        case optS(String?)
 
         func encode(into e: inout XDREncoder) {
             switch self {
@@ -25,6 +27,7 @@ extension GuestdHarness {
             case let .l(v): e.i64(v)
             case let .b(v): e.bool(v)
             case let .buf(v): e.opaque(v)
+            case let .optS(v): e.bool(v != nil); if let v { e.string(v) }
             }
         }
     }

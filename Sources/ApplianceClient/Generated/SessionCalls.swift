@@ -817,4 +817,90 @@ extension Session {
     public func inspectGetDriveMappings(_ root: String) throws -> [(String, String)] {
         return try invoke(.inspectGetDriveMappings, [.string(root)]).hashtable(.inspectGetDriveMappings)
     }
+    /// aug_init (16): create a new Augeas handle
+    public func augInit(_ root: String, _ flags: Int32) throws {
+        _ = try invoke(.augInit, [.string(root), .int(flags)])
+    }
+    /// aug_close (26): close the current Augeas handle
+    public func augClose() throws {
+        _ = try invoke(.augClose, [])
+    }
+    /// aug_defvar (17): define an Augeas variable
+    public func augDefvar(_ name: String, _ expr: String?) throws -> Int32 {
+        return try invoke(.augDefvar, [.string(name), .optString(expr.map { ByteString($0) })]).int32(.augDefvar)
+    }
+    /// aug_defnode (18): define an Augeas node
+    public func augDefnode(_ name: String, _ expr: String, _ val: String) throws -> StructValue {
+        return try invoke(.augDefnode, [.string(name), .string(expr), .string(val)]).structure(.augDefnode)
+    }
+    /// aug_get (19): look up the value of an Augeas path
+    public func augGet(_ augpath: String) throws -> String {
+        return try invoke(.augGet, [.string(augpath)]).string(.augGet)
+    }
+    /// aug_set (20): set Augeas path to value
+    public func augSet(_ augpath: String, _ val: String) throws {
+        _ = try invoke(.augSet, [.string(augpath), .string(val)])
+    }
+    /// aug_insert (21): insert a sibling Augeas node
+    public func augInsert(_ augpath: String, _ label: String, _ before: Bool) throws {
+        _ = try invoke(.augInsert, [.string(augpath), .string(label), .bool(before)])
+    }
+    /// aug_rm (22): remove an Augeas path
+    public func augRm(_ augpath: String) throws -> Int32 {
+        return try invoke(.augRm, [.string(augpath)]).int32(.augRm)
+    }
+    /// aug_mv (23): move Augeas node
+    public func augMv(_ src: String, _ dest: String) throws {
+        _ = try invoke(.augMv, [.string(src), .string(dest)])
+    }
+    /// aug_match (24): return Augeas nodes which match augpath
+    public func augMatch(_ augpath: String) throws -> [String] {
+        return try invoke(.augMatch, [.string(augpath)]).strings(.augMatch)
+    }
+    /// aug_save (25): write all pending Augeas changes to disk
+    public func augSave() throws {
+        _ = try invoke(.augSave, [])
+    }
+    /// aug_load (27): load files into the tree
+    public func augLoad() throws {
+        _ = try invoke(.augLoad, [])
+    }
+    /// aug_ls (28): list Augeas nodes under augpath
+    public func augLs(_ augpath: String) throws -> [String] {
+        return try invoke(.augLs, [.string(augpath)]).strings(.augLs)
+    }
+    /// aug_clear (239): clear Augeas path
+    public func augClear(_ augpath: String) throws {
+        _ = try invoke(.augClear, [.string(augpath)])
+    }
+    /// aug_setm (411): set multiple Augeas nodes
+    public func augSetm(_ base: String, _ sub: String?, _ val: String) throws -> Int32 {
+        return try invoke(.augSetm, [.string(base), .optString(sub.map { ByteString($0) }), .string(val)]).int32(.augSetm)
+    }
+    /// aug_label (412): return the label from an Augeas path expression
+    public func augLabel(_ augpath: String) throws -> String {
+        return try invoke(.augLabel, [.string(augpath)]).string(.augLabel)
+    }
+    /// aug_transform (469): add/remove an Augeas lens transformation
+    public func augTransform(_ lens: String, _ file: String, remove: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let remove { optionals[0] = .bool(remove) }
+        _ = try invoke(.augTransform, [.string(lens), .string(file)], optionals: optionals)
+    }
+    /// glob_expand (113): expand a wildcard path
+    public func globExpand(_ pattern: String, directoryslash: Bool? = nil) throws -> [String] {
+        var optionals: [Int: CallArgument] = [:]
+        if let directoryslash { optionals[0] = .bool(directoryslash) }
+        return try invoke(.globExpand, [.string(pattern)], optionals: optionals).strings(.globExpand)
+    }
+    /// mktemp (373): create a temporary file
+    public func mktemp(_ tmpl: String, suffix: String? = nil) throws -> String {
+        var optionals: [Int: CallArgument] = [:]
+        if let suffix { optionals[0] = .string(suffix) }
+        return try invoke(.mktemp, [.string(tmpl)], optionals: optionals).string(.mktemp)
+    }
+    /// mkdtemp (117): create a temporary directory
+    public func mkdtemp(_ tmpl: String) throws -> String {
+        return try invoke(.mkdtemp, [.string(tmpl)]).string(.mkdtemp)
+    }
 }

@@ -422,4 +422,44 @@ extension Procedure {
     public static let inspectGetFilesystems = numbered(501)!
     /// inspect_get_drive_mappings (502): get drive letter mappings
     public static let inspectGetDriveMappings = numbered(502)!
+    /// aug_init (16): create a new Augeas handle
+    public static let augInit = numbered(16)!
+    /// aug_close (26): close the current Augeas handle
+    public static let augClose = numbered(26)!
+    /// aug_defvar (17): define an Augeas variable
+    public static let augDefvar = numbered(17)!
+    /// aug_defnode (18): define an Augeas node
+    public static let augDefnode = numbered(18)!
+    /// aug_get (19): look up the value of an Augeas path
+    public static let augGet = numbered(19)!
+    /// aug_set (20): set Augeas path to value
+    public static let augSet = numbered(20)!
+    /// aug_insert (21): insert a sibling Augeas node
+    public static let augInsert = numbered(21)!
+    /// aug_rm (22): remove an Augeas path
+    public static let augRm = numbered(22)!
+    /// aug_mv (23): move Augeas node
+    public static let augMv = numbered(23)!
+    /// aug_match (24): return Augeas nodes which match augpath
+    public static let augMatch = numbered(24)!
+    /// aug_save (25): write all pending Augeas changes to disk
+    public static let augSave = numbered(25)!
+    /// aug_load (27): load files into the tree
+    public static let augLoad = numbered(27)!
+    /// aug_ls (28): list Augeas nodes under augpath
+    public static let augLs = numbered(28)!
+    /// aug_clear (239): clear Augeas path
+    public static let augClear = numbered(239)!
+    /// aug_setm (411): set multiple Augeas nodes
+    public static let augSetm = numbered(411)!
+    /// aug_label (412): return the label from an Augeas path expression
+    public static let augLabel = numbered(412)!
+    /// aug_transform (469): add/remove an Augeas lens transformation
+    public static let augTransform = numbered(469)!
+    /// glob_expand (113): expand a wildcard path
+    public static let globExpand = numbered(113)!
+    /// mktemp (373): create a temporary file
+    public static let mktemp = numbered(373)!
+    /// mkdtemp (117): create a temporary directory
+    public static let mkdtemp = numbered(117)!
 }

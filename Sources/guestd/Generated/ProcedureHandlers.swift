@@ -427,6 +427,46 @@ protocol ProcedureHandlers {
     func doInspectGetFilesystems(root: String) throws(CallError) -> [ByteString]
     /// inspect_get_drive_mappings (502): get drive letter mappings
     func doInspectGetDriveMappings(root: String) throws(CallError) -> [(ByteString, ByteString)]
+    /// aug_init (16): create a new Augeas handle
+    func doAugInit(root: ByteString, flags: Int32) throws(CallError)
+    /// aug_close (26): close the current Augeas handle
+    func doAugClose() throws(CallError)
+    /// aug_defvar (17): define an Augeas variable
+    func doAugDefvar(name: ByteString, expr: ByteString?) throws(CallError) -> Int32
+    /// aug_defnode (18): define an Augeas node
+    func doAugDefnode(name: ByteString, expr: ByteString, val: ByteString) throws(CallError) -> StructValue
+    /// aug_get (19): look up the value of an Augeas path
+    func doAugGet(augpath: ByteString) throws(CallError) -> ByteString
+    /// aug_set (20): set Augeas path to value
+    func doAugSet(augpath: ByteString, val: ByteString) throws(CallError)
+    /// aug_insert (21): insert a sibling Augeas node
+    func doAugInsert(augpath: ByteString, label: ByteString, before: Bool) throws(CallError)
+    /// aug_rm (22): remove an Augeas path
+    func doAugRm(augpath: ByteString) throws(CallError) -> Int32
+    /// aug_mv (23): move Augeas node
+    func doAugMv(src: ByteString, dest: ByteString) throws(CallError)
+    /// aug_match (24): return Augeas nodes which match augpath
+    func doAugMatch(augpath: ByteString) throws(CallError) -> [ByteString]
+    /// aug_save (25): write all pending Augeas changes to disk
+    func doAugSave() throws(CallError)
+    /// aug_load (27): load files into the tree
+    func doAugLoad() throws(CallError)
+    /// aug_ls (28): list Augeas nodes under augpath
+    func doAugLs(augpath: ByteString) throws(CallError) -> [ByteString]
+    /// aug_clear (239): clear Augeas path
+    func doAugClear(augpath: ByteString) throws(CallError)
+    /// aug_setm (411): set multiple Augeas nodes
+    func doAugSetm(base: ByteString, sub: ByteString?, val: ByteString) throws(CallError) -> Int32
+    /// aug_label (412): return the label from an Augeas path expression
+    func doAugLabel(augpath: ByteString) throws(CallError) -> ByteString
+    /// aug_transform (469): add/remove an Augeas lens transformation
+    func doAugTransform(lens: ByteString, file: ByteString, remove: Bool?) throws(CallError)
+    /// glob_expand (113): expand a wildcard path
+    func doGlobExpand(pattern: ByteString, directoryslash: Bool?) throws(CallError) -> [ByteString]
+    /// mktemp (373): create a temporary file
+    func doMktemp(tmpl: ByteString, suffix: ByteString?) throws(CallError) -> ByteString
+    /// mkdtemp (117): create a temporary directory
+    func doMkdtemp(tmpl: ByteString) throws(CallError) -> ByteString
 }
 
 extension Daemon: ProcedureHandlers {
@@ -642,5 +682,25 @@ extension Daemon: ProcedureHandlers {
         (.inspectGetMountpoints, { d, c throws(CallError) in Reply.hashtable(try d.doInspectGetMountpoints(root: c.argument(0))) }),
         (.inspectGetFilesystems, { d, c throws(CallError) in Reply.strings(try d.doInspectGetFilesystems(root: c.argument(0))) }),
         (.inspectGetDriveMappings, { d, c throws(CallError) in Reply.hashtable(try d.doInspectGetDriveMappings(root: c.argument(0))) }),
+        (.augInit, { d, c throws(CallError) in try d.doAugInit(root: c.argument(0), flags: c.argument(1)); return .none }),
+        (.augClose, { d, c throws(CallError) in try d.doAugClose(); return .none }),
+        (.augDefvar, { d, c throws(CallError) in Reply.int(try d.doAugDefvar(name: c.argument(0), expr: c.optionalString(1))) }),
+        (.augDefnode, { d, c throws(CallError) in Reply.structure(try d.doAugDefnode(name: c.argument(0), expr: c.argument(1), val: c.argument(2))) }),
+        (.augGet, { d, c throws(CallError) in Reply.string(try d.doAugGet(augpath: c.argument(0))) }),
+        (.augSet, { d, c throws(CallError) in try d.doAugSet(augpath: c.argument(0), val: c.argument(1)); return .none }),
+        (.augInsert, { d, c throws(CallError) in try d.doAugInsert(augpath: c.argument(0), label: c.argument(1), before: c.argument(2)); return .none }),
+        (.augRm, { d, c throws(CallError) in Reply.int(try d.doAugRm(augpath: c.argument(0))) }),
+        (.augMv, { d, c throws(CallError) in try d.doAugMv(src: c.argument(0), dest: c.argument(1)); return .none }),
+        (.augMatch, { d, c throws(CallError) in Reply.strings(try d.doAugMatch(augpath: c.argument(0))) }),
+        (.augSave, { d, c throws(CallError) in try d.doAugSave(); return .none }),
+        (.augLoad, { d, c throws(CallError) in try d.doAugLoad(); return .none }),
+        (.augLs, { d, c throws(CallError) in Reply.strings(try d.doAugLs(augpath: c.argument(0))) }),
+        (.augClear, { d, c throws(CallError) in try d.doAugClear(augpath: c.argument(0)); return .none }),
+        (.augSetm, { d, c throws(CallError) in Reply.int(try d.doAugSetm(base: c.argument(0), sub: c.optionalString(1), val: c.argument(2))) }),
+        (.augLabel, { d, c throws(CallError) in Reply.string(try d.doAugLabel(augpath: c.argument(0))) }),
+        (.augTransform, { d, c throws(CallError) in try d.doAugTransform(lens: c.argument(0), file: c.argument(1), remove: c.optional(0)); return .none }),
+        (.globExpand, { d, c throws(CallError) in Reply.strings(try d.doGlobExpand(pattern: c.argument(0), directoryslash: c.optional(0))) }),
+        (.mktemp, { d, c throws(CallError) in Reply.string(try d.doMktemp(tmpl: c.argument(0), suffix: c.optional(0))) }),
+        (.mkdtemp, { d, c throws(CallError) in Reply.string(try d.doMkdtemp(tmpl: c.argument(0))) }),
     ]
 }

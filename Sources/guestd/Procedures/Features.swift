@@ -11,12 +11,15 @@ extension Daemon {
         "luks", "lvm2", "mdadm", "mknod", "ntfs3g", "ntfsprogs", "rsync", "scrub", "selinux", "selinuxrelabel",
         "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
     ]
-    /// The groups guestd serves whole: extended attributes and mknod always; "xz"
-    /// (txz_in, txz_out), "wipefs", "luks" and "lvm2" when the root has the program, as the
-    /// real daemon's prog_exists tests; "lvm2" only in the appliance (a daemon on the
-    /// host for tests never drives the host's volumes).
+    /// Groups whose calls became part of every daemon ("retired" in the generator's
+    /// optgroups.ml): the real daemon still answers that they are available.
+    static let retiredGroups: Set<String> = ["augeas", "realpath"]
+    /// The groups guestd serves whole: extended attributes, mknod and the retired ones
+    /// always; "xz" (txz_in, txz_out), "wipefs", "luks", "btrfs" and "lvm2" when the root
+    /// has the program, as the real daemon's prog_exists tests; "lvm2" only in the
+    /// appliance (a daemon on the host for tests never drives the host's volumes).
     static var availableGroups: Set<String> {
-        var groups: Set<String> = ["linuxxattrs", "mknod"]
+        var groups: Set<String> = retiredGroups.union(["linuxxattrs", "mknod"])
         for (group, program) in [("xz", "xz"), ("wipefs", "wipefs"), ("luks", "cryptsetup"), ("btrfs", "btrfs")] where hasProgram(program) {
             groups.insert(group)
         }

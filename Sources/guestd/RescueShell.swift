@@ -1,0 +1,115 @@
+import Glibc
+
+/// virt-rescue's shell. libguestfs's launcher puts guestfs_rescue=1 on the kernel
+/// command line; the daemon still serves (virt-rescue mounts the guest with -i or -m
+/// through it), and a shell runs on the console, the serial port virt-rescue joins to
+/// the user's terminal. The shell has the console as its controlling terminal (its own
+/// session), busybox's applets on PATH, and the prompt "><rescue> ". When it exits,
+/// the guest is unmounted and synced and the appliance powers off; busybox's halt,
+/// poweroff and reboot signal PID 1, which ends the shell to the same effect.
+enum RescueShell {
+    /// The shell's pid, 0 before it starts.
+    nonisolated(unsafe) private(set) static var pid: pid_t = 0
+    /// What to do when the shell has exited (main's stop: unmount, sync, power off).
+    nonisolated(unsafe) private static var finish: (() -> Never)?
+    /// reboot(2), found before any signal handler needs it (dlsym is not safe there).
+    nonisolated(unsafe) private static var reboot: (@convention(c) (Int32) -> Int32)?
+
+    static let prompt = "><rescue> "
+    static let busybox = "/usr/bin/busybox"
+
+    /// Starts the shell on the kernel's console. Failures are reported and the daemon
+    /// serves on, as without the shell.
+    static func start(console: Console, finish: @escaping () -> Never) {
+        let words = commandLine().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        // The last console= is /dev/console; its options (",115200n8") are not the name.
+        let consoleName = words.last { $0.hasPrefix("console=") }.map { String($0.dropFirst(8).prefix { $0 != "," }) } ?? "ttyS0"
+        let tty = "/dev/" + consoleName
+        let term = words.last { $0.hasPrefix("TERM=") }.map { String($0.dropFirst(5)) }.flatMap { $0.isEmpty ? nil : $0 } ?? "linux"
+        reboot = dlsym(nil, "reboot").map { unsafeBitCast($0, to: (@convention(c) (Int32) -> Int32).self) }
+        self.finish = finish
+        // busybox's halt, poweroff and reboot: end the shell, whose reaping then unmounts,
+        // syncs and powers off as after `exit` (the daemon's idle wait survives the
+        // interruption). Before the shell runs, sync and power off at once.
+        for sig in [SIGUSR1, SIGUSR2, SIGTERM] {
+            signal(sig) { _ in
+                if RescueShell.pid > 0 { Glibc.kill(RescueShell.pid, SIGKILL); return }
+                sync()
+                _ = RescueShell.reboot?(Int32(bitPattern: 0x4321_FEDC))  // RB_POWER_OFF
+            }
+        }
+        banner(tty)
+        let hasBusybox = access(busybox, X_OK) == 0
+        let argv = hasBusybox ? ["sh"] : ["sh", "-i"]
+        let environment = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin", "TERM=\(term)", "HOME=/tmp", "PS1=\(prompt)",
+                           "SHELL=/bin/sh", "LC_ALL=C"]
+        do {
+            pid = try spawn(hasBusybox ? busybox : "/bin/sh", argv: argv, environment: environment, tty: tty)
+        } catch {
+            console.fatal("rescue: \(error)")
+        }
+    }
+
+    /// /proc/cmdline as text ("" when it cannot be read).
+    private static func commandLine() -> String {
+        guard let f = fopen("/proc/cmdline", "re") else { return "" }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard fgets(&buf, Int32(buf.count), f) != nil else { return "" }
+        return String(cString: buf)
+    }
+
+    /// Boot.reapChildren's report of an exited child.
+    static func reaped(_ child: pid_t) {
+        guard child == pid, pid != 0, let finish else { return }
+        pid = 0
+        finish()
+    }
+
+    /// What the user sees before the first prompt.
+    private static func banner(_ tty: String) {
+        let fd = open(tty, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let text = """
+
+            appliance rescue shell
+            / is the appliance (read-only, busybox tools); the guest is under /sysroot once
+            mounted (virt-rescue -i or -m, or mount it there yourself).
+            `exit` or `poweroff` syncs the disks and ends the session.
+
+
+            """
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    /// posix_spawn in a new session (POSIX_SPAWN_SETSID) whose first open of the tty makes
+    /// it the controlling terminal; stdin, stdout and stderr are that tty.
+    private static func spawn(_ path: String, argv: [String], environment: [String], tty: String) throws(SysError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, tty, O_RDWR, 0)
+        posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        posix_spawn_file_actions_adddup2(&actions, 0, 2)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        // POSIX_SPAWN_SETSID (not in Glibc's Swift module); a default signal mask and
+        // dispositions for the shell, whatever PID 1 installed.
+        posix_spawnattr_setflags(&attr, Int16(0x80 | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        defer { for p in cArgs + cEnv { free(p) } }
+        var child: pid_t = 0
+        let r = posix_spawn(&child, path, &actions, &attr, cArgs, cEnv)
+        guard r == 0 else { throw SysError("posix_spawn", path, errno: r) }
+        return child
+    }
+}
