@@ -41,6 +41,8 @@ final class Daemon {
     let devices: Devices
     let modules: ModuleLoader
     let progress: ProgressNotifier
+    /// journal_open's journal, open until journal_close.
+    let journal = Journal()
     /// What the last inspect_os found (Inspect_types.inspect_fses); empty before.
     var inspected: [InspectedFilesystem] = []
 

@@ -163,6 +163,13 @@ struct Devices {
         var fd = open(candidate, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { close(fd); return candidate }
         var err = errno
+        // A label link of a partition made since boot: the links are made again.
+        if err == ENOENT, candidate.hasPrefix(DiskLabels.directory(dev: dev) + "/"), dev != "/dev" || getpid() == 1 {
+            DiskLabels.refresh(sysfs: sysfs, dev: dev, disks: disks())
+            fd = open(candidate, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { close(fd); return candidate }
+            err = errno
+        }
         guard (err == ENXIO || err == ENOENT), device.hasPrefix("/dev/sd") else { throw SysError("open", candidate, errno: err) }
         let unit = device.dropFirst("/dev/sd".count)
         for alt in ["/dev/vd", "/dev/hd", "/dev/ubd"] {

@@ -40,6 +40,19 @@ final class ProcedureTableTests: XCTestCase {
         (496, "inspect_get_windows_current_control_set"), (497, "inspect_is_live"), (498, "inspect_is_netinst"),
         (499, "inspect_is_multipart"), (500, "inspect_get_mountpoints"), (501, "inspect_get_filesystems"),
         (502, "inspect_get_drive_mappings"),
+        (49, "file"), (415, "copy_attributes"), (148, "mkmountpoint"), (149, "rmmountpoint"), (245, "fill_pattern"),
+        (244, "checksums_out"), (211, "part_set_bootable"), (234, "part_get_bootable"), (212, "part_set_name"),
+        (416, "part_get_name"), (236, "part_set_mbr_id"), (454, "part_get_mbr_part_type"), (477, "part_resize"),
+        (392, "part_set_gpt_type"), (393, "part_get_gpt_type"), (446, "part_set_gpt_guid"),
+        (447, "part_get_gpt_guid"), (503, "part_set_gpt_attributes"), (504, "part_get_gpt_attributes"),
+        (459, "part_set_disk_guid"), (460, "part_get_disk_guid"), (461, "part_set_disk_guid_random"),
+        (462, "part_expand_gpt"), (276, "pread_device"), (275, "pwrite_device"), (228, "zero_device"),
+        (294, "copy_device_to_device"), (295, "copy_device_to_file"), (296, "copy_file_to_device"),
+        (297, "copy_file_to_file"), (417, "blkdiscard"), (418, "blkdiscardzeroes"), (264, "is_lv"), (97, "zerofree"),
+        (334, "fstrim"), (311, "zero_free_space"), (106, "resize2fs"), (248, "resize2fs_size"), (281, "resize2fs_M"),
+        (310, "set_label"), (403, "set_uuid"), (456, "set_uuid_random"), (404, "journal_open"),
+        (405, "journal_close"), (406, "journal_next"), (407, "journal_skip"), (408, "internal_journal_get"),
+        (409, "journal_get_data_threshold"), (410, "journal_set_data_threshold"), (420, "journal_get_realtime_usec"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

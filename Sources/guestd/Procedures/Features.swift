@@ -12,13 +12,18 @@ extension Daemon {
         "luks", "lvm2", "mdadm", "mknod", "ntfs3g", "ntfsprogs", "rsync", "scrub", "selinux", "selinuxrelabel",
         "sleuthkit", "squashfs", "syslinux", "wipefs", "xfs", "xz", "zerofree",
     ]
-    /// The groups guestd serves whole: extended attributes and mknod always; "xz"
-    /// (txz_in, txz_out) and "wipefs" when the root has the program, as the real
-    /// daemon's prog_exists tests.
-    static var availableGroups: Set<String> {
-        var groups: Set<String> = ["linuxxattrs", "mknod"]
-        for (group, program) in [("xz", "xz"), ("wipefs", "wipefs")] where hasProgram(program) { groups.insert(group) }
-        return groups
+    /// The groups guestd serves whole, each checked only when asked: extended
+    /// attributes, mknod and the discard ioctls always; the tool-backed groups when the
+    /// root has the program, as the real daemon's prog_exists tests; the journal when
+    /// libsystemd loads (Journal.swift), as a daemon built with sd-journal.
+    static func isAvailable(_ group: String) -> Bool {
+        switch group {
+        case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes": true
+        case "xz", "wipefs", "fstrim", "zerofree": hasProgram(group)
+        case "gdisk": hasProgram("sgdisk")
+        case "journal": Journal.libraryLoads
+        default: false
+        }
     }
 
     /// prog_exists: an executable of that name on the appliance's PATH.
@@ -28,13 +33,13 @@ extension Daemon {
 
     /// The stubs' check for a procedure of an optional group.
     static func requireGroup(_ group: String) throws(CallError) {
-        guard availableGroups.contains(group) else { throw unavailable(group) }
+        guard isAvailable(group) else { throw unavailable(group) }
     }
 
     /// 0 available, 1 known but not in this build, 2 unknown.
     func doInternalFeatureAvailable(group: ByteString) throws(CallError) -> Int32 {
         let group = group.description
-        return Daemon.availableGroups.contains(group) ? 0 : Daemon.optionalGroups.contains(group) ? 1 : 2
+        return Daemon.optionalGroups.contains(group) ? (Daemon.isAvailable(group) ? 0 : 1) : 2
     }
 
     func doInternalParseMountable(mountable: String) throws(CallError) -> StructValue {
