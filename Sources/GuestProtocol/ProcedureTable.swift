@@ -501,6 +501,8 @@ extension Procedure {
                   "set the filesystem UUID"),
         Procedure("set_uuid_random", 456, ["device": .device], .none,
                   "set a random UUID for the filesystem"),
+        Procedure("list_disk_labels", 369, [:], .hashtable,
+                  "mapping of disk labels to devices"),
         Procedure("journal_open", 404, ["directory": .pathname], .none,
                   group: "journal",
                   "open the systemd journal"),

@@ -9,11 +9,12 @@ import Glibc
 enum DiskLabels {
     static func directory(dev: String) -> String { dev + "/disk/guestfs" }
 
-    /// Links every labelled disk and its partitions; existing links are replaced, so a
-    /// repartitioned disk's links are current.
+    /// Links every labelled disk and its partitions; existing links are replaced and
+    /// stale ones removed, so a repartitioned disk's links are current.
     static func refresh(sysfs: String, dev: String, disks: [String]) {
         let dir = directory(dev: dev)
         var made = false
+        var partitionLinks: [(String, String)] = [], diskLinks: [(String, String)] = []
         for disk in disks where disk.hasPrefix("sd") {
             guard let serial = scsiSerial(sysfs: sysfs, disk: disk) else { continue }
             if !made {
@@ -21,12 +22,19 @@ enum DiskLabels {
                 _ = mkdir(dir, 0o755)
                 made = true
             }
-            link(dir + "/" + serial, to: "../../" + disk)
             for part in DirEntry.list(sysfs + "/block/" + disk) where part.hasPrefix(disk) {
                 guard let n = readSysfsLine(sysfs + "/block/" + disk + "/" + part + "/partition") else { continue }
-                link(dir + "/" + serial + n, to: "../../" + part)
+                partitionLinks.append((dir + "/" + serial + n, "../../" + part))
             }
+            diskLinks.append((dir + "/" + serial, "../../" + disk))
         }
+        // A tmpfs lists its newest names first: partitions' links are made first, so
+        // list_disk_labels names the disks first, as from the stock appliance's udev.
+        let links = partitionLinks + diskLinks
+        // Links of partitions since deleted go, as udev removes them.
+        let current = Set(links.map(\.0))
+        for name in DirEntry.list(dir) where !current.contains(dir + "/" + name) { _ = unlink(dir + "/" + name) }
+        for (path, target) in links { link(path, to: target) }
     }
 
     /// The unit serial number (SCSI VPD page 0x80, as scsi_id reads it): a 4-byte header

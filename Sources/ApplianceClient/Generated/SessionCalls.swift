@@ -810,6 +810,10 @@ extension Session {
     public func setUUIDRandom(_ device: String) throws {
         _ = try invoke(.setUUIDRandom, [.string(device)])
     }
+    /// list_disk_labels (369): mapping of disk labels to devices
+    public func listDiskLabels() throws -> [(String, String)] {
+        return try invoke(.listDiskLabels, []).hashtable(.listDiskLabels)
+    }
     /// journal_open (404): open the systemd journal
     public func journalOpen(_ directory: String) throws {
         _ = try invoke(.journalOpen, [.string(directory)])

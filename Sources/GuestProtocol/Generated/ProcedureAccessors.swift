@@ -408,6 +408,8 @@ extension Procedure {
     public static let setUUID = numbered(403)!
     /// set_uuid_random (456): set a random UUID for the filesystem
     public static let setUUIDRandom = numbered(456)!
+    /// list_disk_labels (369): mapping of disk labels to devices
+    public static let listDiskLabels = numbered(369)!
     /// journal_open (404): open the systemd journal
     public static let journalOpen = numbered(404)!
     /// journal_close (405): close the systemd journal

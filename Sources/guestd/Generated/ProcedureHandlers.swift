@@ -413,6 +413,8 @@ protocol ProcedureHandlers {
     func doSetUUID(device: String, uuid: ByteString) throws(CallError)
     /// set_uuid_random (456): set a random UUID for the filesystem
     func doSetUUIDRandom(device: String) throws(CallError)
+    /// list_disk_labels (369): mapping of disk labels to devices
+    func doListDiskLabels() throws(CallError) -> [(ByteString, ByteString)]
     /// journal_open (404): open the systemd journal
     func doJournalOpen(directory: ByteString) throws(CallError)
     /// journal_close (405): close the systemd journal
@@ -637,6 +639,7 @@ extension Daemon: ProcedureHandlers {
         (.setLabel, { d, c throws(CallError) in try d.doSetLabel(mountable: c.argument(0), label: c.argument(1)); return .none }),
         (.setUUID, { d, c throws(CallError) in try d.doSetUUID(device: c.argument(0), uuid: c.argument(1)); return .none }),
         (.setUUIDRandom, { d, c throws(CallError) in try d.doSetUUIDRandom(device: c.argument(0)); return .none }),
+        (.listDiskLabels, { d, c throws(CallError) in Reply.hashtable(try d.doListDiskLabels()) }),
         (.journalOpen, { d, c throws(CallError) in try d.doJournalOpen(directory: c.argument(0)); return .none }),
         (.journalClose, { d, c throws(CallError) in try d.doJournalClose(); return .none }),
         (.journalNext, { d, c throws(CallError) in Reply.bool(try d.doJournalNext()) }),
