@@ -38,7 +38,7 @@ extension Command {
         case .device: "DEVICE"
         case .mountable: "MOUNTABLE"
         case .devOrPath: "PATHORDEVICE"
-        case .stringList, .filenameList: "'WORD …'"
+        case .stringList, .filenameList, .deviceList: "'WORD …'"
         case .bool: "true|false"
         case .int: "N"
         case .int64: "N"
@@ -60,7 +60,7 @@ extension Command {
             return .int64(v)
         case .bool:
             return .bool(["1", "true", "t", "yes", "y", "on"].contains(word.lowercased()))
-        case .stringList, .filenameList:
+        case .stringList, .filenameList, .deviceList:
             return .strings(word.split(separator: " ").map(String.init))
         case .buffer:
             return .buffer(Array(word.utf8))

@@ -24,7 +24,7 @@ public enum ArgumentValue: Sendable, Equatable {
     public static func decode(_ kind: ArgumentKind, _ d: inout XDRDecoder) throws -> ArgumentValue {
         switch kind {
         case .string, .pathname, .device, .mountable, .devOrPath: .string(try d.byteString())
-        case .stringList, .filenameList: .strings(try d.byteStringList())
+        case .stringList, .filenameList, .deviceList: .strings(try d.byteStringList())
         case .bool: .bool(try d.bool())
         case .int: .int(try d.i32())
         case .int64: .int64(try d.i64())
@@ -43,7 +43,7 @@ public enum ArgumentValue: Sendable, Equatable {
         case .bool: .bool(false)
         case .int: .int(0)
         case .int64: .int64(0)
-        case .stringList, .filenameList: .strings([] as [ByteString])
+        case .stringList, .filenameList, .deviceList: .strings([] as [ByteString])
         case .buffer: .buffer([])
         default: .string("")
         }

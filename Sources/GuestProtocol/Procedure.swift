@@ -11,6 +11,7 @@ public enum ArgumentKind: Sendable, Equatable {
     case fileOut       // a host file received as chunks after the reply; not in the arguments
     case stringList
     case filenameList  // names inside one directory: no "/" allowed
+    case deviceList    // StringList (Device): each translated (RESOLVE_DEVICE)
     case bool
     case int           // int32
     case int64

@@ -1,8 +1,9 @@
 /// libguestfs's structs (generator/structs.ml) as the protocol lays them out: fields in
 /// order, FInt64 as hyper, FBytes/FUInt64 as unsigned hyper, FInt32 as int, FString as
-/// string, FChar as one byte in a 4-byte int, FBuffer as opaque.
+/// string, FChar as one byte in a 4-byte int, FBuffer as opaque, FUUID as 32 bytes of
+/// fixed opaque (LVM's dashless UUIDs), FOptPercent as an XDR float (-1: not present).
 public enum FieldKind: Sendable, Equatable {
-    case int64, uint64, int32, string, char, buffer
+    case int64, uint64, int32, string, char, buffer, uuid, optPercent
 }
 
 public struct StructLayout: Sendable, Equatable {
@@ -35,11 +36,26 @@ public struct StructLayout: Sendable, Equatable {
         ("im_type", .int32), ("im_device", .string), ("im_volume", .string),
     ])
 
-    /// LVM's structs; their fields (FUUID, FOptPercent among them) are not modelled:
-    /// guestd has no LVM and only ever answers with empty lists of them.
-    public static let lvmPV = StructLayout("lvm_pv", [])
-    public static let lvmVG = StructLayout("lvm_vg", [])
-    public static let lvmLV = StructLayout("lvm_lv", [])
+    /// LVM's structs: the columns the real daemon asks `lvm pvs/vgs/lvs -o` for, in order.
+    public static let lvmPV = StructLayout("lvm_pv", [
+        ("pv_name", .string), ("pv_uuid", .uuid), ("pv_fmt", .string), ("pv_size", .uint64), ("dev_size", .uint64),
+        ("pv_free", .uint64), ("pv_used", .uint64), ("pv_attr", .string), ("pv_pe_count", .int64),
+        ("pv_pe_alloc_count", .int64), ("pv_tags", .string), ("pe_start", .uint64), ("pv_mda_count", .int64),
+        ("pv_mda_free", .uint64),
+    ])
+    public static let lvmVG = StructLayout("lvm_vg", [
+        ("vg_name", .string), ("vg_uuid", .uuid), ("vg_fmt", .string), ("vg_attr", .string), ("vg_size", .uint64),
+        ("vg_free", .uint64), ("vg_sysid", .string), ("vg_extent_size", .uint64), ("vg_extent_count", .int64),
+        ("vg_free_count", .int64), ("max_lv", .int64), ("max_pv", .int64), ("pv_count", .int64), ("lv_count", .int64),
+        ("snap_count", .int64), ("vg_seqno", .int64), ("vg_tags", .string), ("vg_mda_count", .int64),
+        ("vg_mda_free", .uint64),
+    ])
+    public static let lvmLV = StructLayout("lvm_lv", [
+        ("lv_name", .string), ("lv_uuid", .uuid), ("lv_attr", .string), ("lv_major", .int64), ("lv_minor", .int64),
+        ("lv_kernel_major", .int64), ("lv_kernel_minor", .int64), ("lv_size", .uint64), ("seg_count", .int64),
+        ("origin", .string), ("snap_percent", .optPercent), ("copy_percent", .optPercent), ("move_pv", .string),
+        ("lv_tags", .string), ("mirror_log", .string), ("modules", .string),
+    ])
 
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
@@ -52,6 +68,7 @@ public enum FieldValue: Sendable, Equatable {
     case int(Int64)
     case string(ByteString)
     case bytes([UInt8])
+    case percent(Float)
 
     public static func string(_ text: String) -> FieldValue { .string(ByteString(text)) }
 
@@ -80,6 +97,13 @@ public struct StructValue: Sendable, Equatable {
             case .int32, .char: e.i32(Int32(truncatingIfNeeded: v.int))
             case .string: if case let .string(s) = v { e.string(s) } else { e.string("") }
             case .buffer: if case let .bytes(b) = v { e.opaque(b) } else { e.opaque([UInt8]()) }
+            case .uuid:
+                // Exactly 32 bytes, no length word (a multiple of 4: no padding).
+                let b: [UInt8] = if case let .bytes(b) = v { b } else { [] }
+                e.fixedOpaque(b, count: 32)
+            case .optPercent:
+                let x: Float = if case let .percent(x) = v { x } else { -1 }
+                e.u32(x.bitPattern)
             }
         }
     }
@@ -93,6 +117,8 @@ public struct StructValue: Sendable, Equatable {
             case .int32, .char: values.append(.int(Int64(try d.i32())))
             case .string: values.append(.string(try d.byteString(field: f.name)))
             case .buffer: values.append(.bytes(try d.opaque(field: f.name)))
+            case .uuid: values.append(.bytes(try d.fixedOpaque(32)))
+            case .optPercent: values.append(.percent(Float(bitPattern: try d.u32())))
             }
         }
         return StructValue(layout, values)
@@ -107,6 +133,8 @@ public struct StructValue: Sendable, Equatable {
             case let (.char, .int(x)): out += "\(indent)\(f.name): \(Character(UnicodeScalar(UInt8(truncatingIfNeeded: x))))\n"
             case let (_, .int(x)): out += "\(indent)\(f.name): \(x)\n"
             case let (_, .string(s)): out += "\(indent)\(f.name): \(s)\n"
+            case let (.uuid, .bytes(b)): out += "\(indent)\(f.name): \(String(decoding: b, as: UTF8.self))\n"
+            case let (_, .percent(x)): out += x >= 0 ? "\(indent)\(f.name): \(percentText(x)) %\n" : "\(indent)\(f.name): \n"
             case let (_, .bytes(b)):
                 // Printable bytes as they are, others as \xNN (c_isprint).
                 let text = b.map { $0 >= 0x20 && $0 < 0x7f ? String(UnicodeScalar($0)) : "\\x" + hex2($0) }.joined()
@@ -115,6 +143,19 @@ public struct StructValue: Sendable, Equatable {
         }
         return out
     }
+}
+
+/// printf's %g for the percentages LVM reports (at most 6 significant digits).
+private func percentText(_ x: Float) -> String {
+    let d = Double(x)
+    if d == d.rounded(), abs(d) < 1e6 { return String(Int(d)) }
+    var text = String(d)
+    if let dot = text.firstIndex(of: "."), text.distance(from: text.startIndex, to: dot) <= 6 {
+        let keep = 6 - text.distance(from: text.startIndex, to: dot)
+        text = String(text.prefix(text.distance(from: text.startIndex, to: dot) + 1 + keep))
+        while text.hasSuffix("0") { text.removeLast() }
+    }
+    return text
 }
 
 private func hex2(_ b: UInt8) -> String {

@@ -42,6 +42,13 @@ public struct XDREncoder {
         pad(data.count)
     }
 
+    /// Fixed-length opaque (`opaque x[n]`): exactly n bytes, cut or zero-filled, no length word.
+    public mutating func fixedOpaque(_ data: [UInt8], count n: Int) {
+        bytes.append(contentsOf: data.prefix(n))
+        if data.count < n { bytes.append(contentsOf: repeatElement(0, count: n - data.count)) }
+        pad(n)
+    }
+
     public mutating func string(_ s: ByteString) { opaque(s.bytes) }
     public mutating func string(_ s: String) { opaque(Array(s.utf8)) }
 
@@ -94,6 +101,12 @@ public struct XDRDecoder {
     public mutating func opaque(field: String = "opaque", limit: Int = Int(Guestfs.messageMax)) throws -> [UInt8] {
         let n = Int(try u32())
         guard n <= limit else { throw XDRError.tooLong(field: field, length: n, limit: limit) }
+        let data = Array(try take(n))
+        _ = try take((4 - n % 4) % 4)
+        return data
+    }
+
+    public mutating func fixedOpaque(_ n: Int) throws -> [UInt8] {
         let data = Array(try take(n))
         _ = try take((4 - n % 4) % 4)
         return data

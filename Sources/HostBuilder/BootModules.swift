@@ -32,9 +32,12 @@ public enum BootModules {
     public static let excludedFromInitrd: Set<String> = ["crc32c_intel", "crct10dif_pclmul"]
 
     /// Modules (paths relative to /lib/modules/VERSION) copied into the root, with their
-    /// dependencies, so guestd can load filesystems and the loop driver on demand. The
-    /// boot modules are loaded by init already and need no copy here.
-    public static let rootPrefixes = ["kernel/fs/", "kernel/drivers/block/loop.ko"]
+    /// dependencies, so guestd (and modprobe, for the kernel's requests) can load them on
+    /// demand: filesystems, loop, device-mapper and md (LVM, LUKS, RAID), and the ciphers
+    /// and hashes dm-crypt asks for. The boot modules are loaded by init already.
+    public static let rootPrefixes = [
+        "kernel/fs/", "kernel/drivers/block/loop.ko", "kernel/drivers/md/", "kernel/crypto/", "kernel/arch/x86/crypto/",
+    ]
 
     /// Filesystems that live on a network, a cluster lock manager or raw flash, never on a
     /// disk image: about half the size of kernel/fs, with no use in the appliance.

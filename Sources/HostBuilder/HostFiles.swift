@@ -36,6 +36,12 @@ struct HostFiles {
                         "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
         ("xfsprogs", ["/usr/sbin/mkfs.xfs"]),
         ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs"]),
+        // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
+        ("lvm2", ["/sbin/lvm"]),
+        ("dmsetup", ["/sbin/dmsetup"]),
+        // The kernel's request_module runs /sbin/modprobe: device-mapper targets, ciphers
+        // and filesystems then load when first asked for, as on any Linux.
+        ("kmod", ["/sbin/modprobe"]),
     ].flatMap { package, paths in paths.map { Program(path: $0, package: package) } }
 
     /// Configuration the programs read: mke2fs's defaults (features, inode size) come

@@ -34,7 +34,7 @@ extension Generator {
 
     static func clientType(_ kind: ArgumentKind) -> String {
         switch kind {
-        case .stringList, .filenameList: "[String]"
+        case .stringList, .filenameList, .deviceList: "[String]"
         case .bool: "Bool"
         case .int: "Int32"
         case .int64: "Int64"
@@ -45,7 +45,7 @@ extension Generator {
 
     static func clientArgument(_ a: Argument, unwrapped: Bool = false) -> String {
         switch a.kind {
-        case .stringList, .filenameList: ".strings(\(a.name))"
+        case .stringList, .filenameList, .deviceList: ".strings(\(a.name))"
         case .bool: ".bool(\(a.name))"
         case .int: ".int(\(a.name))"
         case .int64: ".int64(\(a.name))"

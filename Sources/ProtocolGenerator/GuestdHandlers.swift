@@ -46,6 +46,7 @@ extension Generator {
     static func swiftType(_ kind: ArgumentKind) -> String {
         switch kind {
         case .device, .mountable: "String"
+        case .deviceList: "[String]"
         case .string, .pathname, .devOrPath, .fileIn, .fileOut: "ByteString"
         case .stringList, .filenameList: "[ByteString]"
         case .bool: "Bool"

@@ -15,6 +15,8 @@ enum Boot {
         APIMount(source: "devtmpfs", target: "/dev", type: "devtmpfs", flags: UInt(MS_NOSUID), data: "mode=0755"),
         APIMount(source: "devpts", target: "/dev/pts", type: "devpts", flags: UInt(MS_NOSUID | MS_NOEXEC), data: "gid=5,mode=620,ptmxmode=000"),
         APIMount(source: "tmpfs", target: "/tmp", type: "tmpfs", flags: UInt(MS_NOSUID | MS_NODEV), data: "mode=1777"),
+        // lvm's locks (/run/lock/lvm), the network's resolv.conf.
+        APIMount(source: "tmpfs", target: "/run", type: "tmpfs", flags: UInt(MS_NOSUID | MS_NODEV), data: "mode=0755"),
     ]
 
     /// Mounts what is not mounted yet. init may have moved /dev, /proc and /sys here

@@ -57,6 +57,7 @@ extension Call {
     func argument(_ i: Int) throws(CallError) -> ByteString { if case let .string(s) = values[i] { return s }; throw Call.mistyped }
     func argument(_ i: Int) throws(CallError) -> String { (try argument(i) as ByteString).description }
     func argument(_ i: Int) throws(CallError) -> [ByteString] { if case let .strings(l) = values[i] { return l }; throw Call.mistyped }
+    func argument(_ i: Int) throws(CallError) -> [String] { (try argument(i) as [ByteString]).map(\.description) }
     func argument(_ i: Int) throws(CallError) -> Bool { if case let .bool(b) = values[i] { return b }; throw Call.mistyped }
     func argument(_ i: Int) throws(CallError) -> Int32 { if case let .int(v) = values[i] { return v }; throw Call.mistyped }
     func argument(_ i: Int) throws(CallError) -> Int64 { if case let .int64(v) = values[i] { return v }; throw Call.mistyped }

@@ -40,6 +40,7 @@ final class Daemon {
     let mounts: Mounts
     let devices: Devices
     let modules: ModuleLoader
+    let storage: StorageActivation
     let progress: ProgressNotifier
     /// journal_open's journal, open until journal_close.
     let journal = Journal()
@@ -54,6 +55,7 @@ final class Daemon {
         mounts = Mounts(sysroot: options.sysroot)
         devices = Devices(sysfs: options.sysfs, dev: options.dev)
         modules = ModuleLoader(console: console)
+        storage = StorageActivation()
         progress = ProgressNotifier(channel: channel)
     }
 
@@ -105,6 +107,7 @@ final class Daemon {
             try check(h)
             console.debug("<= proc \(h.procedure) serial \(h.serial), \(bytes.count) bytes")
             guard let proc else { throw unknownProcedure(h.procedure) }
+            if options.isPID1 { storage.refresh(devices: devices, modules: modules, console: console) }
             answer = try dispatch(h, proc, &d, fileIn: fileIn)
             try fileIn?.cancel()  // a handler that succeeded without reading the file
         } catch {

@@ -2,7 +2,7 @@ import Glibc
 import GuestProtocol
 
 /// dispatch_incoming_message and the generated stubs (generator/daemon.ml): the
-/// optional-arguments bitmask is checked, arguments are decoded strictly, then each is
+/// procedure's optional group and the optional-arguments bitmask are checked, arguments are decoded strictly, then each is
 /// checked by its type (ABS_PATH, RESOLVE_DEVICE, REQUIRE_ROOT_OR_RESOLVE_DEVICE,
 /// NEED_ROOT …) with the real stubs' texts before the procedure's handler runs.
 extension Daemon {
@@ -11,6 +11,8 @@ extension Daemon {
 
     func dispatch(_ h: CallHeader, _ proc: Procedure, _ d: inout XDRDecoder, fileIn: FileInReceiver?) throws(CallError) -> Answer {
         guard let handler = Daemon.handlers[proc.number] else { throw unknownProcedure(h.procedure) }
+        // The stub's first check: a procedure of an optional group this build lacks.
+        if let group = proc.group { try Daemon.requireGroup(group) }
         if proc.optionals.isEmpty {
             guard h.optargsBitmask == 0 else {
                 throw CallError("header optargs_bitmask field must be passed as 0 for calls that don't take optional arguments")
@@ -57,6 +59,10 @@ extension Daemon {
                     try needRoot(stub)
                     try absolutePath(path, stub)
                 }
+            case .deviceList:
+                var resolved: [ByteString] = []
+                for device: String in try call.argument(i) { resolved.append(ByteString(try devices.resolve(device, function: stub))) }
+                call.values[i] = .strings(resolved)
             case .filenameList:
                 for name: ByteString in try call.argument(i) where name.contains(UInt8(ascii: "/")) {
                     throw CallError("\(stub): '\(name)' is not a file name")

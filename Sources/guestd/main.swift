@@ -24,6 +24,7 @@ func runDaemon() -> Never {
     var serialChannel: String?
     if isPID1 {
         Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
+        LVM.prepareEnvironment(console: Console(quiet: options.quiet, verbose: options.verbose))
         let words = KernelWords.read()
         serialChannel = words.channel ?? (Channel.machineHasVirtio() ? nil : Channel.fallbackSerialPort)
         options.merge(kernelWords: words)

@@ -48,11 +48,19 @@ final class ProcedureTableTests: XCTestCase {
         (459, "part_set_disk_guid"), (460, "part_get_disk_guid"), (461, "part_set_disk_guid_random"),
         (462, "part_expand_gpt"), (276, "pread_device"), (275, "pwrite_device"), (228, "zero_device"),
         (294, "copy_device_to_device"), (295, "copy_device_to_file"), (296, "copy_file_to_device"),
-        (297, "copy_file_to_file"), (417, "blkdiscard"), (418, "blkdiscardzeroes"), (264, "is_lv"), (97, "zerofree"),
+        (297, "copy_file_to_file"), (417, "blkdiscard"), (418, "blkdiscardzeroes"), (97, "zerofree"),
         (334, "fstrim"), (311, "zero_free_space"), (106, "resize2fs"), (248, "resize2fs_size"), (281, "resize2fs_M"),
         (310, "set_label"), (403, "set_uuid"), (456, "set_uuid_random"), (369, "list_disk_labels"), (404, "journal_open"),
         (405, "journal_close"), (406, "journal_next"), (407, "journal_skip"), (408, "internal_journal_get"),
         (409, "journal_get_data_threshold"), (410, "journal_set_data_threshold"), (420, "journal_get_realtime_usec"),
+        // LVM2.
+        (39, "pvcreate"), (40, "vgcreate"), (41, "lvcreate"), (48, "lvm_remove_all"), (77, "lvremove"),
+        (78, "vgremove"), (79, "pvremove"), (98, "pvresize"), (103, "vg_activate_all"), (104, "vg_activate"),
+        (105, "lvresize"), (219, "lvrename"), (220, "vgrename"), (222, "pvuuid"), (223, "vguuid"), (224, "lvuuid"),
+        (225, "vgpvuuids"), (226, "vglvuuids"), (232, "vgscan"), (238, "lvresize_free"), (249, "pvresize_size"),
+        (255, "lvm_set_filter"), (256, "lvm_clear_filter"), (264, "is_lv"), (277, "lvm_canonical_lv_name"),
+        (287, "list_dm_devices"), (312, "lvcreate_free"), (315, "vgmeta"), (338, "pvchange_uuid"),
+        (339, "pvchange_uuid_all"), (340, "vgchange_uuid"), (341, "vgchange_uuid_all"), (506, "lvm_scan"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

@@ -31,8 +31,12 @@ final class FeatureProcedureTests: SysrootTestCase {
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["lvm2"]).int(), 1)
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["frobnicate"]).int(), 2)
         XCTAssertEqual(try daemon.call(.inspectOS).strings(), [])
-        XCTAssertEqual(try daemon.call(.lvs).strings(), [])
-        XCTAssertEqual(try daemon.call(.vgsFull).body, [0, 0, 0, 0])
+        // A daemon on the host never drives the host's volumes: the group is not there.
+        for proc in [Procedure.lvs, .vgsFull, .pvcreate] {
+            let reply = try daemon.call(proc, proc == .pvcreate ? ["/dev/null"] : [])
+            XCTAssertTrue(reply.error?.message.hasPrefix("feature 'lvm2' is not available") == true, "\(proc.name): \(String(describing: reply.error))")
+        }
+        assertError(try daemon.call(.isLv, ["/dev/null"]), "is_lv_stub: /dev/null: expecting a device name")
         assertError(try daemon.call(.internalParseMountable, ["/dev/null"]), "internal_parse_mountable_stub: /dev/null: expecting a device name")
     }
 }

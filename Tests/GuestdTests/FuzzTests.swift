@@ -111,7 +111,7 @@ final class FuzzTests: SysrootTestCase {
         let paths = ["/", "/inside.txt", "/dir", "/dir/sub", "/nope", "relative", "/dir/../..", "/dev/null", "/dev/nonexistent", ""]
         switch kind {
         case .string, .pathname, .device, .mountable, .devOrPath: e.string(paths.randomElement(using: &rng)!)
-        case .stringList, .filenameList: e.stringList((0 ..< Int.random(in: 0 ... 3, using: &rng)).map { _ in ["a", "inside.txt", "x/y", ""].randomElement(using: &rng)! })
+        case .stringList, .filenameList, .deviceList: e.stringList((0 ..< Int.random(in: 0 ... 3, using: &rng)).map { _ in ["a", "inside.txt", "x/y", ""].randomElement(using: &rng)! })
         case .bool: e.bool(Bool.random(using: &rng))
         // Sizes that succeed stay small: fill or truncate to gigabytes would only test the disk.
         case .int: e.i32([0, 1, -1, 0o644, 100_000, Int32.min, 10].randomElement(using: &rng)!)

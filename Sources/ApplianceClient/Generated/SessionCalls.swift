@@ -424,6 +424,138 @@ extension Session {
     public func lvsFull() throws -> [StructValue] {
         return try invoke(.lvsFull, []).structList(.lvsFull)
     }
+    /// pvcreate (39): create an LVM physical volume
+    public func pvcreate(_ device: String) throws {
+        _ = try invoke(.pvcreate, [.string(device)])
+    }
+    /// vgcreate (40): create an LVM volume group
+    public func vgcreate(_ volgroup: String, _ physvols: [String]) throws {
+        _ = try invoke(.vgcreate, [.string(volgroup), .strings(physvols)])
+    }
+    /// lvcreate (41): create an LVM logical volume
+    public func lvcreate(_ logvol: String, _ volgroup: String, _ mbytes: Int32) throws {
+        _ = try invoke(.lvcreate, [.string(logvol), .string(volgroup), .int(mbytes)])
+    }
+    /// lvcreate_free (312): create an LVM logical volume in % remaining free space
+    public func lvcreateFree(_ logvol: String, _ volgroup: String, _ percent: Int32) throws {
+        _ = try invoke(.lvcreateFree, [.string(logvol), .string(volgroup), .int(percent)])
+    }
+    /// lvm_remove_all (48): remove all LVM LVs, VGs and PVs
+    public func lvmRemoveAll() throws {
+        _ = try invoke(.lvmRemoveAll, [])
+    }
+    /// lvremove (77): remove an LVM logical volume
+    public func lvremove(_ device: String) throws {
+        _ = try invoke(.lvremove, [.string(device)])
+    }
+    /// vgremove (78): remove an LVM volume group
+    public func vgremove(_ vgname: String) throws {
+        _ = try invoke(.vgremove, [.string(vgname)])
+    }
+    /// pvremove (79): remove an LVM physical volume
+    public func pvremove(_ device: String) throws {
+        _ = try invoke(.pvremove, [.string(device)])
+    }
+    /// pvresize (98): resize an LVM physical volume
+    public func pvresize(_ device: String) throws {
+        _ = try invoke(.pvresize, [.string(device)])
+    }
+    /// pvresize_size (249): resize an LVM physical volume (with size)
+    public func pvresizeSize(_ device: String, _ size: Int64) throws {
+        _ = try invoke(.pvresizeSize, [.string(device), .int64(size)])
+    }
+    /// lvresize (105): resize an LVM logical volume
+    public func lvresize(_ device: String, _ mbytes: Int32) throws {
+        _ = try invoke(.lvresize, [.string(device), .int(mbytes)])
+    }
+    /// lvresize_free (238): expand an LV to fill free space
+    public func lvresizeFree(_ lv: String, _ percent: Int32) throws {
+        _ = try invoke(.lvresizeFree, [.string(lv), .int(percent)])
+    }
+    /// vg_activate_all (103): activate or deactivate all volume groups
+    public func vgActivateAll(_ activate: Bool) throws {
+        _ = try invoke(.vgActivateAll, [.bool(activate)])
+    }
+    /// vg_activate (104): activate or deactivate some volume groups
+    public func vgActivate(_ activate: Bool, _ volgroups: [String]) throws {
+        _ = try invoke(.vgActivate, [.bool(activate), .strings(volgroups)])
+    }
+    /// lvrename (219): rename an LVM logical volume
+    public func lvrename(_ logvol: String, _ newlogvol: String) throws {
+        _ = try invoke(.lvrename, [.string(logvol), .string(newlogvol)])
+    }
+    /// vgrename (220): rename an LVM volume group
+    public func vgrename(_ volgroup: String, _ newvolgroup: String) throws {
+        _ = try invoke(.vgrename, [.string(volgroup), .string(newvolgroup)])
+    }
+    /// pvuuid (222): get the UUID of a physical volume
+    public func pvuuid(_ device: String) throws -> String {
+        return try invoke(.pvuuid, [.string(device)]).string(.pvuuid)
+    }
+    /// vguuid (223): get the UUID of a volume group
+    public func vguuid(_ vgname: String) throws -> String {
+        return try invoke(.vguuid, [.string(vgname)]).string(.vguuid)
+    }
+    /// lvuuid (224): get the UUID of a logical volume
+    public func lvuuid(_ device: String) throws -> String {
+        return try invoke(.lvuuid, [.string(device)]).string(.lvuuid)
+    }
+    /// vgpvuuids (225): get the PV UUIDs containing the volume group
+    public func vgpvuuids(_ vgname: String) throws -> [String] {
+        return try invoke(.vgpvuuids, [.string(vgname)]).strings(.vgpvuuids)
+    }
+    /// vglvuuids (226): get the LV UUIDs of all LVs in the volume group
+    public func vglvuuids(_ vgname: String) throws -> [String] {
+        return try invoke(.vglvuuids, [.string(vgname)]).strings(.vglvuuids)
+    }
+    /// vgscan (232): rescan for LVM physical volumes, volume groups and logical volumes
+    public func vgscan() throws {
+        _ = try invoke(.vgscan, [])
+    }
+    /// lvm_scan (506): scan for LVM physical volumes, volume groups and logical volumes
+    public func lvmScan(_ activate: Bool) throws {
+        _ = try invoke(.lvmScan, [.bool(activate)])
+    }
+    /// lvm_set_filter (255): set LVM device filter
+    public func lvmSetFilter(_ devices: [String]) throws {
+        _ = try invoke(.lvmSetFilter, [.strings(devices)])
+    }
+    /// lvm_clear_filter (256): clear LVM device filter
+    public func lvmClearFilter() throws {
+        _ = try invoke(.lvmClearFilter, [])
+    }
+    /// is_lv (264): test if mountable is a logical volume
+    public func isLv(_ mountable: String) throws -> Bool {
+        return try invoke(.isLv, [.string(mountable)]).bool(.isLv)
+    }
+    /// lvm_canonical_lv_name (277): get canonical name of an LV
+    public func lvmCanonicalLvName(_ lvname: String) throws -> String {
+        return try invoke(.lvmCanonicalLvName, [.string(lvname)]).string(.lvmCanonicalLvName)
+    }
+    /// list_dm_devices (287): list device mapper devices
+    public func listDmDevices() throws -> [String] {
+        return try invoke(.listDmDevices, []).strings(.listDmDevices)
+    }
+    /// vgmeta (315): get volume group metadata
+    public func vgmeta(_ vgname: String) throws -> [UInt8] {
+        return try invoke(.vgmeta, [.string(vgname)]).buffer(.vgmeta)
+    }
+    /// pvchange_uuid (338): generate a new random UUID for a physical volume
+    public func pvchangeUUID(_ device: String) throws {
+        _ = try invoke(.pvchangeUUID, [.string(device)])
+    }
+    /// pvchange_uuid_all (339): generate new random UUIDs for all physical volumes
+    public func pvchangeUUIDAll() throws {
+        _ = try invoke(.pvchangeUUIDAll, [])
+    }
+    /// vgchange_uuid (340): generate a new random UUID for a volume group
+    public func vgchangeUUID(_ vg: String) throws {
+        _ = try invoke(.vgchangeUUID, [.string(vg)])
+    }
+    /// vgchange_uuid_all (341): generate new random UUIDs for all volume groups
+    public func vgchangeUUIDAll() throws {
+        _ = try invoke(.vgchangeUUIDAll, [])
+    }
     /// sync (2): sync disks, writes are flushed through to the disk image
     public func sync() throws {
         _ = try invoke(.sync, [])
@@ -765,10 +897,6 @@ extension Session {
     /// blkdiscardzeroes (418): return true if discarded blocks are read as zeroes
     public func blkdiscardzeroes(_ device: String) throws -> Bool {
         return try invoke(.blkdiscardzeroes, [.string(device)]).bool(.blkdiscardzeroes)
-    }
-    /// is_lv (264): test if mountable is a logical volume
-    public func isLv(_ mountable: String) throws -> Bool {
-        return try invoke(.isLv, [.string(mountable)]).bool(.isLv)
     }
     /// zerofree (97): zero unused inodes and disk blocks on ext2/3 filesystem
     public func zerofree(_ device: String) throws {

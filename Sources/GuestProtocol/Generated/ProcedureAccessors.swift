@@ -222,6 +222,72 @@ extension Procedure {
     public static let vgsFull = numbered(13)!
     /// lvs_full (14): list the LVM logical volumes (LVs)
     public static let lvsFull = numbered(14)!
+    /// pvcreate (39): create an LVM physical volume
+    public static let pvcreate = numbered(39)!
+    /// vgcreate (40): create an LVM volume group
+    public static let vgcreate = numbered(40)!
+    /// lvcreate (41): create an LVM logical volume
+    public static let lvcreate = numbered(41)!
+    /// lvcreate_free (312): create an LVM logical volume in % remaining free space
+    public static let lvcreateFree = numbered(312)!
+    /// lvm_remove_all (48): remove all LVM LVs, VGs and PVs
+    public static let lvmRemoveAll = numbered(48)!
+    /// lvremove (77): remove an LVM logical volume
+    public static let lvremove = numbered(77)!
+    /// vgremove (78): remove an LVM volume group
+    public static let vgremove = numbered(78)!
+    /// pvremove (79): remove an LVM physical volume
+    public static let pvremove = numbered(79)!
+    /// pvresize (98): resize an LVM physical volume
+    public static let pvresize = numbered(98)!
+    /// pvresize_size (249): resize an LVM physical volume (with size)
+    public static let pvresizeSize = numbered(249)!
+    /// lvresize (105): resize an LVM logical volume
+    public static let lvresize = numbered(105)!
+    /// lvresize_free (238): expand an LV to fill free space
+    public static let lvresizeFree = numbered(238)!
+    /// vg_activate_all (103): activate or deactivate all volume groups
+    public static let vgActivateAll = numbered(103)!
+    /// vg_activate (104): activate or deactivate some volume groups
+    public static let vgActivate = numbered(104)!
+    /// lvrename (219): rename an LVM logical volume
+    public static let lvrename = numbered(219)!
+    /// vgrename (220): rename an LVM volume group
+    public static let vgrename = numbered(220)!
+    /// pvuuid (222): get the UUID of a physical volume
+    public static let pvuuid = numbered(222)!
+    /// vguuid (223): get the UUID of a volume group
+    public static let vguuid = numbered(223)!
+    /// lvuuid (224): get the UUID of a logical volume
+    public static let lvuuid = numbered(224)!
+    /// vgpvuuids (225): get the PV UUIDs containing the volume group
+    public static let vgpvuuids = numbered(225)!
+    /// vglvuuids (226): get the LV UUIDs of all LVs in the volume group
+    public static let vglvuuids = numbered(226)!
+    /// vgscan (232): rescan for LVM physical volumes, volume groups and logical volumes
+    public static let vgscan = numbered(232)!
+    /// lvm_scan (506): scan for LVM physical volumes, volume groups and logical volumes
+    public static let lvmScan = numbered(506)!
+    /// lvm_set_filter (255): set LVM device filter
+    public static let lvmSetFilter = numbered(255)!
+    /// lvm_clear_filter (256): clear LVM device filter
+    public static let lvmClearFilter = numbered(256)!
+    /// is_lv (264): test if mountable is a logical volume
+    public static let isLv = numbered(264)!
+    /// lvm_canonical_lv_name (277): get canonical name of an LV
+    public static let lvmCanonicalLvName = numbered(277)!
+    /// list_dm_devices (287): list device mapper devices
+    public static let listDmDevices = numbered(287)!
+    /// vgmeta (315): get volume group metadata
+    public static let vgmeta = numbered(315)!
+    /// pvchange_uuid (338): generate a new random UUID for a physical volume
+    public static let pvchangeUUID = numbered(338)!
+    /// pvchange_uuid_all (339): generate new random UUIDs for all physical volumes
+    public static let pvchangeUUIDAll = numbered(339)!
+    /// vgchange_uuid (340): generate a new random UUID for a volume group
+    public static let vgchangeUUID = numbered(340)!
+    /// vgchange_uuid_all (341): generate new random UUIDs for all volume groups
+    public static let vgchangeUUIDAll = numbered(341)!
     /// sync (2): sync disks, writes are flushed through to the disk image
     public static let sync = numbered(2)!
     /// ping_daemon (92): ping the guest daemon
@@ -388,8 +454,6 @@ extension Procedure {
     public static let blkdiscard = numbered(417)!
     /// blkdiscardzeroes (418): return true if discarded blocks are read as zeroes
     public static let blkdiscardzeroes = numbered(418)!
-    /// is_lv (264): test if mountable is a logical volume
-    public static let isLv = numbered(264)!
     /// zerofree (97): zero unused inodes and disk blocks on ext2/3 filesystem
     public static let zerofree = numbered(97)!
     /// fstrim (334): trim free space in a filesystem

@@ -227,6 +227,72 @@ protocol ProcedureHandlers {
     func doVgsFull() throws(CallError) -> [StructValue]
     /// lvs_full (14): list the LVM logical volumes (LVs)
     func doLvsFull() throws(CallError) -> [StructValue]
+    /// pvcreate (39): create an LVM physical volume
+    func doPvcreate(device: String) throws(CallError)
+    /// vgcreate (40): create an LVM volume group
+    func doVgcreate(volgroup: ByteString, physvols: [String]) throws(CallError)
+    /// lvcreate (41): create an LVM logical volume
+    func doLvcreate(logvol: ByteString, volgroup: ByteString, mbytes: Int32) throws(CallError)
+    /// lvcreate_free (312): create an LVM logical volume in % remaining free space
+    func doLvcreateFree(logvol: ByteString, volgroup: ByteString, percent: Int32) throws(CallError)
+    /// lvm_remove_all (48): remove all LVM LVs, VGs and PVs
+    func doLvmRemoveAll() throws(CallError)
+    /// lvremove (77): remove an LVM logical volume
+    func doLvremove(device: String) throws(CallError)
+    /// vgremove (78): remove an LVM volume group
+    func doVgremove(vgname: ByteString) throws(CallError)
+    /// pvremove (79): remove an LVM physical volume
+    func doPvremove(device: String) throws(CallError)
+    /// pvresize (98): resize an LVM physical volume
+    func doPvresize(device: String) throws(CallError)
+    /// pvresize_size (249): resize an LVM physical volume (with size)
+    func doPvresizeSize(device: String, size: Int64) throws(CallError)
+    /// lvresize (105): resize an LVM logical volume
+    func doLvresize(device: String, mbytes: Int32) throws(CallError)
+    /// lvresize_free (238): expand an LV to fill free space
+    func doLvresizeFree(lv: String, percent: Int32) throws(CallError)
+    /// vg_activate_all (103): activate or deactivate all volume groups
+    func doVgActivateAll(activate: Bool) throws(CallError)
+    /// vg_activate (104): activate or deactivate some volume groups
+    func doVgActivate(activate: Bool, volgroups: [ByteString]) throws(CallError)
+    /// lvrename (219): rename an LVM logical volume
+    func doLvrename(logvol: ByteString, newlogvol: ByteString) throws(CallError)
+    /// vgrename (220): rename an LVM volume group
+    func doVgrename(volgroup: ByteString, newvolgroup: ByteString) throws(CallError)
+    /// pvuuid (222): get the UUID of a physical volume
+    func doPvuuid(device: String) throws(CallError) -> ByteString
+    /// vguuid (223): get the UUID of a volume group
+    func doVguuid(vgname: ByteString) throws(CallError) -> ByteString
+    /// lvuuid (224): get the UUID of a logical volume
+    func doLvuuid(device: String) throws(CallError) -> ByteString
+    /// vgpvuuids (225): get the PV UUIDs containing the volume group
+    func doVgpvuuids(vgname: ByteString) throws(CallError) -> [ByteString]
+    /// vglvuuids (226): get the LV UUIDs of all LVs in the volume group
+    func doVglvuuids(vgname: ByteString) throws(CallError) -> [ByteString]
+    /// vgscan (232): rescan for LVM physical volumes, volume groups and logical volumes
+    func doVgscan() throws(CallError)
+    /// lvm_scan (506): scan for LVM physical volumes, volume groups and logical volumes
+    func doLvmScan(activate: Bool) throws(CallError)
+    /// lvm_set_filter (255): set LVM device filter
+    func doLvmSetFilter(devices: [String]) throws(CallError)
+    /// lvm_clear_filter (256): clear LVM device filter
+    func doLvmClearFilter() throws(CallError)
+    /// is_lv (264): test if mountable is a logical volume
+    func doIsLv(mountable: String) throws(CallError) -> Bool
+    /// lvm_canonical_lv_name (277): get canonical name of an LV
+    func doLvmCanonicalLvName(lvname: ByteString) throws(CallError) -> ByteString
+    /// list_dm_devices (287): list device mapper devices
+    func doListDmDevices() throws(CallError) -> [ByteString]
+    /// vgmeta (315): get volume group metadata
+    func doVgmeta(vgname: ByteString) throws(CallError) -> [UInt8]
+    /// pvchange_uuid (338): generate a new random UUID for a physical volume
+    func doPvchangeUUID(device: String) throws(CallError)
+    /// pvchange_uuid_all (339): generate new random UUIDs for all physical volumes
+    func doPvchangeUUIDAll() throws(CallError)
+    /// vgchange_uuid (340): generate a new random UUID for a volume group
+    func doVgchangeUUID(vg: ByteString) throws(CallError)
+    /// vgchange_uuid_all (341): generate new random UUIDs for all volume groups
+    func doVgchangeUUIDAll() throws(CallError)
     /// sync (2): sync disks, writes are flushed through to the disk image
     func doSync() throws(CallError)
     /// ping_daemon (92): ping the guest daemon
@@ -393,8 +459,6 @@ protocol ProcedureHandlers {
     func doBlkdiscard(device: String) throws(CallError)
     /// blkdiscardzeroes (418): return true if discarded blocks are read as zeroes
     func doBlkdiscardzeroes(device: String) throws(CallError) -> Bool
-    /// is_lv (264): test if mountable is a logical volume
-    func doIsLv(mountable: String) throws(CallError) -> Bool
     /// zerofree (97): zero unused inodes and disk blocks on ext2/3 filesystem
     func doZerofree(device: String) throws(CallError)
     /// fstrim (334): trim free space in a filesystem
@@ -546,6 +610,39 @@ extension Daemon: ProcedureHandlers {
         (.pvsFull, { d, c throws(CallError) in Reply.structList(try d.doPvsFull()) }),
         (.vgsFull, { d, c throws(CallError) in Reply.structList(try d.doVgsFull()) }),
         (.lvsFull, { d, c throws(CallError) in Reply.structList(try d.doLvsFull()) }),
+        (.pvcreate, { d, c throws(CallError) in try d.doPvcreate(device: c.argument(0)); return .none }),
+        (.vgcreate, { d, c throws(CallError) in try d.doVgcreate(volgroup: c.argument(0), physvols: c.argument(1)); return .none }),
+        (.lvcreate, { d, c throws(CallError) in try d.doLvcreate(logvol: c.argument(0), volgroup: c.argument(1), mbytes: c.argument(2)); return .none }),
+        (.lvcreateFree, { d, c throws(CallError) in try d.doLvcreateFree(logvol: c.argument(0), volgroup: c.argument(1), percent: c.argument(2)); return .none }),
+        (.lvmRemoveAll, { d, c throws(CallError) in try d.doLvmRemoveAll(); return .none }),
+        (.lvremove, { d, c throws(CallError) in try d.doLvremove(device: c.argument(0)); return .none }),
+        (.vgremove, { d, c throws(CallError) in try d.doVgremove(vgname: c.argument(0)); return .none }),
+        (.pvremove, { d, c throws(CallError) in try d.doPvremove(device: c.argument(0)); return .none }),
+        (.pvresize, { d, c throws(CallError) in try d.doPvresize(device: c.argument(0)); return .none }),
+        (.pvresizeSize, { d, c throws(CallError) in try d.doPvresizeSize(device: c.argument(0), size: c.argument(1)); return .none }),
+        (.lvresize, { d, c throws(CallError) in try d.doLvresize(device: c.argument(0), mbytes: c.argument(1)); return .none }),
+        (.lvresizeFree, { d, c throws(CallError) in try d.doLvresizeFree(lv: c.argument(0), percent: c.argument(1)); return .none }),
+        (.vgActivateAll, { d, c throws(CallError) in try d.doVgActivateAll(activate: c.argument(0)); return .none }),
+        (.vgActivate, { d, c throws(CallError) in try d.doVgActivate(activate: c.argument(0), volgroups: c.argument(1)); return .none }),
+        (.lvrename, { d, c throws(CallError) in try d.doLvrename(logvol: c.argument(0), newlogvol: c.argument(1)); return .none }),
+        (.vgrename, { d, c throws(CallError) in try d.doVgrename(volgroup: c.argument(0), newvolgroup: c.argument(1)); return .none }),
+        (.pvuuid, { d, c throws(CallError) in Reply.string(try d.doPvuuid(device: c.argument(0))) }),
+        (.vguuid, { d, c throws(CallError) in Reply.string(try d.doVguuid(vgname: c.argument(0))) }),
+        (.lvuuid, { d, c throws(CallError) in Reply.string(try d.doLvuuid(device: c.argument(0))) }),
+        (.vgpvuuids, { d, c throws(CallError) in Reply.strings(try d.doVgpvuuids(vgname: c.argument(0))) }),
+        (.vglvuuids, { d, c throws(CallError) in Reply.strings(try d.doVglvuuids(vgname: c.argument(0))) }),
+        (.vgscan, { d, c throws(CallError) in try d.doVgscan(); return .none }),
+        (.lvmScan, { d, c throws(CallError) in try d.doLvmScan(activate: c.argument(0)); return .none }),
+        (.lvmSetFilter, { d, c throws(CallError) in try d.doLvmSetFilter(devices: c.argument(0)); return .none }),
+        (.lvmClearFilter, { d, c throws(CallError) in try d.doLvmClearFilter(); return .none }),
+        (.isLv, { d, c throws(CallError) in Reply.bool(try d.doIsLv(mountable: c.argument(0))) }),
+        (.lvmCanonicalLvName, { d, c throws(CallError) in Reply.string(try d.doLvmCanonicalLvName(lvname: c.argument(0))) }),
+        (.listDmDevices, { d, c throws(CallError) in Reply.strings(try d.doListDmDevices()) }),
+        (.vgmeta, { d, c throws(CallError) in Reply.buffer(try d.doVgmeta(vgname: c.argument(0))) }),
+        (.pvchangeUUID, { d, c throws(CallError) in try d.doPvchangeUUID(device: c.argument(0)); return .none }),
+        (.pvchangeUUIDAll, { d, c throws(CallError) in try d.doPvchangeUUIDAll(); return .none }),
+        (.vgchangeUUID, { d, c throws(CallError) in try d.doVgchangeUUID(vg: c.argument(0)); return .none }),
+        (.vgchangeUUIDAll, { d, c throws(CallError) in try d.doVgchangeUUIDAll(); return .none }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.echoDaemon, { d, c throws(CallError) in Reply.string(try d.doEchoDaemon(words: c.argument(0))) }),
@@ -629,7 +726,6 @@ extension Daemon: ProcedureHandlers {
         (.copyFileToFile, { d, c throws(CallError) in try d.doCopyFileToFile(src: c.argument(0), dest: c.argument(1), srcoffset: c.optional(0), destoffset: c.optional(1), size: c.optional(2), sparse: c.optional(3), append: c.optional(4)); return .none }),
         (.blkdiscard, { d, c throws(CallError) in try d.doBlkdiscard(device: c.argument(0)); return .none }),
         (.blkdiscardzeroes, { d, c throws(CallError) in Reply.bool(try d.doBlkdiscardzeroes(device: c.argument(0))) }),
-        (.isLv, { d, c throws(CallError) in Reply.bool(try d.doIsLv(mountable: c.argument(0))) }),
         (.zerofree, { d, c throws(CallError) in try d.doZerofree(device: c.argument(0)); return .none }),
         (.fstrim, { d, c throws(CallError) in try d.doFstrim(mountpoint: c.argument(0), offset: c.optional(0), length: c.optional(1), minimumfreeextent: c.optional(2)); return .none }),
         (.zeroFreeSpace, { d, c throws(CallError) in try d.doZeroFreeSpace(directory: c.argument(0)); return .none }),

@@ -42,6 +42,9 @@ struct Fstab {
         var findfs: (_ tag: String, _ value: String) -> String?
         /// The appliance name of a user-visible name (/dev/sda1 → /dev/sdb1).
         var translate: (String) -> String
+        /// /dev/VG/LV for a /dev/mapper name of an LV (names with "-" in them cannot be
+        /// split by hand), nil for another mapping or none.
+        var canonicalLV: (String) -> String? = { _ in nil }
 
         /// check_fstab_entry: the (device, mountpoint) of one entry, or nil to skip it.
         /// Specs are matched as text: one that is not UTF-8 names no device found here.
@@ -84,7 +87,7 @@ struct Fstab {
         /// drive letter onto the appliance's disks in order, /dev/disk/by-id/…-partN on
         /// a single disk, FreeBSD and Hurd names by number; anything else unchanged.
         func resolveDevice(_ spec: String) -> String {
-            if spec.hasPrefix("/dev/mapper") { return spec }  // no LVM in this appliance
+            if spec.hasPrefix("/dev/mapper") { return canonicalLV(spec) ?? spec }
             if let m = ReleaseFiles.groups(#"^/dev/(h|s|v|xv)d([a-z]+)(\d*)$"#, spec) {
                 return xdev(disk: m[1], part: m[2]) ?? spec
             }

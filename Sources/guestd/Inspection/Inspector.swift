@@ -115,8 +115,9 @@ struct Inspector {
         let resolver = Fstab.Resolver(
             root: root,
             disks: devices.disks().filter(devices.opens).map { devices.dev + "/" + $0 },
-            findfs: { tag, value in devices.blockDevices().first { (try? Probe.tag($0, tag)) == value } },
-            translate: { (try? devices.translate($0)) ?? $0 })
+            findfs: { tag, value in daemon.findfsCandidates().first { (try? Probe.tag($0, tag)) == value } },
+            translate: { (try? devices.translate($0)) ?? $0 },
+            canonicalLV: { (try? LVM.canonical($0)) ?? nil })
         return Fstab.parse(bytes).reversed().compactMap(resolver.resolve)
     }
 

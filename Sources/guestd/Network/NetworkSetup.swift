@@ -59,13 +59,8 @@ enum NetworkSetup {
         return nil
     }
 
-    /// /run is a fresh tmpfs unless something mounted one already.
+    /// /run is the tmpfs Boot mounted.
     static func writeResolvConf(nameserver: String) throws(SysError) {
-        if !Boot.isMountPoint("/run") {
-            guard mount("tmpfs", "/run", "tmpfs", UInt(MS_NOSUID | MS_NODEV), "mode=0755") == 0 else {
-                throw SysError("mount tmpfs", "/run")
-            }
-        }
         let text = "nameserver \(nameserver)\n"
         let fd = open(resolvConf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SysError("open", resolvConf) }

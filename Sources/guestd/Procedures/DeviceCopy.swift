@@ -70,20 +70,22 @@ extension Daemon {
                 guard remaining == nil else { throw CallError("\(src.name): input too short") }
                 break
             }
-            var at = 0
-            while at < n {
-                let len = min(piece, n - at)
-                if range.sparse, buf[at ..< at + len].allSatisfy({ $0 == 0 }) {
-                    guard lseek(output, off_t(len), SEEK_CUR) >= 0 else {
-                        throw CallError.perror("\(dest.name): seek (because of sparse flag)", errno)
+            // nil, or the failing step's text and errno.
+            let failure: (String, Int32)? = buf.withUnsafeBytes { all in
+                var at = 0
+                while at < n {
+                    let len = min(piece, n - at)
+                    let bytes = UnsafeRawBufferPointer(rebasing: all[at ..< at + len])
+                    if range.sparse, ZeroBlocks.isZero(bytes) {
+                        if lseek(output, off_t(len), SEEK_CUR) < 0 { return ("seek (because of sparse flag)", errno) }
+                    } else if !ZeroBlocks.writeAll(output, bytes) {
+                        return ("write", errno)
                     }
-                } else {
-                    do throws(SysError) { try Daemon.writeAll(output, Array(buf[at ..< at + len]), dest.name) } catch {
-                        throw CallError.perror("\(dest.name): write", error.errno)
-                    }
+                    at += len
                 }
-                at += len
+                return nil
             }
+            if let (step, e) = failure { throw CallError.perror("\(dest.name): \(step)", e) }
             done += Int64(n)
             if let size = range.size {
                 remaining = size - done

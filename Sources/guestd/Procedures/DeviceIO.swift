@@ -1,9 +1,9 @@
 import Glibc
 import GuestProtocol
 
-/// Raw device I/O (daemon/file.c, zero.c, copy.c, blkdiscard.c, lvm.c of libguestfs
+/// Raw device I/O (daemon/file.c, zero.c, copy.c, blkdiscard.c of libguestfs
 /// 1.48): pread_device, pwrite_device, zero_device, the four copy_*_to_* calls,
-/// blkdiscard, blkdiscardzeroes, is_lv. virt-resize copies partitions with
+/// blkdiscard, blkdiscardzeroes. virt-resize copies partitions with
 /// copy_device_to_device and the boot loader area with pread/pwrite_device.
 extension Daemon {
     func doPreadDevice(device: String, count: Int32, offset: Int64) throws(CallError) -> [UInt8] {
@@ -56,7 +56,7 @@ extension Daemon {
             var at = 0
             while at < n {
                 let len = min(4096, n - at)
-                if !buf[at ..< at + len].allSatisfy({ $0 == 0 }),
+                if !buf.withUnsafeBytes({ ZeroBlocks.isZero(UnsafeRawBufferPointer(rebasing: $0[at ..< at + len])) }),
                    zeroes.withUnsafeBytes({ pwrite(fd, $0.baseAddress, len, off_t(pos) + off_t(at)) }) != len {
                     let e = errno
                     close(fd)
@@ -95,7 +95,6 @@ extension Daemon {
     /// BLKDISCARD over the whole device: the host image gets its space back where qemu
     /// passes discards through (discard=unmap).
     func doBlkdiscard(device: String) throws(CallError) {
-        try Daemon.requireGroup("blkdiscard")
         let size = try doBlockdevGetsize64(device: device)
         let fd = open(device, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CallError.perror("open: \(device)", errno) }
@@ -105,7 +104,6 @@ extension Daemon {
     }
 
     func doBlkdiscardzeroes(device: String) throws(CallError) -> Bool {
-        try Daemon.requireGroup("blkdiscardzeroes")
         let fd = open(device, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CallError.perror("open: \(device)", errno) }
         defer { close(fd) }
@@ -114,19 +112,6 @@ extension Daemon {
             throw CallError.perror("ioctl: \(device): BLKDISCARDZEROES", errno)
         }
         return zeroes != 0
-    }
-
-    /// lv_canonical: the device is one of the logical volumes lvs lists (same device
-    /// number). Without LVM tools lvs lists none.
-    func doIsLv(mountable: String) throws(CallError) -> Bool {
-        var st = stat()
-        guard stat(mountable, &st) == 0 else { throw CallError.perror("stat: \(mountable)", errno) }
-        for lv in try doLvs() {
-            var other = stat()
-            guard stat(lv.cString, &other) == 0 else { throw CallError.perror("stat: \(lv)", errno) }
-            if other.st_rdev == st.st_rdev { return true }
-        }
-        return false
     }
 
     /// _IO(0x12, 119) and _IO(0x12, 124), which Swift's Glibc module does not export.

@@ -116,6 +116,11 @@ extension Daemon {
         }
         let table = devices.disks().filter(devices.opens)
         for disk in table where devices.partitionNames(of: disk).isEmpty { check(devices.dev + "/" + disk) }
+        // Device-mapper devices that are not LVs (an opened LUKS volume may hold a
+        // filesystem directly).
+        for mapped in (try? doListDmDevices()) ?? [] where devices.partitionNames(of: mapped.kernelName).isEmpty {
+            check(mapped.description)
+        }
         for disk in table {
             let parts = devices.partitionNames(of: disk)
             guard !parts.isEmpty else { continue }
@@ -126,6 +131,9 @@ extension Daemon {
                    !Daemon.canHoldFilesystem(tableType: type, number: n, entryType: entry.type) { continue }
                 check(devices.dev + "/" + part)
             }
+        }
+        if Daemon.isAvailable("lvm2") {
+            for lv in (try? LVM.logicalVolumes()) ?? [] { check(lv) }
         }
         return result
     }

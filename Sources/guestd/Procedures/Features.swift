@@ -2,8 +2,7 @@ import Glibc
 import GuestProtocol
 
 /// What libguestfs's tools ask before working: optional feature groups, mountable
-/// parsing, LVM. This appliance carries no LVM, LDM or MD tools, so it
-/// answers as a daemon built without them does.
+/// parsing.
 extension Daemon {
     /// Optional groups of libguestfs 1.48 (generator: `optional = Some …`).
     static let optionalGroups: Set<String> = [
@@ -14,13 +13,15 @@ extension Daemon {
     ]
     /// The groups guestd serves whole, each checked only when asked: extended
     /// attributes, mknod and the discard ioctls always; the tool-backed groups when the
-    /// root has the program, as the real daemon's prog_exists tests; the journal when
-    /// libsystemd loads (Journal.swift), as a daemon built with sd-journal.
+    /// root has the program, as the real daemon's prog_exists tests ("lvm2" only in the
+    /// appliance: a daemon on the host for tests never drives the host's volumes); the
+    /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal.
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes": true
         case "xz", "wipefs", "fstrim", "zerofree": hasProgram(group)
         case "gdisk": hasProgram("sgdisk")
+        case "lvm2": LVM.isPrepared && hasProgram("lvm")
         case "journal": Journal.libraryLoads
         default: false
         }
@@ -44,24 +45,6 @@ extension Daemon {
 
     func doInternalParseMountable(mountable: String) throws(CallError) -> StructValue {
         StructValue(.internalMountable, [.int(0), .string(ByteString(mountable)), .string("")])
-    }
-
-    // No LVM tools here: with no physical volume on any disk the lists are truly
-    // empty; with one, only a daemon with LVM can answer.
-    func doPvs() throws(CallError) -> [ByteString] { try noVolumes() }
-    func doVgs() throws(CallError) -> [ByteString] { try noVolumes() }
-    func doLvs() throws(CallError) -> [ByteString] { try noVolumes() }
-    func doPvsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
-    func doVgsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
-    func doLvsFull() throws(CallError) -> [StructValue] { _ = try noVolumes(); return [] }
-
-    private func noVolumes() throws(CallError) -> [ByteString] {
-        let all = devices.listDevices() + devices.listPartitions()
-        for dev in all {
-            guard let real = try? devices.translate(dev) else { continue }
-            if (try? Probe.filesystemType(real)) == "LVM2_member" { throw Daemon.unavailable("lvm2") }
-        }
-        return []
     }
 
     /// reply_with_unavailable_feature.

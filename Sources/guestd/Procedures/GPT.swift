@@ -22,7 +22,6 @@ extension Daemon {
     }
 
     func doPartSetGptAttributes(device: String, partnum: Int32, attributes: Int64) throws(CallError) {
-        try Daemon.requireGroup("gdisk")
         try Daemon.requirePartitionNumber(partnum)
         let value = String(UInt64(bitPattern: attributes), radix: 16, uppercase: true)
         let r = try Subprocess.appliance(["sgdisk", device, "-A", "\(partnum):=:\(value)"], foldStdout: true)
@@ -36,12 +35,10 @@ extension Daemon {
     }
 
     func doPartSetDiskGuid(device: String, guid: ByteString) throws(CallError) {
-        try Daemon.requireGroup("gdisk")
         try sgdisk([ByteString(device), "-U", guid], what: "sgdisk \(device) -U \(guid)")
     }
 
     func doPartGetDiskGuid(device: String) throws(CallError) -> ByteString {
-        try Daemon.requireGroup("gdisk")
         let r = try Subprocess.appliance(["sgdisk", device, "-p"], foldStdout: true)
         guard r.succeeded else { throw CallError("sgdisk \(device) -p: \(Subprocess.errorText(r))") }
         let label = "Disk identifier (GUID):"
@@ -52,12 +49,10 @@ extension Daemon {
     }
 
     func doPartSetDiskGuidRandom(device: String) throws(CallError) {
-        try Daemon.requireGroup("gdisk")
         try sgdisk([ByteString(device), "-U", "R"], what: "sgdisk \(device) -U R")
     }
 
     func doPartExpandGpt(device: String) throws(CallError) {
-        try Daemon.requireGroup("gdisk")
         try sgdisk(["-e", ByteString(device)], what: "sgdisk -e \(device)")
     }
 
@@ -67,7 +62,6 @@ extension Daemon {
     }
 
     private func setPartitionGUID(_ device: String, _ partnum: Int32, _ guid: ByteString, flag: String) throws(CallError) {
-        try Daemon.requireGroup("gdisk")
         try Daemon.requirePartitionNumber(partnum)
         let code: ByteString = "\(partnum):\(guid)"
         try sgdisk([ByteString(device), ByteString(flag), code], what: "sgdisk \(device) \(flag) \(code)")
@@ -81,7 +75,6 @@ extension Daemon {
     /// One "Field: value" line of `sgdisk DEVICE -i N`, its value after the colon and
     /// leading blanks, cut by `extract`.
     private func sgdiskInfo(_ device: String, _ partnum: Int32, _ field: String, _ extract: (String) -> String) throws(CallError) -> String {
-        try Daemon.requireGroup("gdisk")
         try Daemon.requirePartitionNumber(partnum)
         let r = try Subprocess.appliance(["sgdisk", device, "-i", "\(partnum)"], foldStdout: true)
         guard r.succeeded else { throw CallError("sgdisk: \(ByteString(r.err))") }

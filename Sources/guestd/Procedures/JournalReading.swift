@@ -7,7 +7,6 @@ import GuestProtocol
 /// walked entry by entry. virt-log reads /var/log/journal this way.
 extension Daemon {
     func doJournalOpen(directory: ByteString) throws(CallError) {
-        try Daemon.requireGroup("journal")
         let host: ByteString
         do { host = try sysroot.hostPath(directory) } catch {
             throw CallError.perror("sd_journal_open_directory: \(directory)", error.errno)
@@ -86,7 +85,6 @@ extension Daemon {
     /// NEED_HANDLE: the group, then an open journal; `function` names the C function
     /// in the message.
     private func journalHandle(_ function: String) throws(CallError) -> (Journal.Library, OpaquePointer) {
-        try Daemon.requireGroup("journal")
         guard let j = journal.handle, let lib = try? journal.calls() else {
             throw CallError("\(function): you must call 'journal-open' first to initialize the journal handle")
         }

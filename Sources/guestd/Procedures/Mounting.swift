@@ -21,10 +21,26 @@ extension Daemon {
         try umount(pathordevice, force: force ?? false, lazy: lazyunmount ?? false)
     }
 
-    func doMounts() throws(CallError) -> [ByteString] { mounts.table().map { ByteString(devices.reverse($0.source)) } }
+    func doMounts() throws(CallError) -> [ByteString] {
+        var result: [ByteString] = []
+        for m in mounts.table() { result.append(try shownSource(m.source)) }
+        return result
+    }
 
     func doMountpoints() throws(CallError) -> [(ByteString, ByteString)] {
-        mounts.table().map { (ByteString(devices.reverse($0.source)), $0.guestPath) }
+        var result: [(ByteString, ByteString)] = []
+        for m in mounts.table() { result.append((try shownSource(m.source), m.guestPath)) }
+        return result
+    }
+
+    /// A mounted device by the user's name: an LV as /dev/VG/LV, not the /dev/mapper
+    /// name the kernel lists; a LUKS mapping stays as it is.
+    private func shownSource(_ source: String) throws(CallError) -> ByteString {
+        if source.hasPrefix("/dev/mapper/") || source.hasPrefix("/dev/dm-"), Daemon.isAvailable("lvm2"),
+           let lv = try LVM.canonical(source) {
+            return ByteString(lv)
+        }
+        return ByteString(devices.reverse(source))
     }
 
     /// umount PATH|DEVICE [-f] [-l]: a device unmounts where it is mounted under the
@@ -32,7 +48,7 @@ extension Daemon {
     private func umount(_ arg: ByteString, force: Bool, lazy: Bool) throws(CallError) {
         let target: ByteString
         if let device = deviceArgument(arg) {
-            guard let m = mounts.table().last(where: { $0.source == device }) else {
+            guard let m = mounts.table().last(where: { $0.source == device || Self.sameNode($0.source, device) }) else {
                 throw CallError("\(arg): umount: \(arg): not mounted.")
             }
             target = m.hostPath
@@ -62,5 +78,13 @@ extension Daemon {
         let fstype = (try? Probe.filesystemType(device)) ?? ""
         modules.ensureFilesystem(fstype)
         try mounts.mount(device: device, target: target, options: options, fstype: fstype)
+    }
+}
+
+extension Daemon {
+    /// Two names of one block device (/dev/VG/LV and /dev/mapper/VG-LV).
+    static func sameNode(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_mode & S_IFMT == S_IFBLK && sa.st_rdev == sb.st_rdev
     }
 }

@@ -1,0 +1,27 @@
+import Glibc
+
+/// Volume groups on the user's disks are active before any call can look for them, as
+/// the real appliance's init runs `lvm pvscan --cache --activate ay` before serving.
+/// Here it happens before the first call after the set of disks changed: after boot, and
+/// after a warm start's disks were hot-plugged. Disks without LVM cost a blkid probe each.
+final class StorageActivation {
+    private var seenDisks: [String]?
+
+    func refresh(devices: Devices, modules: ModuleLoader, console: Console) {
+        let disks = devices.disks()
+        guard disks != seenDisks else { return }
+        seenDisks = disks
+        var types = Set<String>()
+        for disk in disks {
+            for node in [disk] + devices.partitionNames(of: disk) {
+                if let type = try? Probe.filesystemType(devices.dev + "/" + node) { types.insert(type) }
+            }
+        }
+        if types.contains("LVM2_member"), Daemon.isAvailable("lvm2") {
+            _ = modules.ensureModule("dm_mod")
+            do throws(CallError) { try LVM.run(["pvscan", "--cache", "--activate", "ay"]) } catch {
+                console.info("LVM activation: \(error.message)")
+            }
+        }
+    }
+}
