@@ -40,8 +40,10 @@ final class QemuCommandTests: XCTestCase {
         let args = c.arguments
         XCTAssertFalse(args.contains { $0.contains("virtio") }, "\(args)")
         let drives = args.enumerated().filter { $0.element == "-drive" }.map { args[$0.offset + 1] }
+        // The read-only image's throwaway overlay is writable, discards included: they
+        // never reach the image.
         XCTAssertEqual(drives, [
-            "file=/x/one.img,if=ide,id=hd0,format=raw,cache=writeback,index=0,snapshot=on",
+            "file=/x/one.img,if=ide,id=hd0,format=raw,cache=writeback,discard=unmap,index=0,snapshot=on",
             "file=/x/two.img,if=ide,id=hd1,format=raw,cache=writeback,discard=unmap,index=1",
             "file=/a,,b/root,format=raw,readonly=on,media=cdrom,index=3",
         ])
