@@ -26,6 +26,8 @@ final class ChangingToolsTests: XCTestCase {
         let xml = try f.runTool("virt-inspector -a \(disk)", stock: false).out
         XCTAssertTrue(xml.contains("<hostname>tooldeb</hostname>"), xml)
         XCTAssertTrue(xml.contains("<name>base-files</name>"), xml)
+        // The icon: libguestfs checks the logo with the file procedure before taking it.
+        XCTAssertTrue(xml.contains("<icon>"), xml)
         let log = try f.runTool("virt-log -a \(disk)", stock: false).out
         XCTAssertTrue(log.hasSuffix(" sshd[42] err: error: something failed\n"), log)
         let diff = try f.runTool("virt-diff -a \(disk) -A \(other)", stock: false).out
@@ -94,6 +96,23 @@ final class ChangingToolsTests: XCTestCase {
         XCTAssertEqual(try f.runTool("virt-cat -a \(sparse) /etc/hostname", stock: false).out, "tooldeb\n")
     }
 
+    /// Our own launcher passes a writable disk's discards through: fstrim after a
+    /// deleted 24 MiB file gives its blocks back to the image.
+    func testOurLauncherPassesDiscardsThrough() throws {
+        let f = try Fixture.get()
+        let disk = try ToolsDebianDisk.path(f), image = f.work + "/trim.img"
+        try Fixture.sh("cp --sparse=always \(disk) \(image)")
+        let env = ["APPLIANCE_CACHE": f.work + "/cache", "APPLIANCE_LIBEXEC": f.productsDir]
+        let cli = "\(f.productsDir)/appliance run --accel tcg -a \(image) -- mount /dev/sda1 / : "
+        let fill = try Fixture.sh(cli + "fill-pattern x 25165824 /big : sync : rm /big", environment: env)
+        XCTAssertEqual(fill.status, 0, fill.err)
+        let before = try ToolsDebianDisk.allocatedKiB(image)
+        let trim = try Fixture.sh(cli + "fstrim /", environment: env)
+        XCTAssertEqual(trim.status, 0, trim.err)
+        let after = try ToolsDebianDisk.allocatedKiB(image)
+        XCTAssertLessThan(after, before - 20 * 1024, "allocated \(before) KiB before, \(after) KiB after")
+    }
+
     /// virt-resize --expand to a larger disk and virt-format on our appliance: the
     /// partition tables the stock appliance leaves (observed with these same images:
     /// 2048+257792 and 128+130817 sectors), a grown clean filesystem with the guest's
@@ -157,6 +176,12 @@ final class ChangingToolsTests: XCTestCase {
         XCTAssertEqual(errors(ours.err), errors(stock.err))
         XCTAssertEqual(errors(stock.err).count, 20, stock.err)
         XCTAssertTrue(ours.err.contains("part_resize: parted: /dev/sdb: Warning: Shrinking a partition"), ours.err)
+
+        // debug binaries lists the root's executables that are not position-independent
+        // (the stock appliance's gawk is one); every program in ours is PIE.
+        let binaries = try f.runTool("guestfish -a /dev/null run : debug binaries ''", stock: false)
+        XCTAssertEqual(binaries.status, 0, binaries.err)
+        XCTAssertEqual(binaries.out, "\n")
         for expected in ["a1: /dev/sda1", "Journal file, offline", "e40de6e5a16dce44ae970cb18b480a68  ./hostname",
                          "0FC63DAF-8483-4772-8E79-3D69D8477DE4", "abcabcabca", "/dev/sdb1: /one", "myname"] {
             XCTAssertTrue(a.contains { $0.hasSuffix(expected) }, expected)
@@ -273,8 +298,9 @@ final class ChangingToolsTests: XCTestCase {
 }
 
 /// A Debian-like guest on an MBR disk with one ext4 partition: os-release, dpkg's
-/// status, a hostname and fstab, an ELF for the architecture, and a systemd journal of
-/// two entries written by systemd-journal-remote.
+/// status, a hostname and fstab, an ELF for the architecture, the Debian logo (the
+/// host's, from debconf), and a systemd journal of two entries written by
+/// systemd-journal-remote.
 enum ToolsDebianDisk {
     static let made = LockedPath()
 
@@ -297,6 +323,7 @@ enum ToolsDebianDisk {
         echo 'UUID=0b1ac4b2-5b6f-4b43-a2a5-0f1f2a3b4c5d / ext4 errors=remount-ro 0 1' > $r/etc/fstab
         printf 'root:x:0:0:root:/root:/bin/sh\\n' > $r/etc/passwd
         cp /usr/bin/true $r/usr/bin/ls
+        mkdir -p $r/usr/share/pixmaps; cp /usr/share/pixmaps/debian-logo.png $r/usr/share/pixmaps/
         printf 'Package: base-files\\nStatus: install ok installed\\nArchitecture: amd64\\nVersion: 12.4+deb12u5\\nDescription: Debian base system miscellaneous files\\n\\n' > $r/var/lib/dpkg/status
         j=$r/var/log/journal/fedcba9876543210fedcba9876543210; mkdir -p $j
         entry() { printf '__REALTIME_TIMESTAMP=%s\\n__MONOTONIC_TIMESTAMP=%s\\n_BOOT_ID=0123456789abcdef0123456789abcdef\\n_MACHINE_ID=fedcba9876543210fedcba9876543210\\n_HOSTNAME=tooldeb\\nPRIORITY=%s\\nSYSLOG_IDENTIFIER=%s\\n%bMESSAGE=%s\\n\\n' "$@"; }
