@@ -38,6 +38,7 @@ extension Command {
         case .device: "DEVICE"
         case .mountable: "MOUNTABLE"
         case .devOrPath: "PATHORDEVICE"
+        case .mountableOrPath: "MOUNTABLE|PATH"
         case .stringList, .filenameList, .deviceList: "'WORD …'"
         case .bool: "true|false"
         case .int: "N"

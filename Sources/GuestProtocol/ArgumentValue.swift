@@ -23,7 +23,7 @@ public enum ArgumentValue: Sendable, Equatable {
     /// Reads an argument of this kind. FileIn and FileOut are not on the wire: "".
     public static func decode(_ kind: ArgumentKind, _ d: inout XDRDecoder) throws -> ArgumentValue {
         switch kind {
-        case .string, .pathname, .device, .mountable, .devOrPath: .string(try d.byteString())
+        case .string, .pathname, .device, .mountable, .devOrPath, .mountableOrPath: .string(try d.byteString())
         case .stringList, .filenameList, .deviceList: .strings(try d.byteStringList())
         case .bool: .bool(try d.bool())
         case .int: .int(try d.i32())

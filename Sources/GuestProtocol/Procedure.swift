@@ -7,6 +7,7 @@ public enum ArgumentKind: Sendable, Equatable {
     case device        // a device, translated (RESOLVE_DEVICE)
     case mountable     // a device that holds a filesystem (RESOLVE_MOUNTABLE)
     case devOrPath     // a device, or else a guest path (REQUIRE_ROOT_OR_RESOLVE_DEVICE)
+    case mountableOrPath  // a mountable (a btrfs subvolume too), or else a guest path
     case fileIn        // a host file sent as chunks after the call; not in the arguments
     case fileOut       // a host file received as chunks after the reply; not in the arguments
     case stringList

@@ -57,6 +57,10 @@ public struct StructLayout: Sendable, Equatable {
         ("lv_tags", .string), ("mirror_log", .string), ("modules", .string),
     ])
 
+    public static let btrfsSubvolume = StructLayout("btrfssubvolume", [
+        ("btrfssubvolume_id", .uint64), ("btrfssubvolume_top_level_id", .uint64), ("btrfssubvolume_path", .string),
+    ])
+
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
     ])

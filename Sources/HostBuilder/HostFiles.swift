@@ -39,6 +39,7 @@ struct HostFiles {
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
         ("lvm2", ["/sbin/lvm"]),
         ("dmsetup", ["/sbin/dmsetup"]),
+        ("cryptsetup-bin", ["/sbin/cryptsetup"]),
         // The kernel's request_module runs /sbin/modprobe: device-mapper targets, ciphers
         // and filesystems then load when first asked for, as on any Linux.
         ("kmod", ["/sbin/modprobe"]),

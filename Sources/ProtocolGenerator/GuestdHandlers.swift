@@ -47,7 +47,7 @@ extension Generator {
         switch kind {
         case .device, .mountable: "String"
         case .deviceList: "[String]"
-        case .string, .pathname, .devOrPath, .fileIn, .fileOut: "ByteString"
+        case .string, .pathname, .devOrPath, .mountableOrPath, .fileIn, .fileOut: "ByteString"
         case .stringList, .filenameList: "[ByteString]"
         case .bool: "Bool"
         case .int: "Int32"

@@ -114,6 +114,10 @@ struct Devices {
 
     /// reverse_device_name_translation: /dev/vdb1 → /dev/sdb1 when vdb is table entry 1.
     func reverse(_ device: String, table: [String]? = nil) -> String {
+        // A btrfs subvolume's device part ("btrfsvol:/dev/sdb2/root").
+        if device.hasPrefix(Mountable.btrfsPrefix) {
+            return Mountable.btrfsPrefix + reverse(String(device.dropFirst(Mountable.btrfsPrefix.count)), table: table)
+        }
         let table = table ?? disks()
         for (i, disk) in table.enumerated() {
             let full = dev + "/" + disk

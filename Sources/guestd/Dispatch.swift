@@ -48,7 +48,18 @@ extension Daemon {
             switch kind {
             case .pathname:
                 try absolutePath(call.argument(i), stub)
-            case .device, .mountable:
+            case .mountable:
+                call.values[i] = .string(ByteString(try resolveMountable(call.argument(i), stub)))
+            case .mountableOrPath:
+                // RESOLVE_MOUNTABLE for "/dev/…" and "btrfsvol:…", else a guest path.
+                let arg: ByteString = try call.argument(i)
+                if let text = arg.string, text.hasPrefix("/dev/") || text.hasPrefix(Mountable.btrfsPrefix) {
+                    call.values[i] = .string(ByteString(try resolveMountable(text, stub)))
+                } else {
+                    try needRoot(stub)
+                    try absolutePath(arg, stub)
+                }
+            case .device:
                 call.values[i] = .string(try devices.resolve(call.argument(i), function: stub))
             case .devOrPath:
                 // Device names are text; anything else is a guest path, left as its bytes.
@@ -72,6 +83,16 @@ extension Daemon {
             }
         }
         if call.procedure.wireArguments.contains(.pathname) { try needRoot(stub) }
+    }
+
+    /// RESOLVE_MOUNTABLE: a device, or a btrfs subvolume "btrfsvol:DEVICE/VOLUME".
+    private func resolveMountable(_ text: String, _ stub: String) throws(CallError) -> String {
+        guard text.hasPrefix(Mountable.btrfsPrefix) else { return try devices.resolve(text, function: stub) }
+        let rest = String(text.dropFirst(Mountable.btrfsPrefix.count))
+        guard let m = Mountable.parseBtrfsVolume(rest, resolve: { try? devices.translate($0) }) else {
+            throw CallError("\(stub): \(text): expecting a btrfs volume")
+        }
+        return m.text
     }
 
     /// ABS_PATH.

@@ -109,7 +109,7 @@ final class LVMTests: XCTestCase {
     }
 }
 
-struct LVMGuestError: Error, CustomStringConvertible {
+struct GuestImageError: Error, CustomStringConvertible {
     let reason: String
     var description: String { reason }
 }
@@ -125,7 +125,7 @@ enum LVMGuestDisk {
         let r = try Fixture.sh(script(disk: disk, tree: tree),
                                environment: ["LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg",
                                              "LIBGUESTFS_TMPDIR": f.work])
-        guard r.status == 0 else { throw LVMGuestError(reason: "the stock appliance could not build the LVM guest: \(r.err)") }
+        guard r.status == 0 else { throw GuestImageError(reason: "the stock appliance could not build the LVM guest: \(r.err)") }
         made.set(disk)
         return disk
     }

@@ -61,6 +61,12 @@ final class ProcedureTableTests: XCTestCase {
         (255, "lvm_set_filter"), (256, "lvm_clear_filter"), (264, "is_lv"), (277, "lvm_canonical_lv_name"),
         (287, "list_dm_devices"), (312, "lvcreate_free"), (315, "vgmeta"), (338, "pvchange_uuid"),
         (339, "pvchange_uuid_all"), (340, "vgchange_uuid"), (341, "vgchange_uuid_all"), (506, "lvm_scan"),
+        // LUKS.
+        (257, "luks_open"), (258, "luks_open_ro"), (259, "luks_close"), (260, "luks_format"), (261, "luks_format_cipher"),
+        (262, "luks_add_key"), (263, "luks_kill_slot"), (507, "luks_uuid"), (508, "cryptsetup_open"), (509, "cryptsetup_close"),
+        // btrfs subvolumes.
+        (322, "btrfs_subvolume_snapshot"), (323, "btrfs_subvolume_delete"), (324, "btrfs_subvolume_create"),
+        (325, "btrfs_subvolume_list"), (326, "btrfs_subvolume_set_default"), (425, "btrfs_subvolume_get_default"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

@@ -158,4 +158,31 @@ final class XDRTests: XCTestCase {
         XCTAssertNil(Procedure.named("no-such-call"))
         XCTAssertEqual(Set(Procedure.all.map(\.number)).count, Procedure.all.count)
     }
+
+    /// LVM's structs: a UUID is 32 bytes of fixed opaque (no length word), a percentage
+    /// an XDR float whose -1 means "not present"; guestfish prints them so.
+    func testLVMStructsCarryFixedUUIDsAndOptionalPercentages() throws {
+        let uuid = Array("GVkGIcdbhj1tFyNg2NYb4WOk5K6RJfIG".utf8)
+        var values: [FieldValue] = StructLayout.lvmLV.fields.map { f in
+            switch f.kind {
+            case .uuid: .bytes(uuid)
+            case .optPercent: .percent(-1)
+            case .string: .string("")
+            default: .int(7)
+            }
+        }
+        values[0] = .string("root")
+        values[11] = .percent(12.5)  // copy_percent
+        var e = XDREncoder()
+        StructValue(.lvmLV, values).encode(into: &e)
+        // "root": 4 + 4 bytes; the UUID follows at once, 32 bytes, no length word.
+        XCTAssertEqual(Array(e.bytes[8 ..< 40]), uuid)
+        var d = XDRDecoder(e.bytes)
+        let back = try StructValue.decode(.lvmLV, from: &d)
+        try d.finish()
+        XCTAssertEqual(back.values, values)
+        let printed = back.printed()
+        XCTAssertTrue(printed.contains("lv_uuid: GVkGIcdbhj1tFyNg2NYb4WOk5K6RJfIG\n"), printed)
+        XCTAssertTrue(printed.contains("snap_percent: \ncopy_percent: 12.5 %\n"), printed)
+    }
 }

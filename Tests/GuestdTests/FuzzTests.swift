@@ -110,7 +110,7 @@ final class FuzzTests: SysrootTestCase {
     private static func randomArgument(_ kind: ArgumentKind, _ e: inout XDREncoder, _ rng: inout SplitMix64) {
         let paths = ["/", "/inside.txt", "/dir", "/dir/sub", "/nope", "relative", "/dir/../..", "/dev/null", "/dev/nonexistent", ""]
         switch kind {
-        case .string, .pathname, .device, .mountable, .devOrPath: e.string(paths.randomElement(using: &rng)!)
+        case .string, .pathname, .device, .mountable, .devOrPath, .mountableOrPath: e.string(paths.randomElement(using: &rng)!)
         case .stringList, .filenameList, .deviceList: e.stringList((0 ..< Int.random(in: 0 ... 3, using: &rng)).map { _ in ["a", "inside.txt", "x/y", ""].randomElement(using: &rng)! })
         case .bool: e.bool(Bool.random(using: &rng))
         // Sizes that succeed stay small: fill or truncate to gigabytes would only test the disk.

@@ -556,6 +556,78 @@ extension Session {
     public func vgchangeUUIDAll() throws {
         _ = try invoke(.vgchangeUUIDAll, [])
     }
+    /// luks_open (257): open a LUKS-encrypted block device
+    public func luksOpen(_ device: String, _ key: String, _ mapname: String) throws {
+        _ = try invoke(.luksOpen, [.string(device), .string(key), .string(mapname)])
+    }
+    /// luks_open_ro (258): open a LUKS-encrypted block device read-only
+    public func luksOpenRO(_ device: String, _ key: String, _ mapname: String) throws {
+        _ = try invoke(.luksOpenRO, [.string(device), .string(key), .string(mapname)])
+    }
+    /// luks_close (259): close a LUKS device
+    public func luksClose(_ device: String) throws {
+        _ = try invoke(.luksClose, [.string(device)])
+    }
+    /// luks_format (260): format a block device as a LUKS encrypted device
+    public func luksFormat(_ device: String, _ key: String, _ keyslot: Int32) throws {
+        _ = try invoke(.luksFormat, [.string(device), .string(key), .int(keyslot)])
+    }
+    /// luks_format_cipher (261): format a block device as a LUKS encrypted device
+    public func luksFormatCipher(_ device: String, _ key: String, _ keyslot: Int32, _ cipher: String) throws {
+        _ = try invoke(.luksFormatCipher, [.string(device), .string(key), .int(keyslot), .string(cipher)])
+    }
+    /// luks_add_key (262): add a key on a LUKS encrypted device
+    public func luksAddKey(_ device: String, _ key: String, _ newkey: String, _ keyslot: Int32) throws {
+        _ = try invoke(.luksAddKey, [.string(device), .string(key), .string(newkey), .int(keyslot)])
+    }
+    /// luks_kill_slot (263): remove a key from a LUKS encrypted device
+    public func luksKillSlot(_ device: String, _ key: String, _ keyslot: Int32) throws {
+        _ = try invoke(.luksKillSlot, [.string(device), .string(key), .int(keyslot)])
+    }
+    /// luks_uuid (507): get the UUID of a LUKS device
+    public func luksUUID(_ device: String) throws -> String {
+        return try invoke(.luksUUID, [.string(device)]).string(.luksUUID)
+    }
+    /// cryptsetup_open (508): open an encrypted block device
+    public func cryptsetupOpen(_ device: String, _ key: String, _ mapname: String, readonly: Bool? = nil, crypttype: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let readonly { optionals[0] = .bool(readonly) }
+        if let crypttype { optionals[1] = .string(crypttype) }
+        _ = try invoke(.cryptsetupOpen, [.string(device), .string(key), .string(mapname)], optionals: optionals)
+    }
+    /// cryptsetup_close (509): close an encrypted device
+    public func cryptsetupClose(_ device: String) throws {
+        _ = try invoke(.cryptsetupClose, [.string(device)])
+    }
+    /// btrfs_subvolume_list (325): list btrfs snapshots and subvolumes
+    public func btrfsSubvolumeList(_ fs: String) throws -> [StructValue] {
+        return try invoke(.btrfsSubvolumeList, [.string(fs)]).structList(.btrfsSubvolumeList)
+    }
+    /// btrfs_subvolume_get_default (425): get the default subvolume or snapshot of a filesystem
+    public func btrfsSubvolumeGetDefault(_ fs: String) throws -> Int64 {
+        return try invoke(.btrfsSubvolumeGetDefault, [.string(fs)]).int64(.btrfsSubvolumeGetDefault)
+    }
+    /// btrfs_subvolume_create (324): create a btrfs subvolume
+    public func btrfsSubvolumeCreate(_ dest: String, qgroupid: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let qgroupid { optionals[0] = .string(qgroupid) }
+        _ = try invoke(.btrfsSubvolumeCreate, [.string(dest)], optionals: optionals)
+    }
+    /// btrfs_subvolume_delete (323): delete a btrfs subvolume or snapshot
+    public func btrfsSubvolumeDelete(_ subvolume: String) throws {
+        _ = try invoke(.btrfsSubvolumeDelete, [.string(subvolume)])
+    }
+    /// btrfs_subvolume_snapshot (322): create a btrfs snapshot
+    public func btrfsSubvolumeSnapshot(_ source: String, _ dest: String, ro: Bool? = nil, qgroupid: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let ro { optionals[0] = .bool(ro) }
+        if let qgroupid { optionals[1] = .string(qgroupid) }
+        _ = try invoke(.btrfsSubvolumeSnapshot, [.string(source), .string(dest)], optionals: optionals)
+    }
+    /// btrfs_subvolume_set_default (326): set default btrfs subvolume
+    public func btrfsSubvolumeSetDefault(_ id: Int64, _ fs: String) throws {
+        _ = try invoke(.btrfsSubvolumeSetDefault, [.int64(id), .string(fs)])
+    }
     /// sync (2): sync disks, writes are flushed through to the disk image
     public func sync() throws {
         _ = try invoke(.sync, [])

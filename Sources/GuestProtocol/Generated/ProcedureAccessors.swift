@@ -288,6 +288,38 @@ extension Procedure {
     public static let vgchangeUUID = numbered(340)!
     /// vgchange_uuid_all (341): generate new random UUIDs for all volume groups
     public static let vgchangeUUIDAll = numbered(341)!
+    /// luks_open (257): open a LUKS-encrypted block device
+    public static let luksOpen = numbered(257)!
+    /// luks_open_ro (258): open a LUKS-encrypted block device read-only
+    public static let luksOpenRO = numbered(258)!
+    /// luks_close (259): close a LUKS device
+    public static let luksClose = numbered(259)!
+    /// luks_format (260): format a block device as a LUKS encrypted device
+    public static let luksFormat = numbered(260)!
+    /// luks_format_cipher (261): format a block device as a LUKS encrypted device
+    public static let luksFormatCipher = numbered(261)!
+    /// luks_add_key (262): add a key on a LUKS encrypted device
+    public static let luksAddKey = numbered(262)!
+    /// luks_kill_slot (263): remove a key from a LUKS encrypted device
+    public static let luksKillSlot = numbered(263)!
+    /// luks_uuid (507): get the UUID of a LUKS device
+    public static let luksUUID = numbered(507)!
+    /// cryptsetup_open (508): open an encrypted block device
+    public static let cryptsetupOpen = numbered(508)!
+    /// cryptsetup_close (509): close an encrypted device
+    public static let cryptsetupClose = numbered(509)!
+    /// btrfs_subvolume_list (325): list btrfs snapshots and subvolumes
+    public static let btrfsSubvolumeList = numbered(325)!
+    /// btrfs_subvolume_get_default (425): get the default subvolume or snapshot of a filesystem
+    public static let btrfsSubvolumeGetDefault = numbered(425)!
+    /// btrfs_subvolume_create (324): create a btrfs subvolume
+    public static let btrfsSubvolumeCreate = numbered(324)!
+    /// btrfs_subvolume_delete (323): delete a btrfs subvolume or snapshot
+    public static let btrfsSubvolumeDelete = numbered(323)!
+    /// btrfs_subvolume_snapshot (322): create a btrfs snapshot
+    public static let btrfsSubvolumeSnapshot = numbered(322)!
+    /// btrfs_subvolume_set_default (326): set default btrfs subvolume
+    public static let btrfsSubvolumeSetDefault = numbered(326)!
     /// sync (2): sync disks, writes are flushed through to the disk image
     public static let sync = numbered(2)!
     /// ping_daemon (92): ping the guest daemon

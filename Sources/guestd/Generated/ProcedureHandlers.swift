@@ -293,6 +293,38 @@ protocol ProcedureHandlers {
     func doVgchangeUUID(vg: ByteString) throws(CallError)
     /// vgchange_uuid_all (341): generate new random UUIDs for all volume groups
     func doVgchangeUUIDAll() throws(CallError)
+    /// luks_open (257): open a LUKS-encrypted block device
+    func doLuksOpen(device: String, key: ByteString, mapname: ByteString) throws(CallError)
+    /// luks_open_ro (258): open a LUKS-encrypted block device read-only
+    func doLuksOpenRO(device: String, key: ByteString, mapname: ByteString) throws(CallError)
+    /// luks_close (259): close a LUKS device
+    func doLuksClose(device: String) throws(CallError)
+    /// luks_format (260): format a block device as a LUKS encrypted device
+    func doLuksFormat(device: String, key: ByteString, keyslot: Int32) throws(CallError)
+    /// luks_format_cipher (261): format a block device as a LUKS encrypted device
+    func doLuksFormatCipher(device: String, key: ByteString, keyslot: Int32, cipher: ByteString) throws(CallError)
+    /// luks_add_key (262): add a key on a LUKS encrypted device
+    func doLuksAddKey(device: String, key: ByteString, newkey: ByteString, keyslot: Int32) throws(CallError)
+    /// luks_kill_slot (263): remove a key from a LUKS encrypted device
+    func doLuksKillSlot(device: String, key: ByteString, keyslot: Int32) throws(CallError)
+    /// luks_uuid (507): get the UUID of a LUKS device
+    func doLuksUUID(device: String) throws(CallError) -> ByteString
+    /// cryptsetup_open (508): open an encrypted block device
+    func doCryptsetupOpen(device: String, key: ByteString, mapname: ByteString, readonly: Bool?, crypttype: ByteString?) throws(CallError)
+    /// cryptsetup_close (509): close an encrypted device
+    func doCryptsetupClose(device: String) throws(CallError)
+    /// btrfs_subvolume_list (325): list btrfs snapshots and subvolumes
+    func doBtrfsSubvolumeList(fs: ByteString) throws(CallError) -> [StructValue]
+    /// btrfs_subvolume_get_default (425): get the default subvolume or snapshot of a filesystem
+    func doBtrfsSubvolumeGetDefault(fs: ByteString) throws(CallError) -> Int64
+    /// btrfs_subvolume_create (324): create a btrfs subvolume
+    func doBtrfsSubvolumeCreate(dest: ByteString, qgroupid: ByteString?) throws(CallError)
+    /// btrfs_subvolume_delete (323): delete a btrfs subvolume or snapshot
+    func doBtrfsSubvolumeDelete(subvolume: ByteString) throws(CallError)
+    /// btrfs_subvolume_snapshot (322): create a btrfs snapshot
+    func doBtrfsSubvolumeSnapshot(source: ByteString, dest: ByteString, ro: Bool?, qgroupid: ByteString?) throws(CallError)
+    /// btrfs_subvolume_set_default (326): set default btrfs subvolume
+    func doBtrfsSubvolumeSetDefault(id: Int64, fs: ByteString) throws(CallError)
     /// sync (2): sync disks, writes are flushed through to the disk image
     func doSync() throws(CallError)
     /// ping_daemon (92): ping the guest daemon
@@ -643,6 +675,22 @@ extension Daemon: ProcedureHandlers {
         (.pvchangeUUIDAll, { d, c throws(CallError) in try d.doPvchangeUUIDAll(); return .none }),
         (.vgchangeUUID, { d, c throws(CallError) in try d.doVgchangeUUID(vg: c.argument(0)); return .none }),
         (.vgchangeUUIDAll, { d, c throws(CallError) in try d.doVgchangeUUIDAll(); return .none }),
+        (.luksOpen, { d, c throws(CallError) in try d.doLuksOpen(device: c.argument(0), key: c.argument(1), mapname: c.argument(2)); return .none }),
+        (.luksOpenRO, { d, c throws(CallError) in try d.doLuksOpenRO(device: c.argument(0), key: c.argument(1), mapname: c.argument(2)); return .none }),
+        (.luksClose, { d, c throws(CallError) in try d.doLuksClose(device: c.argument(0)); return .none }),
+        (.luksFormat, { d, c throws(CallError) in try d.doLuksFormat(device: c.argument(0), key: c.argument(1), keyslot: c.argument(2)); return .none }),
+        (.luksFormatCipher, { d, c throws(CallError) in try d.doLuksFormatCipher(device: c.argument(0), key: c.argument(1), keyslot: c.argument(2), cipher: c.argument(3)); return .none }),
+        (.luksAddKey, { d, c throws(CallError) in try d.doLuksAddKey(device: c.argument(0), key: c.argument(1), newkey: c.argument(2), keyslot: c.argument(3)); return .none }),
+        (.luksKillSlot, { d, c throws(CallError) in try d.doLuksKillSlot(device: c.argument(0), key: c.argument(1), keyslot: c.argument(2)); return .none }),
+        (.luksUUID, { d, c throws(CallError) in Reply.string(try d.doLuksUUID(device: c.argument(0))) }),
+        (.cryptsetupOpen, { d, c throws(CallError) in try d.doCryptsetupOpen(device: c.argument(0), key: c.argument(1), mapname: c.argument(2), readonly: c.optional(0), crypttype: c.optional(1)); return .none }),
+        (.cryptsetupClose, { d, c throws(CallError) in try d.doCryptsetupClose(device: c.argument(0)); return .none }),
+        (.btrfsSubvolumeList, { d, c throws(CallError) in Reply.structList(try d.doBtrfsSubvolumeList(fs: c.argument(0))) }),
+        (.btrfsSubvolumeGetDefault, { d, c throws(CallError) in Reply.int64(try d.doBtrfsSubvolumeGetDefault(fs: c.argument(0))) }),
+        (.btrfsSubvolumeCreate, { d, c throws(CallError) in try d.doBtrfsSubvolumeCreate(dest: c.argument(0), qgroupid: c.optional(0)); return .none }),
+        (.btrfsSubvolumeDelete, { d, c throws(CallError) in try d.doBtrfsSubvolumeDelete(subvolume: c.argument(0)); return .none }),
+        (.btrfsSubvolumeSnapshot, { d, c throws(CallError) in try d.doBtrfsSubvolumeSnapshot(source: c.argument(0), dest: c.argument(1), ro: c.optional(0), qgroupid: c.optional(1)); return .none }),
+        (.btrfsSubvolumeSetDefault, { d, c throws(CallError) in try d.doBtrfsSubvolumeSetDefault(id: c.argument(0), fs: c.argument(1)); return .none }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.echoDaemon, { d, c throws(CallError) in Reply.string(try d.doEchoDaemon(words: c.argument(0))) }),

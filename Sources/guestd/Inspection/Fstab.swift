@@ -11,6 +11,8 @@ struct Fstab {
         /// Augeas keeps one vfstype node per comma-separated type; the real daemon's
         /// aug_get of a multi-node path fails, which drops the entry.
         var vfsTypes: [ByteString]
+        /// The options field split on commas ("subvol=root" …); empty when absent.
+        var options: [ByteString] = []
     }
 
     /// The Fstab lens's records: "spec file vfstype[,…] [opts [dump [passno]]]" split on
@@ -26,7 +28,8 @@ struct Fstab {
             }
             guard fields.count >= 3, fields[0].first != UInt8(ascii: ",") else { continue }
             let types = fields[2].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { ByteString($0) }
-            entries.append(Entry(spec: ByteString(fields[0]), file: ByteString(fields[1]), vfsTypes: types))
+            let options = fields.count > 3 ? fields[3].split(separator: UInt8(ascii: ",")).map { ByteString($0) } : []
+            entries.append(Entry(spec: ByteString(fields[0]), file: ByteString(fields[1]), vfsTypes: types, options: options))
         }
         return entries
     }
@@ -80,6 +83,11 @@ struct Fstab {
                 return nil  // tmpfs, proc, "/.swap" …
             }
             guard e.vfsTypes.count == 1 else { return nil }
+            // get_btrfs_mountable: a btrfs entry with subvol= names that subvolume.
+            if e.vfsTypes[0] == "btrfs", !device.hasPrefix(Mountable.btrfsPrefix),
+               let subvol = e.options.first(where: { $0.hasPrefix("subvol=") }) {
+                return (Mountable(device: device, volume: String(decoding: subvol.bytes.dropFirst(7), as: UTF8.self)).text, mp)
+            }
             return (device, mp)
         }
 

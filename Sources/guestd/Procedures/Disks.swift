@@ -19,17 +19,17 @@ extension Daemon {
     }
 
     func doVfsType(mountable: String) throws(CallError) -> ByteString {
-        do throws(SysError) { return ByteString(try Probe.filesystemType(mountable)) } catch {
+        do throws(SysError) { return ByteString(try Probe.filesystemType(Mountable(mountable).device)) } catch {
             throw CallError.perror("blkid: \(mountable): TYPE", error.errno)
         }
     }
 
     func doVfsLabel(mountable: String) throws(CallError) -> ByteString {
-        ByteString(try Daemon.tag(mountable, "LABEL"))
+        ByteString(try Daemon.tag(Mountable(mountable).device, "LABEL"))
     }
 
     func doVfsUUID(mountable: String) throws(CallError) -> ByteString {
-        ByteString(try Daemon.tag(mountable, "UUID"))
+        ByteString(try Daemon.tag(Mountable(mountable).device, "UUID"))
     }
 
     func doBlkid(device: String) throws(CallError) -> [(ByteString, ByteString)] {
@@ -113,6 +113,12 @@ extension Daemon {
             let type = (try? Probe.filesystemType(device)) ?? ""
             if type.hasSuffix("_member") || type == "crypto_LUKS" || type == "BitLocker" { return }
             result.append((device, type.isEmpty ? "unknown" : type))
+            // One btrfs device is many volumes: the whole (its default subvolume), then
+            // each other subvolume.
+            if type == "btrfs", let volumes = try? btrfsVolumes(device) {
+                let defaultID = try? btrfsDefaultID(device)
+                for v in volumes where v.id != defaultID { result.append((Mountable(device: device, volume: v.path).text, "btrfs")) }
+            }
         }
         let table = devices.disks().filter(devices.opens)
         for disk in table where devices.partitionNames(of: disk).isEmpty { check(devices.dev + "/" + disk) }

@@ -19,7 +19,8 @@ extension Daemon {
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes": true
-        case "xz", "wipefs", "fstrim", "zerofree": hasProgram(group)
+        case "xz", "wipefs", "fstrim", "zerofree", "btrfs": hasProgram(group)
+        case "luks": hasProgram("cryptsetup")
         case "gdisk": hasProgram("sgdisk")
         case "lvm2": LVM.isPrepared && hasProgram("lvm")
         case "journal": Journal.libraryLoads
@@ -43,8 +44,10 @@ extension Daemon {
         return Daemon.optionalGroups.contains(group) ? (Daemon.isAvailable(group) ? 0 : 1) : 2
     }
 
+    /// im_type 0 is a device, 1 a btrfs subvolume.
     func doInternalParseMountable(mountable: String) throws(CallError) -> StructValue {
-        StructValue(.internalMountable, [.int(0), .string(ByteString(mountable)), .string("")])
+        let m = Mountable(mountable)
+        return StructValue(.internalMountable, [.int(m.volume == nil ? 0 : 1), .string(devices.reverse(m.device)), .string(m.volume ?? "")])
     }
 
     /// reply_with_unavailable_feature.

@@ -124,6 +124,7 @@ extension Daemon {
     func doLvmClearFilter() throws(CallError) { try replaceFilter(["a/.*/"]) }
 
     func doIsLv(mountable: String) throws(CallError) -> Bool {
+        guard Mountable(mountable).volume == nil else { return false }
         guard Daemon.isAvailable("lvm2") else { return false }
         try prepareLVM()
         return try LVM.canonical(mountable) != nil

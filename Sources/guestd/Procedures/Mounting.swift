@@ -75,9 +75,12 @@ extension Daemon {
         let target: ByteString
         // 1.48's is_directory: any stat failure (a missing path too) is "not a directory".
         do { target = try sysroot.directoryHostPath(mountpoint) } catch { throw notDirectory }
-        let fstype = (try? Probe.filesystemType(device)) ?? ""
+        let m = Mountable(device)
+        let fstype = (try? Probe.filesystemType(m.device)) ?? ""
         modules.ensureFilesystem(fstype)
-        try mounts.mount(device: device, target: target, options: options, fstype: fstype)
+        // A btrfs subvolume is its device mounted with subvol=, after the caller's options.
+        let all = m.volume.map { options.isEmpty ? "subvol=\($0)" : "\(options),subvol=\($0)" } ?? options
+        try mounts.mount(device: m.device, target: target, options: all, fstype: fstype)
     }
 }
 

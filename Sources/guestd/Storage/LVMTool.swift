@@ -60,8 +60,9 @@ enum LVM {
     /// lvs: /dev/VG/LV of the public LVs that may be activated (not thin pools,
     /// snapshots' internals or LVs marked to skip activation).
     static func logicalVolumes() throws(CallError) -> [String] {
-        let out = try run(["lvs", "-o", "vg_name,lv_name", "-S", "lv_role=public && lv_skip_activation!=yes",
-                           "--noheadings", "--separator", "/"])
+        // Implemented in OCaml in the real daemon: its errors carry the exit status.
+        let out = try Daemon.ocamlCommand("lvm", ["lvs", "-o", "vg_name,lv_name", "-S", "lv_role=public && lv_skip_activation!=yes",
+                                                  "--noheadings", "--separator", "/"])
         return lines(out).map { "/dev/" + $0 }.sorted()
     }
 
