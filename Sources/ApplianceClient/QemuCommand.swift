@@ -157,9 +157,12 @@ public struct QemuCommand: Sendable {
         return a
     }
 
-    /// A user disk's -drive value.
+    /// A user disk's -drive value. A writable disk passes the guest's discards through
+    /// (discard=unmap, as libguestfs's launcher does for add_drive … discard:enable), so
+    /// fstrim and blkdiscard give the space back to the image.
     private func drive(_ d: Drive, _ i: Int, interface: String) -> String {
-        "file=\(escape(d.path)),if=\(interface),id=hd\(i),format=\(d.format ?? "raw"),cache=writeback" + (d.readOnly ? ",readonly=on" : "")
+        "file=\(escape(d.path)),if=\(interface),id=hd\(i),format=\(d.format ?? "raw"),cache=writeback"
+            + (d.readOnly ? ",readonly=on" : ",discard=unmap")
     }
 
     private var netdev: [String] {

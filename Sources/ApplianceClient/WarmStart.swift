@@ -79,8 +79,12 @@ struct WarmState {
     /// i for disk i; read-only ones write-protected as on a cold boot.
     static func attach(_ drives: [Drive], _ qmp: QMP) throws {
         for (i, d) in drives.enumerated() {
-            let file: [String: Any] = ["driver": "file", "filename": d.path, "read-only": d.readOnly]
-            try qmp.execute("blockdev-add", ["driver": d.format ?? "raw", "node-name": "user\(i)", "read-only": d.readOnly, "file": file])
+            var file: [String: Any] = ["driver": "file", "filename": d.path, "read-only": d.readOnly]
+            var node: [String: Any] = ["driver": d.format ?? "raw", "node-name": "user\(i)", "read-only": d.readOnly]
+            // Discards reach the image of a writable disk, as on a cold boot (QemuCommand).
+            if !d.readOnly { node["discard"] = "unmap"; file["discard"] = "unmap" }
+            node["file"] = file
+            try qmp.execute("blockdev-add", node)
             try qmp.execute("device_add", ["driver": "scsi-hd", "bus": "hot.0", "scsi-id": i, "lun": 0,
                                            "drive": "user\(i)", "id": "disk\(i)"])
         }

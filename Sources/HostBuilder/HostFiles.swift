@@ -1,9 +1,10 @@
 import Foundation
 
-/// Host programs guestd runs for tar_in/tar_out (and their compressors), mkfs, part_*, e2fsck, tune2fs_l, fsck
-/// and df, copied into the root at their host paths with their shared-library closure,
-/// as supermin copies the packages libguestfs's appliance lists. A program the host
-/// lacks is left out with a note: the procedure that needs it then fails in the guest.
+/// Host programs guestd runs for tar_in/tar_out (and their compressors), mkfs, part_*,
+/// e2fsck, tune2fs_l, fsck, df, file, resize2fs, fstrim, zerofree and the label setters,
+/// copied into the root at their host paths with their shared-library closure, as supermin
+/// copies the packages libguestfs's appliance lists. A program the host lacks is left out
+/// with a note: the procedure that needs it then fails in the guest.
 struct HostFiles {
     struct Program {
         let path: String
@@ -22,14 +23,20 @@ struct HostFiles {
         ("coreutils", ["/usr/bin/df"]),
         ("e2fsprogs", ["/usr/sbin/mke2fs", "/usr/sbin/mkfs.ext2", "/usr/sbin/mkfs.ext3", "/usr/sbin/mkfs.ext4",
                        "/usr/sbin/e2fsck", "/usr/sbin/fsck.ext2", "/usr/sbin/fsck.ext3", "/usr/sbin/fsck.ext4",
-                       "/usr/sbin/tune2fs", "/usr/sbin/dumpe2fs"]),
-        ("util-linux", ["/usr/sbin/mkfs", "/usr/sbin/fsck", "/usr/sbin/wipefs"]),
+                       "/usr/sbin/tune2fs", "/usr/sbin/dumpe2fs", "/usr/sbin/resize2fs", "/usr/sbin/e2label"]),
+        ("util-linux", ["/usr/sbin/mkfs", "/usr/sbin/fsck", "/usr/sbin/wipefs", "/usr/sbin/fstrim", "/usr/sbin/swaplabel"]),
         // debug sh's mount (virt-rescue -i binds /dev, /proc and /sys into the guest with
         // `mount --rbind`) and a rescue shell's.
         ("mount", ["/usr/bin/mount", "/usr/bin/umount"]),
         ("fdisk", ["/usr/sbin/sfdisk"]),
         ("parted", ["/usr/sbin/parted"]),
-        ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat"]),
+        // part_*gpt*, part_*disk_guid*, part_expand_gpt (optional group gdisk).
+        ("gdisk", ["/usr/sbin/sgdisk"]),
+        ("zerofree", ["/usr/sbin/zerofree"]),
+        // file(1) for the file procedure; its magic database is a data file below.
+        ("file", ["/usr/bin/file"]),
+        ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat",
+                        "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
         ("xfsprogs", ["/usr/sbin/mkfs.xfs"]),
         ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs"]),
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
@@ -42,8 +49,9 @@ struct HostFiles {
     ].flatMap { package, paths in paths.map { Program(path: $0, package: package) } }
 
     /// Configuration the programs read: mke2fs's defaults (features, inode size) come
-    /// from this file, so without it ext4 would differ from the stock appliance's.
-    static let dataFiles = ["/etc/mke2fs.conf"]
+    /// from this file, so without it ext4 would differ from the stock appliance's; file(1)
+    /// reads its compiled magic through the /usr/share/misc link.
+    static let dataFiles = ["/etc/mke2fs.conf", "/usr/share/misc/magic.mgc"]
     /// Folders copied whole: the Augeas lenses libaugeas reads at aug_init (package
     /// augeas-lenses, which libaugeas0 depends on).
     static let dataTrees = ["/usr/share/augeas/lenses"]
@@ -88,7 +96,7 @@ struct HostFiles {
         let libraries = try ElfNeeded.closure(of: elfs)
         for lib in libraries { try tree.copyHostPathAndLinks(lib) }
         summary.libraries = libraries.count
-        for file in dataFiles where access(file, R_OK) == 0 { try tree.copyHostPath(file) }
+        for file in dataFiles where access(file, R_OK) == 0 { try tree.copyHostPathAndLinks(file) }
         for dir in dataTrees {
             guard access(dir, R_OK | X_OK) == 0 else {
                 progress("root: \(dir) is not on the host: left out")

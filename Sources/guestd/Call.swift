@@ -73,6 +73,7 @@ extension Call {
     func optional(_ i: Int) throws(CallError) -> [ByteString]? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
     func optional(_ i: Int) throws(CallError) -> Bool? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
     func optional(_ i: Int) throws(CallError) -> Int32? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
+    func optional(_ i: Int) throws(CallError) -> Int64? { isSet(i) ? try argument(procedure.wireArguments.count + i) : nil }
 }
 
 extension Procedure {

@@ -42,6 +42,8 @@ final class Daemon {
     let modules: ModuleLoader
     let storage: StorageActivation
     let progress: ProgressNotifier
+    /// journal_open's journal, open until journal_close.
+    let journal = Journal()
     /// What the last inspect_os found (Inspect_types.inspect_fses); empty before.
     var inspected: [InspectedFilesystem] = []
 

@@ -167,6 +167,13 @@ struct Devices {
         var fd = open(candidate, O_RDONLY | O_CLOEXEC)
         if fd >= 0 { close(fd); return candidate }
         var err = errno
+        // A label link of a partition made since boot: the links are made again.
+        if err == ENOENT, candidate.hasPrefix(DiskLabels.directory(dev: dev) + "/"), dev != "/dev" || getpid() == 1 {
+            DiskLabels.refresh(sysfs: sysfs, dev: dev, disks: disks())
+            fd = open(candidate, O_RDONLY | O_CLOEXEC)
+            if fd >= 0 { close(fd); return candidate }
+            err = errno
+        }
         guard (err == ENXIO || err == ENOENT), device.hasPrefix("/dev/sd") else { throw SysError("open", candidate, errno: err) }
         let unit = device.dropFirst("/dev/sd".count)
         for alt in ["/dev/vd", "/dev/hd", "/dev/ubd"] {
@@ -195,6 +202,34 @@ struct Devices {
         guard fd >= 0 else { return false }
         close(fd)
         return true
+    }
+
+    /// The kernel's device numbers of the user's disks and partitions, each mapped to the
+    /// number the stock appliance's kernel gives that disk (sd: major 8, minor 16 × the
+    /// user's index + the partition number, for the first 16 disks; the root comes last
+    /// there). SCSI disks are named in parallel probe order here, so without this a
+    /// file's st_dev would change from boot to boot (virt-diff compares two boots).
+    func userDeviceNumbers() -> [UInt64: UInt64] {
+        var map: [UInt64: UInt64] = [:]
+        for (i, disk) in disks().enumerated() where i < 16 {
+            func add(_ sysDir: String, _ partition: Int) {
+                guard partition < 16, let text = readSysfsLine(sysDir + "/dev") else { return }
+                let parts = text.split(separator: ":").compactMap { UInt64($0) }
+                guard parts.count == 2 else { return }
+                map[Devices.makedev(parts[0], parts[1])] = Devices.makedev(8, UInt64(16 * i + partition))
+            }
+            add(sysfs + "/block/" + disk, 0)
+            for part in partitionNames(of: disk) {
+                let dir = sysfs + "/block/" + disk + "/" + part
+                if let n = readSysfsLine(dir + "/partition").flatMap({ Int($0) }) { add(dir, n) }
+            }
+        }
+        return map
+    }
+
+    /// glibc's makedev(), which Swift does not import: the inverse of major()/minor().
+    static func makedev(_ major: UInt64, _ minor: UInt64) -> UInt64 {
+        (major & 0xfff) << 8 | (major & ~0xfff) << 32 | (minor & 0xff) | (minor & ~0xff) << 12
     }
 
     /// RESOLVE_DEVICE as the stubs do it; `function` names the stub in the messages.

@@ -97,6 +97,13 @@ final class ProgressNotifier {
         count = 0
     }
 
+    /// notify_progress_no_ratelimit: sent now, whatever the time since the last.
+    func notifyNow(position: UInt64, total: UInt64) throws {
+        count += 1
+        last = monotonicSeconds()
+        try channel.writeProgress(Progress(procedure: procedure, serial: serial, position: position, total: total))
+    }
+
     func notify(position: UInt64, total: UInt64) throws {
         let now = monotonicSeconds()
         let due = count > 0 && position == total

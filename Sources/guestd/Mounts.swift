@@ -18,10 +18,26 @@ struct Mounts {
         }
     }
 
-    /// Mount points at or under the sysroot, in mountinfo order.
+    /// The source name of the tmpfs mkmountpoint puts on an empty sysroot (the appliance
+    /// root is read-only): it holds mount points only and counts as no mount at all.
+    static let mountpointsSource = "appliance-mountpoints"
+
+    /// Mount points at or under the sysroot, in mountinfo order, the mount points' tmpfs
+    /// left out ("ID PARENT MAJ:MIN ROOT MOUNTPOINT …": the fifth field, unescaped).
     func mountPoints() -> [ByteString] {
         let root = ByteString(sysroot)
-        return Mounts.allMountPoints().filter { $0 == root || $0.hasPrefix(sysroot == "/" ? "/" : root + "/") }
+        return Mounts.mountinfo().filter { !Mounts.isMountpointsTmpfs($0) }.compactMap { $0.count > 4 ? Mounts.unescape($0[4]) : nil }
+            .filter { $0 == root || $0.hasPrefix(sysroot == "/" ? "/" : root + "/") }
+    }
+
+    /// The mount points' tmpfs is on the sysroot.
+    var hasMountpointsTmpfs: Bool {
+        Mounts.mountinfo().contains { Mounts.isMountpointsTmpfs($0) && $0.count > 4 && Mounts.unescape($0[4]) == ByteString(sysroot) }
+    }
+
+    private static func isMountpointsTmpfs(_ fields: [[UInt8]]) -> Bool {
+        guard let dash = fields.firstIndex(of: [UInt8(ascii: "-")]), dash + 2 < fields.count else { return false }
+        return fields[dash + 1] == Array("tmpfs".utf8) && fields[dash + 2] == Array(mountpointsSource.utf8)
     }
 
     /// is_root_mounted: something is mounted on or under the sysroot.
@@ -78,7 +94,8 @@ struct Mounts {
         var entries: [Entry] = []
         for fields in Mounts.mountinfo() {
             // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS…] - FSTYPE SOURCE SUPEROPTS"
-            guard fields.count > 4, let dash = fields.firstIndex(of: [UInt8(ascii: "-")]), dash + 2 < fields.count else { continue }
+            guard fields.count > 4, let dash = fields.firstIndex(of: [UInt8(ascii: "-")]), dash + 2 < fields.count,
+                  !Mounts.isMountpointsTmpfs(fields) else { continue }
             let point = Mounts.unescape(fields[4])
             let guest: ByteString
             if point == root { guest = "/" } else if point.hasPrefix(root + "/") {
@@ -89,14 +106,8 @@ struct Mounts {
         return entries
     }
 
-    /// Every mount point in the namespace, unescaped (mountinfo writes " " as "\040").
-    static func allMountPoints() -> [ByteString] {
-        // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS …": the fifth field.
-        mountinfo().compactMap { $0.count > 4 ? unescape($0[4]) : nil }
-    }
-
     /// The lines of /proc/self/mountinfo split at spaces, as bytes.
-    private static func mountinfo() -> [[[UInt8]]] {
+    static func mountinfo() -> [[[UInt8]]] {
         guard let f = fopen("/proc/self/mountinfo", "re") else { return [] }
         defer { fclose(f) }
         var lines: [[[UInt8]]] = []

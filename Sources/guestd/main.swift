@@ -33,6 +33,7 @@ func runDaemon() -> Never {
         let console = Console(quiet: options.quiet, verbose: options.verbose)
         let unsettled = AttachOrder.settle()
         if !unsettled.isEmpty { console.info("SCSI devices without a block device after 10 s: \(unsettled.joined(separator: " "))") }
+        DiskLabels.refresh(sysfs: "/sys", dev: "/dev", disks: Devices().disks())
         NetworkSetup.fromKernelCommandLine(words, console: console)
         SSHServer.fromKernelCommandLine(words, console: console)
     }

@@ -14,7 +14,7 @@ final class QemuCommandTests: XCTestCase {
         let args = command { $0.drives = [Drive(argument: "/x/one.img:ro"), Drive(path: "/x/two,2.img", format: "qcow2")] }.arguments
         let drives = args.enumerated().filter { $0.element == "-drive" }.map { args[$0.offset + 1] }
         XCTAssertEqual(drives[0], "file=/x/one.img,if=none,id=hd0,format=raw,cache=writeback,readonly=on")
-        XCTAssertEqual(drives[1], "file=/x/two,,2.img,if=none,id=hd1,format=qcow2,cache=writeback", "commas are doubled for qemu")
+        XCTAssertEqual(drives[1], "file=/x/two,,2.img,if=none,id=hd1,format=qcow2,cache=writeback,discard=unmap", "commas are doubled for qemu")
         XCTAssertTrue(drives[2].hasPrefix("file=/a,,b/root,"), "the appliance root comes last")
         XCTAssertTrue(drives[2].hasSuffix(",readonly=on"))
         XCTAssertTrue(args.contains("virtio-blk-pci,drive=hd0"))
@@ -40,9 +40,11 @@ final class QemuCommandTests: XCTestCase {
         let args = c.arguments
         XCTAssertFalse(args.contains { $0.contains("virtio") }, "\(args)")
         let drives = args.enumerated().filter { $0.element == "-drive" }.map { args[$0.offset + 1] }
+        // The read-only image's throwaway overlay is writable, discards included: they
+        // never reach the image.
         XCTAssertEqual(drives, [
-            "file=/x/one.img,if=ide,id=hd0,format=raw,cache=writeback,index=0,snapshot=on",
-            "file=/x/two.img,if=ide,id=hd1,format=raw,cache=writeback,index=1",
+            "file=/x/one.img,if=ide,id=hd0,format=raw,cache=writeback,discard=unmap,index=0,snapshot=on",
+            "file=/x/two.img,if=ide,id=hd1,format=raw,cache=writeback,discard=unmap,index=1",
             "file=/a,,b/root,format=raw,readonly=on,media=cdrom,index=3",
         ])
         XCTAssertTrue(args.contains("e1000,netdev=net0,romfile="))

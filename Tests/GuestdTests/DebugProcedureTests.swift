@@ -7,7 +7,7 @@ import XCTest
 final class DebugProcedureTests: SysrootTestCase {
     func testDebugSubcommands() throws {
         XCTAssertEqual(try daemon.call(.debug, args: [.s("help"), .list([])]).string(),
-                       "Commands supported: help env error print segv sh spew")
+                       "Commands supported: help binaries env error print progress segv sh spew")
         // The real daemon's regression path: an error of the asked length, with EROFS.
         assertError(try daemon.call(.debug, args: [.s("error"), .list(["5"])]), "aaaaa", errno: "EROFS")
         assertError(try daemon.call(.debug, args: [.s("error"), .list(["x"])]), "debug error: expecting one arg: length of error message")

@@ -903,4 +903,229 @@ extension Session {
     public func mkdtemp(_ tmpl: String) throws -> String {
         return try invoke(.mkdtemp, [.string(tmpl)]).string(.mkdtemp)
     }
+    /// file (49): determine file type
+    public func file(_ path: String) throws -> String {
+        return try invoke(.file, [.string(path)]).string(.file)
+    }
+    /// copy_attributes (415): copy the attributes of a path (file/directory) to another
+    public func copyAttributes(_ src: String, _ dest: String, all: Bool? = nil, mode: Bool? = nil, xattributes: Bool? = nil, ownership: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let all { optionals[0] = .bool(all) }
+        if let mode { optionals[1] = .bool(mode) }
+        if let xattributes { optionals[2] = .bool(xattributes) }
+        if let ownership { optionals[3] = .bool(ownership) }
+        _ = try invoke(.copyAttributes, [.string(src), .string(dest)], optionals: optionals)
+    }
+    /// mkmountpoint (148): create a mountpoint
+    public func mkmountpoint(_ exemptpath: String) throws {
+        _ = try invoke(.mkmountpoint, [.string(exemptpath)])
+    }
+    /// rmmountpoint (149): remove a mountpoint
+    public func rmmountpoint(_ exemptpath: String) throws {
+        _ = try invoke(.rmmountpoint, [.string(exemptpath)])
+    }
+    /// fill_pattern (245): fill a file with a repeating pattern of bytes
+    public func fillPattern(_ pattern: String, _ len: Int32, _ path: String) throws {
+        _ = try invoke(.fillPattern, [.string(pattern), .int(len), .string(path)])
+    }
+    /// part_set_bootable (211): make a partition bootable
+    public func partSetBootable(_ device: String, _ partnum: Int32, _ bootable: Bool) throws {
+        _ = try invoke(.partSetBootable, [.string(device), .int(partnum), .bool(bootable)])
+    }
+    /// part_get_bootable (234): return true if a partition is bootable
+    public func partGetBootable(_ device: String, _ partnum: Int32) throws -> Bool {
+        return try invoke(.partGetBootable, [.string(device), .int(partnum)]).bool(.partGetBootable)
+    }
+    /// part_set_name (212): set partition name
+    public func partSetName(_ device: String, _ partnum: Int32, _ name: String) throws {
+        _ = try invoke(.partSetName, [.string(device), .int(partnum), .string(name)])
+    }
+    /// part_get_name (416): get partition name
+    public func partGetName(_ device: String, _ partnum: Int32) throws -> String {
+        return try invoke(.partGetName, [.string(device), .int(partnum)]).string(.partGetName)
+    }
+    /// part_set_mbr_id (236): set the MBR type byte (ID byte) of a partition
+    public func partSetMbrID(_ device: String, _ partnum: Int32, _ idbyte: Int32) throws {
+        _ = try invoke(.partSetMbrID, [.string(device), .int(partnum), .int(idbyte)])
+    }
+    /// part_get_mbr_part_type (454): get the MBR partition type
+    public func partGetMbrPartType(_ device: String, _ partnum: Int32) throws -> String {
+        return try invoke(.partGetMbrPartType, [.string(device), .int(partnum)]).string(.partGetMbrPartType)
+    }
+    /// part_resize (477): resize a partition
+    public func partResize(_ device: String, _ partnum: Int32, _ endsect: Int64) throws {
+        _ = try invoke(.partResize, [.string(device), .int(partnum), .int64(endsect)])
+    }
+    /// part_set_gpt_type (392): set the type GUID of a GPT partition
+    public func partSetGptType(_ device: String, _ partnum: Int32, _ guid: String) throws {
+        _ = try invoke(.partSetGptType, [.string(device), .int(partnum), .string(guid)])
+    }
+    /// part_get_gpt_type (393): get the type GUID of a GPT partition
+    public func partGetGptType(_ device: String, _ partnum: Int32) throws -> String {
+        return try invoke(.partGetGptType, [.string(device), .int(partnum)]).string(.partGetGptType)
+    }
+    /// part_set_gpt_guid (446): set the GUID of a GPT partition
+    public func partSetGptGuid(_ device: String, _ partnum: Int32, _ guid: String) throws {
+        _ = try invoke(.partSetGptGuid, [.string(device), .int(partnum), .string(guid)])
+    }
+    /// part_get_gpt_guid (447): get the GUID of a GPT partition
+    public func partGetGptGuid(_ device: String, _ partnum: Int32) throws -> String {
+        return try invoke(.partGetGptGuid, [.string(device), .int(partnum)]).string(.partGetGptGuid)
+    }
+    /// part_set_gpt_attributes (503): set the attribute flags of a GPT partition
+    public func partSetGptAttributes(_ device: String, _ partnum: Int32, _ attributes: Int64) throws {
+        _ = try invoke(.partSetGptAttributes, [.string(device), .int(partnum), .int64(attributes)])
+    }
+    /// part_get_gpt_attributes (504): get the attribute flags of a GPT partition
+    public func partGetGptAttributes(_ device: String, _ partnum: Int32) throws -> Int64 {
+        return try invoke(.partGetGptAttributes, [.string(device), .int(partnum)]).int64(.partGetGptAttributes)
+    }
+    /// part_set_disk_guid (459): set the GUID of a GPT-partitioned disk
+    public func partSetDiskGuid(_ device: String, _ guid: String) throws {
+        _ = try invoke(.partSetDiskGuid, [.string(device), .string(guid)])
+    }
+    /// part_get_disk_guid (460): get the GUID of a GPT-partitioned disk
+    public func partGetDiskGuid(_ device: String) throws -> String {
+        return try invoke(.partGetDiskGuid, [.string(device)]).string(.partGetDiskGuid)
+    }
+    /// part_set_disk_guid_random (461): set the GUID of a GPT-partitioned disk to random value
+    public func partSetDiskGuidRandom(_ device: String) throws {
+        _ = try invoke(.partSetDiskGuidRandom, [.string(device)])
+    }
+    /// part_expand_gpt (462): move backup GPT header to the end of the disk
+    public func partExpandGpt(_ device: String) throws {
+        _ = try invoke(.partExpandGpt, [.string(device)])
+    }
+    /// pread_device (276): read part of a device
+    public func preadDevice(_ device: String, _ count: Int32, _ offset: Int64) throws -> [UInt8] {
+        return try invoke(.preadDevice, [.string(device), .int(count), .int64(offset)]).buffer(.preadDevice)
+    }
+    /// pwrite_device (275): write to part of a device
+    public func pwriteDevice(_ device: String, _ content: [UInt8], _ offset: Int64) throws -> Int32 {
+        return try invoke(.pwriteDevice, [.string(device), .buffer(content), .int64(offset)]).int32(.pwriteDevice)
+    }
+    /// zero_device (228): write zeroes to an entire device
+    public func zeroDevice(_ device: String) throws {
+        _ = try invoke(.zeroDevice, [.string(device)])
+    }
+    /// copy_device_to_device (294): copy from source device to destination device
+    public func copyDeviceToDevice(_ src: String, _ dest: String, srcoffset: Int64? = nil, destoffset: Int64? = nil, size: Int64? = nil, sparse: Bool? = nil, append: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let srcoffset { optionals[0] = .int64(srcoffset) }
+        if let destoffset { optionals[1] = .int64(destoffset) }
+        if let size { optionals[2] = .int64(size) }
+        if let sparse { optionals[3] = .bool(sparse) }
+        if let append { optionals[4] = .bool(append) }
+        _ = try invoke(.copyDeviceToDevice, [.string(src), .string(dest)], optionals: optionals)
+    }
+    /// copy_device_to_file (295): copy from source device to destination file
+    public func copyDeviceToFile(_ src: String, _ dest: String, srcoffset: Int64? = nil, destoffset: Int64? = nil, size: Int64? = nil, sparse: Bool? = nil, append: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let srcoffset { optionals[0] = .int64(srcoffset) }
+        if let destoffset { optionals[1] = .int64(destoffset) }
+        if let size { optionals[2] = .int64(size) }
+        if let sparse { optionals[3] = .bool(sparse) }
+        if let append { optionals[4] = .bool(append) }
+        _ = try invoke(.copyDeviceToFile, [.string(src), .string(dest)], optionals: optionals)
+    }
+    /// copy_file_to_device (296): copy from source file to destination device
+    public func copyFileToDevice(_ src: String, _ dest: String, srcoffset: Int64? = nil, destoffset: Int64? = nil, size: Int64? = nil, sparse: Bool? = nil, append: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let srcoffset { optionals[0] = .int64(srcoffset) }
+        if let destoffset { optionals[1] = .int64(destoffset) }
+        if let size { optionals[2] = .int64(size) }
+        if let sparse { optionals[3] = .bool(sparse) }
+        if let append { optionals[4] = .bool(append) }
+        _ = try invoke(.copyFileToDevice, [.string(src), .string(dest)], optionals: optionals)
+    }
+    /// copy_file_to_file (297): copy from source file to destination file
+    public func copyFileToFile(_ src: String, _ dest: String, srcoffset: Int64? = nil, destoffset: Int64? = nil, size: Int64? = nil, sparse: Bool? = nil, append: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let srcoffset { optionals[0] = .int64(srcoffset) }
+        if let destoffset { optionals[1] = .int64(destoffset) }
+        if let size { optionals[2] = .int64(size) }
+        if let sparse { optionals[3] = .bool(sparse) }
+        if let append { optionals[4] = .bool(append) }
+        _ = try invoke(.copyFileToFile, [.string(src), .string(dest)], optionals: optionals)
+    }
+    /// blkdiscard (417): discard all blocks on a device
+    public func blkdiscard(_ device: String) throws {
+        _ = try invoke(.blkdiscard, [.string(device)])
+    }
+    /// blkdiscardzeroes (418): return true if discarded blocks are read as zeroes
+    public func blkdiscardzeroes(_ device: String) throws -> Bool {
+        return try invoke(.blkdiscardzeroes, [.string(device)]).bool(.blkdiscardzeroes)
+    }
+    /// zerofree (97): zero unused inodes and disk blocks on ext2/3 filesystem
+    public func zerofree(_ device: String) throws {
+        _ = try invoke(.zerofree, [.string(device)])
+    }
+    /// fstrim (334): trim free space in a filesystem
+    public func fstrim(_ mountpoint: String, offset: Int64? = nil, length: Int64? = nil, minimumfreeextent: Int64? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let offset { optionals[0] = .int64(offset) }
+        if let length { optionals[1] = .int64(length) }
+        if let minimumfreeextent { optionals[2] = .int64(minimumfreeextent) }
+        _ = try invoke(.fstrim, [.string(mountpoint)], optionals: optionals)
+    }
+    /// zero_free_space (311): zero free space in a filesystem
+    public func zeroFreeSpace(_ directory: String) throws {
+        _ = try invoke(.zeroFreeSpace, [.string(directory)])
+    }
+    /// resize2fs (106): resize an ext2, ext3 or ext4 filesystem
+    public func resize2fs(_ device: String) throws {
+        _ = try invoke(.resize2fs, [.string(device)])
+    }
+    /// resize2fs_size (248): resize an ext2, ext3 or ext4 filesystem (with size)
+    public func resize2fsSize(_ device: String, _ size: Int64) throws {
+        _ = try invoke(.resize2fsSize, [.string(device), .int64(size)])
+    }
+    /// resize2fs_M (281): resize an ext2, ext3 or ext4 filesystem to the minimum size
+    public func resize2fsM(_ device: String) throws {
+        _ = try invoke(.resize2fsM, [.string(device)])
+    }
+    /// set_label (310): set filesystem label
+    public func setLabel(_ mountable: String, _ label: String) throws {
+        _ = try invoke(.setLabel, [.string(mountable), .string(label)])
+    }
+    /// set_uuid (403): set the filesystem UUID
+    public func setUUID(_ device: String, _ uuid: String) throws {
+        _ = try invoke(.setUUID, [.string(device), .string(uuid)])
+    }
+    /// set_uuid_random (456): set a random UUID for the filesystem
+    public func setUUIDRandom(_ device: String) throws {
+        _ = try invoke(.setUUIDRandom, [.string(device)])
+    }
+    /// list_disk_labels (369): mapping of disk labels to devices
+    public func listDiskLabels() throws -> [(String, String)] {
+        return try invoke(.listDiskLabels, []).hashtable(.listDiskLabels)
+    }
+    /// journal_open (404): open the systemd journal
+    public func journalOpen(_ directory: String) throws {
+        _ = try invoke(.journalOpen, [.string(directory)])
+    }
+    /// journal_close (405): close the systemd journal
+    public func journalClose() throws {
+        _ = try invoke(.journalClose, [])
+    }
+    /// journal_next (406): move to the next journal entry
+    public func journalNext() throws -> Bool {
+        return try invoke(.journalNext, []).bool(.journalNext)
+    }
+    /// journal_skip (407): skip forwards or backwards in the journal
+    public func journalSkip(_ skip: Int64) throws -> Int64 {
+        return try invoke(.journalSkip, [.int64(skip)]).int64(.journalSkip)
+    }
+    /// journal_get_data_threshold (409): get the data threshold for reading journal entries
+    public func journalGetDataThreshold() throws -> Int64 {
+        return try invoke(.journalGetDataThreshold, []).int64(.journalGetDataThreshold)
+    }
+    /// journal_set_data_threshold (410): set the data threshold for reading journal entries
+    public func journalSetDataThreshold(_ threshold: Int64) throws {
+        _ = try invoke(.journalSetDataThreshold, [.int64(threshold)])
+    }
+    /// journal_get_realtime_usec (420): get the timestamp of the current journal entry
+    public func journalGetRealtimeUsec() throws -> Int64 {
+        return try invoke(.journalGetRealtimeUsec, []).int64(.journalGetRealtimeUsec)
+    }
 }

@@ -462,4 +462,104 @@ extension Procedure {
     public static let mktemp = numbered(373)!
     /// mkdtemp (117): create a temporary directory
     public static let mkdtemp = numbered(117)!
+    /// file (49): determine file type
+    public static let file = numbered(49)!
+    /// copy_attributes (415): copy the attributes of a path (file/directory) to another
+    public static let copyAttributes = numbered(415)!
+    /// mkmountpoint (148): create a mountpoint
+    public static let mkmountpoint = numbered(148)!
+    /// rmmountpoint (149): remove a mountpoint
+    public static let rmmountpoint = numbered(149)!
+    /// fill_pattern (245): fill a file with a repeating pattern of bytes
+    public static let fillPattern = numbered(245)!
+    /// checksums_out (244): compute MD5, SHAx or CRC checksum of files in a directory
+    public static let checksumsOut = numbered(244)!
+    /// part_set_bootable (211): make a partition bootable
+    public static let partSetBootable = numbered(211)!
+    /// part_get_bootable (234): return true if a partition is bootable
+    public static let partGetBootable = numbered(234)!
+    /// part_set_name (212): set partition name
+    public static let partSetName = numbered(212)!
+    /// part_get_name (416): get partition name
+    public static let partGetName = numbered(416)!
+    /// part_set_mbr_id (236): set the MBR type byte (ID byte) of a partition
+    public static let partSetMbrID = numbered(236)!
+    /// part_get_mbr_part_type (454): get the MBR partition type
+    public static let partGetMbrPartType = numbered(454)!
+    /// part_resize (477): resize a partition
+    public static let partResize = numbered(477)!
+    /// part_set_gpt_type (392): set the type GUID of a GPT partition
+    public static let partSetGptType = numbered(392)!
+    /// part_get_gpt_type (393): get the type GUID of a GPT partition
+    public static let partGetGptType = numbered(393)!
+    /// part_set_gpt_guid (446): set the GUID of a GPT partition
+    public static let partSetGptGuid = numbered(446)!
+    /// part_get_gpt_guid (447): get the GUID of a GPT partition
+    public static let partGetGptGuid = numbered(447)!
+    /// part_set_gpt_attributes (503): set the attribute flags of a GPT partition
+    public static let partSetGptAttributes = numbered(503)!
+    /// part_get_gpt_attributes (504): get the attribute flags of a GPT partition
+    public static let partGetGptAttributes = numbered(504)!
+    /// part_set_disk_guid (459): set the GUID of a GPT-partitioned disk
+    public static let partSetDiskGuid = numbered(459)!
+    /// part_get_disk_guid (460): get the GUID of a GPT-partitioned disk
+    public static let partGetDiskGuid = numbered(460)!
+    /// part_set_disk_guid_random (461): set the GUID of a GPT-partitioned disk to random value
+    public static let partSetDiskGuidRandom = numbered(461)!
+    /// part_expand_gpt (462): move backup GPT header to the end of the disk
+    public static let partExpandGpt = numbered(462)!
+    /// pread_device (276): read part of a device
+    public static let preadDevice = numbered(276)!
+    /// pwrite_device (275): write to part of a device
+    public static let pwriteDevice = numbered(275)!
+    /// zero_device (228): write zeroes to an entire device
+    public static let zeroDevice = numbered(228)!
+    /// copy_device_to_device (294): copy from source device to destination device
+    public static let copyDeviceToDevice = numbered(294)!
+    /// copy_device_to_file (295): copy from source device to destination file
+    public static let copyDeviceToFile = numbered(295)!
+    /// copy_file_to_device (296): copy from source file to destination device
+    public static let copyFileToDevice = numbered(296)!
+    /// copy_file_to_file (297): copy from source file to destination file
+    public static let copyFileToFile = numbered(297)!
+    /// blkdiscard (417): discard all blocks on a device
+    public static let blkdiscard = numbered(417)!
+    /// blkdiscardzeroes (418): return true if discarded blocks are read as zeroes
+    public static let blkdiscardzeroes = numbered(418)!
+    /// zerofree (97): zero unused inodes and disk blocks on ext2/3 filesystem
+    public static let zerofree = numbered(97)!
+    /// fstrim (334): trim free space in a filesystem
+    public static let fstrim = numbered(334)!
+    /// zero_free_space (311): zero free space in a filesystem
+    public static let zeroFreeSpace = numbered(311)!
+    /// resize2fs (106): resize an ext2, ext3 or ext4 filesystem
+    public static let resize2fs = numbered(106)!
+    /// resize2fs_size (248): resize an ext2, ext3 or ext4 filesystem (with size)
+    public static let resize2fsSize = numbered(248)!
+    /// resize2fs_M (281): resize an ext2, ext3 or ext4 filesystem to the minimum size
+    public static let resize2fsM = numbered(281)!
+    /// set_label (310): set filesystem label
+    public static let setLabel = numbered(310)!
+    /// set_uuid (403): set the filesystem UUID
+    public static let setUUID = numbered(403)!
+    /// set_uuid_random (456): set a random UUID for the filesystem
+    public static let setUUIDRandom = numbered(456)!
+    /// list_disk_labels (369): mapping of disk labels to devices
+    public static let listDiskLabels = numbered(369)!
+    /// journal_open (404): open the systemd journal
+    public static let journalOpen = numbered(404)!
+    /// journal_close (405): close the systemd journal
+    public static let journalClose = numbered(405)!
+    /// journal_next (406): move to the next journal entry
+    public static let journalNext = numbered(406)!
+    /// journal_skip (407): skip forwards or backwards in the journal
+    public static let journalSkip = numbered(407)!
+    /// internal_journal_get (408): internal journal reading operation
+    public static let internalJournalGet = numbered(408)!
+    /// journal_get_data_threshold (409): get the data threshold for reading journal entries
+    public static let journalGetDataThreshold = numbered(409)!
+    /// journal_set_data_threshold (410): set the data threshold for reading journal entries
+    public static let journalSetDataThreshold = numbered(410)!
+    /// journal_get_realtime_usec (420): get the timestamp of the current journal entry
+    public static let journalGetRealtimeUsec = numbered(420)!
 }

@@ -467,6 +467,106 @@ protocol ProcedureHandlers {
     func doMktemp(tmpl: ByteString, suffix: ByteString?) throws(CallError) -> ByteString
     /// mkdtemp (117): create a temporary directory
     func doMkdtemp(tmpl: ByteString) throws(CallError) -> ByteString
+    /// file (49): determine file type
+    func doFile(path: ByteString) throws(CallError) -> ByteString
+    /// copy_attributes (415): copy the attributes of a path (file/directory) to another
+    func doCopyAttributes(src: ByteString, dest: ByteString, all: Bool?, mode: Bool?, xattributes: Bool?, ownership: Bool?) throws(CallError)
+    /// mkmountpoint (148): create a mountpoint
+    func doMkmountpoint(exemptpath: ByteString) throws(CallError)
+    /// rmmountpoint (149): remove a mountpoint
+    func doRmmountpoint(exemptpath: ByteString) throws(CallError)
+    /// fill_pattern (245): fill a file with a repeating pattern of bytes
+    func doFillPattern(pattern: ByteString, len: Int32, path: ByteString) throws(CallError)
+    /// checksums_out (244): compute MD5, SHAx or CRC checksum of files in a directory
+    func doChecksumsOut(csumtype: ByteString, directory: ByteString) throws(CallError) -> Answer
+    /// part_set_bootable (211): make a partition bootable
+    func doPartSetBootable(device: String, partnum: Int32, bootable: Bool) throws(CallError)
+    /// part_get_bootable (234): return true if a partition is bootable
+    func doPartGetBootable(device: String, partnum: Int32) throws(CallError) -> Bool
+    /// part_set_name (212): set partition name
+    func doPartSetName(device: String, partnum: Int32, name: ByteString) throws(CallError)
+    /// part_get_name (416): get partition name
+    func doPartGetName(device: String, partnum: Int32) throws(CallError) -> ByteString
+    /// part_set_mbr_id (236): set the MBR type byte (ID byte) of a partition
+    func doPartSetMbrID(device: String, partnum: Int32, idbyte: Int32) throws(CallError)
+    /// part_get_mbr_part_type (454): get the MBR partition type
+    func doPartGetMbrPartType(device: String, partnum: Int32) throws(CallError) -> ByteString
+    /// part_resize (477): resize a partition
+    func doPartResize(device: String, partnum: Int32, endsect: Int64) throws(CallError)
+    /// part_set_gpt_type (392): set the type GUID of a GPT partition
+    func doPartSetGptType(device: String, partnum: Int32, guid: ByteString) throws(CallError)
+    /// part_get_gpt_type (393): get the type GUID of a GPT partition
+    func doPartGetGptType(device: String, partnum: Int32) throws(CallError) -> ByteString
+    /// part_set_gpt_guid (446): set the GUID of a GPT partition
+    func doPartSetGptGuid(device: String, partnum: Int32, guid: ByteString) throws(CallError)
+    /// part_get_gpt_guid (447): get the GUID of a GPT partition
+    func doPartGetGptGuid(device: String, partnum: Int32) throws(CallError) -> ByteString
+    /// part_set_gpt_attributes (503): set the attribute flags of a GPT partition
+    func doPartSetGptAttributes(device: String, partnum: Int32, attributes: Int64) throws(CallError)
+    /// part_get_gpt_attributes (504): get the attribute flags of a GPT partition
+    func doPartGetGptAttributes(device: String, partnum: Int32) throws(CallError) -> Int64
+    /// part_set_disk_guid (459): set the GUID of a GPT-partitioned disk
+    func doPartSetDiskGuid(device: String, guid: ByteString) throws(CallError)
+    /// part_get_disk_guid (460): get the GUID of a GPT-partitioned disk
+    func doPartGetDiskGuid(device: String) throws(CallError) -> ByteString
+    /// part_set_disk_guid_random (461): set the GUID of a GPT-partitioned disk to random value
+    func doPartSetDiskGuidRandom(device: String) throws(CallError)
+    /// part_expand_gpt (462): move backup GPT header to the end of the disk
+    func doPartExpandGpt(device: String) throws(CallError)
+    /// pread_device (276): read part of a device
+    func doPreadDevice(device: String, count: Int32, offset: Int64) throws(CallError) -> [UInt8]
+    /// pwrite_device (275): write to part of a device
+    func doPwriteDevice(device: String, content: [UInt8], offset: Int64) throws(CallError) -> Int32
+    /// zero_device (228): write zeroes to an entire device
+    func doZeroDevice(device: String) throws(CallError)
+    /// copy_device_to_device (294): copy from source device to destination device
+    func doCopyDeviceToDevice(src: String, dest: String, srcoffset: Int64?, destoffset: Int64?, size: Int64?, sparse: Bool?, append: Bool?) throws(CallError)
+    /// copy_device_to_file (295): copy from source device to destination file
+    func doCopyDeviceToFile(src: String, dest: ByteString, srcoffset: Int64?, destoffset: Int64?, size: Int64?, sparse: Bool?, append: Bool?) throws(CallError)
+    /// copy_file_to_device (296): copy from source file to destination device
+    func doCopyFileToDevice(src: ByteString, dest: String, srcoffset: Int64?, destoffset: Int64?, size: Int64?, sparse: Bool?, append: Bool?) throws(CallError)
+    /// copy_file_to_file (297): copy from source file to destination file
+    func doCopyFileToFile(src: ByteString, dest: ByteString, srcoffset: Int64?, destoffset: Int64?, size: Int64?, sparse: Bool?, append: Bool?) throws(CallError)
+    /// blkdiscard (417): discard all blocks on a device
+    func doBlkdiscard(device: String) throws(CallError)
+    /// blkdiscardzeroes (418): return true if discarded blocks are read as zeroes
+    func doBlkdiscardzeroes(device: String) throws(CallError) -> Bool
+    /// zerofree (97): zero unused inodes and disk blocks on ext2/3 filesystem
+    func doZerofree(device: String) throws(CallError)
+    /// fstrim (334): trim free space in a filesystem
+    func doFstrim(mountpoint: ByteString, offset: Int64?, length: Int64?, minimumfreeextent: Int64?) throws(CallError)
+    /// zero_free_space (311): zero free space in a filesystem
+    func doZeroFreeSpace(directory: ByteString) throws(CallError)
+    /// resize2fs (106): resize an ext2, ext3 or ext4 filesystem
+    func doResize2fs(device: String) throws(CallError)
+    /// resize2fs_size (248): resize an ext2, ext3 or ext4 filesystem (with size)
+    func doResize2fsSize(device: String, size: Int64) throws(CallError)
+    /// resize2fs_M (281): resize an ext2, ext3 or ext4 filesystem to the minimum size
+    func doResize2fsM(device: String) throws(CallError)
+    /// set_label (310): set filesystem label
+    func doSetLabel(mountable: String, label: ByteString) throws(CallError)
+    /// set_uuid (403): set the filesystem UUID
+    func doSetUUID(device: String, uuid: ByteString) throws(CallError)
+    /// set_uuid_random (456): set a random UUID for the filesystem
+    func doSetUUIDRandom(device: String) throws(CallError)
+    /// list_disk_labels (369): mapping of disk labels to devices
+    func doListDiskLabels() throws(CallError) -> [(ByteString, ByteString)]
+    /// journal_open (404): open the systemd journal
+    func doJournalOpen(directory: ByteString) throws(CallError)
+    /// journal_close (405): close the systemd journal
+    func doJournalClose() throws(CallError)
+    /// journal_next (406): move to the next journal entry
+    func doJournalNext() throws(CallError) -> Bool
+    /// journal_skip (407): skip forwards or backwards in the journal
+    func doJournalSkip(skip: Int64) throws(CallError) -> Int64
+    /// internal_journal_get (408): internal journal reading operation
+    func doInternalJournalGet() throws(CallError) -> Answer
+    /// journal_get_data_threshold (409): get the data threshold for reading journal entries
+    func doJournalGetDataThreshold() throws(CallError) -> Int64
+    /// journal_set_data_threshold (410): set the data threshold for reading journal entries
+    func doJournalSetDataThreshold(threshold: Int64) throws(CallError)
+    /// journal_get_realtime_usec (420): get the timestamp of the current journal entry
+    func doJournalGetRealtimeUsec() throws(CallError) -> Int64
 }
 
 extension Daemon: ProcedureHandlers {
@@ -702,5 +802,55 @@ extension Daemon: ProcedureHandlers {
         (.globExpand, { d, c throws(CallError) in Reply.strings(try d.doGlobExpand(pattern: c.argument(0), directoryslash: c.optional(0))) }),
         (.mktemp, { d, c throws(CallError) in Reply.string(try d.doMktemp(tmpl: c.argument(0), suffix: c.optional(0))) }),
         (.mkdtemp, { d, c throws(CallError) in Reply.string(try d.doMkdtemp(tmpl: c.argument(0))) }),
+        (.file, { d, c throws(CallError) in Reply.string(try d.doFile(path: c.argument(0))) }),
+        (.copyAttributes, { d, c throws(CallError) in try d.doCopyAttributes(src: c.argument(0), dest: c.argument(1), all: c.optional(0), mode: c.optional(1), xattributes: c.optional(2), ownership: c.optional(3)); return .none }),
+        (.mkmountpoint, { d, c throws(CallError) in try d.doMkmountpoint(exemptpath: c.argument(0)); return .none }),
+        (.rmmountpoint, { d, c throws(CallError) in try d.doRmmountpoint(exemptpath: c.argument(0)); return .none }),
+        (.fillPattern, { d, c throws(CallError) in try d.doFillPattern(pattern: c.argument(0), len: c.argument(1), path: c.argument(2)); return .none }),
+        (.checksumsOut, { d, c throws(CallError) in try d.doChecksumsOut(csumtype: c.argument(0), directory: c.argument(1)) }),
+        (.partSetBootable, { d, c throws(CallError) in try d.doPartSetBootable(device: c.argument(0), partnum: c.argument(1), bootable: c.argument(2)); return .none }),
+        (.partGetBootable, { d, c throws(CallError) in Reply.bool(try d.doPartGetBootable(device: c.argument(0), partnum: c.argument(1))) }),
+        (.partSetName, { d, c throws(CallError) in try d.doPartSetName(device: c.argument(0), partnum: c.argument(1), name: c.argument(2)); return .none }),
+        (.partGetName, { d, c throws(CallError) in Reply.string(try d.doPartGetName(device: c.argument(0), partnum: c.argument(1))) }),
+        (.partSetMbrID, { d, c throws(CallError) in try d.doPartSetMbrID(device: c.argument(0), partnum: c.argument(1), idbyte: c.argument(2)); return .none }),
+        (.partGetMbrPartType, { d, c throws(CallError) in Reply.string(try d.doPartGetMbrPartType(device: c.argument(0), partnum: c.argument(1))) }),
+        (.partResize, { d, c throws(CallError) in try d.doPartResize(device: c.argument(0), partnum: c.argument(1), endsect: c.argument(2)); return .none }),
+        (.partSetGptType, { d, c throws(CallError) in try d.doPartSetGptType(device: c.argument(0), partnum: c.argument(1), guid: c.argument(2)); return .none }),
+        (.partGetGptType, { d, c throws(CallError) in Reply.string(try d.doPartGetGptType(device: c.argument(0), partnum: c.argument(1))) }),
+        (.partSetGptGuid, { d, c throws(CallError) in try d.doPartSetGptGuid(device: c.argument(0), partnum: c.argument(1), guid: c.argument(2)); return .none }),
+        (.partGetGptGuid, { d, c throws(CallError) in Reply.string(try d.doPartGetGptGuid(device: c.argument(0), partnum: c.argument(1))) }),
+        (.partSetGptAttributes, { d, c throws(CallError) in try d.doPartSetGptAttributes(device: c.argument(0), partnum: c.argument(1), attributes: c.argument(2)); return .none }),
+        (.partGetGptAttributes, { d, c throws(CallError) in Reply.int64(try d.doPartGetGptAttributes(device: c.argument(0), partnum: c.argument(1))) }),
+        (.partSetDiskGuid, { d, c throws(CallError) in try d.doPartSetDiskGuid(device: c.argument(0), guid: c.argument(1)); return .none }),
+        (.partGetDiskGuid, { d, c throws(CallError) in Reply.string(try d.doPartGetDiskGuid(device: c.argument(0))) }),
+        (.partSetDiskGuidRandom, { d, c throws(CallError) in try d.doPartSetDiskGuidRandom(device: c.argument(0)); return .none }),
+        (.partExpandGpt, { d, c throws(CallError) in try d.doPartExpandGpt(device: c.argument(0)); return .none }),
+        (.preadDevice, { d, c throws(CallError) in Reply.buffer(try d.doPreadDevice(device: c.argument(0), count: c.argument(1), offset: c.argument(2))) }),
+        (.pwriteDevice, { d, c throws(CallError) in Reply.int(try d.doPwriteDevice(device: c.argument(0), content: c.argument(1), offset: c.argument(2))) }),
+        (.zeroDevice, { d, c throws(CallError) in try d.doZeroDevice(device: c.argument(0)); return .none }),
+        (.copyDeviceToDevice, { d, c throws(CallError) in try d.doCopyDeviceToDevice(src: c.argument(0), dest: c.argument(1), srcoffset: c.optional(0), destoffset: c.optional(1), size: c.optional(2), sparse: c.optional(3), append: c.optional(4)); return .none }),
+        (.copyDeviceToFile, { d, c throws(CallError) in try d.doCopyDeviceToFile(src: c.argument(0), dest: c.argument(1), srcoffset: c.optional(0), destoffset: c.optional(1), size: c.optional(2), sparse: c.optional(3), append: c.optional(4)); return .none }),
+        (.copyFileToDevice, { d, c throws(CallError) in try d.doCopyFileToDevice(src: c.argument(0), dest: c.argument(1), srcoffset: c.optional(0), destoffset: c.optional(1), size: c.optional(2), sparse: c.optional(3), append: c.optional(4)); return .none }),
+        (.copyFileToFile, { d, c throws(CallError) in try d.doCopyFileToFile(src: c.argument(0), dest: c.argument(1), srcoffset: c.optional(0), destoffset: c.optional(1), size: c.optional(2), sparse: c.optional(3), append: c.optional(4)); return .none }),
+        (.blkdiscard, { d, c throws(CallError) in try d.doBlkdiscard(device: c.argument(0)); return .none }),
+        (.blkdiscardzeroes, { d, c throws(CallError) in Reply.bool(try d.doBlkdiscardzeroes(device: c.argument(0))) }),
+        (.zerofree, { d, c throws(CallError) in try d.doZerofree(device: c.argument(0)); return .none }),
+        (.fstrim, { d, c throws(CallError) in try d.doFstrim(mountpoint: c.argument(0), offset: c.optional(0), length: c.optional(1), minimumfreeextent: c.optional(2)); return .none }),
+        (.zeroFreeSpace, { d, c throws(CallError) in try d.doZeroFreeSpace(directory: c.argument(0)); return .none }),
+        (.resize2fs, { d, c throws(CallError) in try d.doResize2fs(device: c.argument(0)); return .none }),
+        (.resize2fsSize, { d, c throws(CallError) in try d.doResize2fsSize(device: c.argument(0), size: c.argument(1)); return .none }),
+        (.resize2fsM, { d, c throws(CallError) in try d.doResize2fsM(device: c.argument(0)); return .none }),
+        (.setLabel, { d, c throws(CallError) in try d.doSetLabel(mountable: c.argument(0), label: c.argument(1)); return .none }),
+        (.setUUID, { d, c throws(CallError) in try d.doSetUUID(device: c.argument(0), uuid: c.argument(1)); return .none }),
+        (.setUUIDRandom, { d, c throws(CallError) in try d.doSetUUIDRandom(device: c.argument(0)); return .none }),
+        (.listDiskLabels, { d, c throws(CallError) in Reply.hashtable(try d.doListDiskLabels()) }),
+        (.journalOpen, { d, c throws(CallError) in try d.doJournalOpen(directory: c.argument(0)); return .none }),
+        (.journalClose, { d, c throws(CallError) in try d.doJournalClose(); return .none }),
+        (.journalNext, { d, c throws(CallError) in Reply.bool(try d.doJournalNext()) }),
+        (.journalSkip, { d, c throws(CallError) in Reply.int64(try d.doJournalSkip(skip: c.argument(0))) }),
+        (.internalJournalGet, { d, c throws(CallError) in try d.doInternalJournalGet() }),
+        (.journalGetDataThreshold, { d, c throws(CallError) in Reply.int64(try d.doJournalGetDataThreshold()) }),
+        (.journalSetDataThreshold, { d, c throws(CallError) in try d.doJournalSetDataThreshold(threshold: c.argument(0)); return .none }),
+        (.journalGetRealtimeUsec, { d, c throws(CallError) in Reply.int64(try d.doJournalGetRealtimeUsec()) }),
     ]
 }

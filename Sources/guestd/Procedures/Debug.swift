@@ -4,13 +4,19 @@ import GuestProtocol
 /// `debug` (daemon/debug.c): the internals libguestfs's own regression tests poke at.
 /// Only the subcommands that test the daemon's and the host's failure paths: a crash
 /// (segv), a call that runs as long as asked (sh), a long error (error), console
-/// output (print, spew) and the environment (env).
+/// output (print, spew), the environment (env), progress messages (progress) and the
+/// appliance's programs (binaries).
 extension Daemon {
     func doDebug(subcmd: ByteString, extraargs: [ByteString]) throws(CallError) -> ByteString {
         let args = extraargs, words = args.map(\.description)
         switch subcmd.description.lowercased() {
         case "help":
-            return "Commands supported: help env error print segv sh spew"
+            return "Commands supported: help binaries env error print progress segv sh spew"
+        case "binaries":
+            return Daemon.nonPIEExecutables()
+        case "progress":
+            try debugProgress(words)
+            return "ok"
         case "env":
             var lines: [UInt8] = []
             var p = environ

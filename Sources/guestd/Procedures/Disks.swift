@@ -138,7 +138,7 @@ extension Daemon {
                 check(devices.dev + "/" + part)
             }
         }
-        if Daemon.availableGroups.contains("lvm2") {
+        if Daemon.isAvailable("lvm2") {
             for lv in (try? LVM.logicalVolumes()) ?? [] { check(lv) }
         }
         return result

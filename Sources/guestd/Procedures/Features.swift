@@ -14,17 +14,21 @@ extension Daemon {
     /// Groups whose calls became part of every daemon ("retired" in the generator's
     /// optgroups.ml): the real daemon still answers that they are available.
     static let retiredGroups: Set<String> = ["augeas", "realpath"]
-    /// The groups guestd serves whole: extended attributes, mknod and the retired ones
-    /// always; "xz" (txz_in, txz_out), "wipefs", "luks", "btrfs" and "lvm2" when the root
-    /// has the program, as the real daemon's prog_exists tests; "lvm2" only in the
-    /// appliance (a daemon on the host for tests never drives the host's volumes).
-    static var availableGroups: Set<String> {
-        var groups: Set<String> = retiredGroups.union(["linuxxattrs", "mknod"])
-        for (group, program) in [("xz", "xz"), ("wipefs", "wipefs"), ("luks", "cryptsetup"), ("btrfs", "btrfs")] where hasProgram(program) {
-            groups.insert(group)
+    /// The groups guestd serves whole, each checked only when asked: extended
+    /// attributes, mknod, the discard ioctls and the retired groups always; the tool-backed groups when the
+    /// root has the program, as the real daemon's prog_exists tests ("lvm2" only in the
+    /// appliance: a daemon on the host for tests never drives the host's volumes); the
+    /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal.
+    static func isAvailable(_ group: String) -> Bool {
+        switch group {
+        case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
+        case "xz", "wipefs", "fstrim", "zerofree", "btrfs": hasProgram(group)
+        case "luks": hasProgram("cryptsetup")
+        case "gdisk": hasProgram("sgdisk")
+        case "lvm2": LVM.isPrepared && hasProgram("lvm")
+        case "journal": Journal.libraryLoads
+        default: false
         }
-        if LVM.isPrepared, hasProgram("lvm") { groups.insert("lvm2") }
-        return groups
     }
 
     /// prog_exists: an executable of that name on the appliance's PATH.
@@ -34,13 +38,13 @@ extension Daemon {
 
     /// The stubs' check for a procedure of an optional group.
     static func requireGroup(_ group: String) throws(CallError) {
-        guard availableGroups.contains(group) else { throw unavailable(group) }
+        guard isAvailable(group) else { throw unavailable(group) }
     }
 
     /// 0 available, 1 known but not in this build, 2 unknown.
     func doInternalFeatureAvailable(group: ByteString) throws(CallError) -> Int32 {
         let group = group.description
-        return Daemon.availableGroups.contains(group) ? 0 : Daemon.optionalGroups.contains(group) ? 1 : 2
+        return Daemon.optionalGroups.contains(group) || Daemon.retiredGroups.contains(group) ? (Daemon.isAvailable(group) ? 0 : 1) : 2
     }
 
     /// im_type 0 is a device, 1 a btrfs subvolume.

@@ -107,7 +107,7 @@ extension Daemon {
 
     /// Historically outside the lvm2 group: without lvm it does nothing.
     func doLvmScan(activate: Bool) throws(CallError) {
-        guard Daemon.availableGroups.contains("lvm2") else { return }
+        guard Daemon.isAvailable("lvm2") else { return }
         try lvm(["pvscan", "--cache"] + (activate ? ["--activate", "ay"] : []))
     }
 
@@ -125,7 +125,7 @@ extension Daemon {
 
     func doIsLv(mountable: String) throws(CallError) -> Bool {
         guard Mountable(mountable).volume == nil else { return false }
-        guard Daemon.availableGroups.contains("lvm2") else { return false }
+        guard Daemon.isAvailable("lvm2") else { return false }
         try prepareLVM()
         return try LVM.canonical(mountable) != nil
     }
@@ -146,7 +146,7 @@ extension Daemon {
         var result: [ByteString] = []
         for name in names {
             let path = "/dev/mapper/" + name
-            if Daemon.availableGroups.contains("lvm2"), try LVM.canonical(path) != nil { continue }
+            if Daemon.isAvailable("lvm2"), try LVM.canonical(path) != nil { continue }
             result.append(ByteString(path))
         }
         return result
@@ -268,7 +268,7 @@ extension Daemon {
     func findfsCandidates() -> [String] {
         var candidates = devices.blockDevices()
         guard options.isPID1 else { return candidates }
-        if Daemon.availableGroups.contains("lvm2") { candidates += (try? LVM.logicalVolumes()) ?? [] }
+        if Daemon.isAvailable("lvm2") { candidates += (try? LVM.logicalVolumes()) ?? [] }
         candidates += ((try? doListDmDevices()) ?? []).map(\.description)
         return candidates
     }

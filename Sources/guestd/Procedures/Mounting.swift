@@ -36,7 +36,7 @@ extension Daemon {
     /// A mounted device by the user's name: an LV as /dev/VG/LV, not the /dev/mapper
     /// name the kernel lists; a LUKS mapping stays as it is.
     private func shownSource(_ source: String) throws(CallError) -> ByteString {
-        if source.hasPrefix("/dev/mapper/") || source.hasPrefix("/dev/dm-"), Daemon.availableGroups.contains("lvm2"),
+        if source.hasPrefix("/dev/mapper/") || source.hasPrefix("/dev/dm-"), Daemon.isAvailable("lvm2"),
            let lv = try LVM.canonical(source) {
             return ByteString(lv)
         }

@@ -21,13 +21,13 @@ extension Daemon {
     }
 
     func doStatns(path: ByteString) throws(CallError) -> StructValue {
-        do throws(SysError) { return Daemon.statns(try sysroot.statFollowing(path)) } catch {
+        do throws(SysError) { return Daemon.statns(try sysroot.statFollowing(path), userDeviceNumbers()) } catch {
             throw CallError.perror(path, error.errno)
         }
     }
 
     func doLstatns(path: ByteString) throws(CallError) -> StructValue {
-        do throws(SysError) { return Daemon.statns(try sysroot.statNoFollow(path)) } catch {
+        do throws(SysError) { return Daemon.statns(try sysroot.statNoFollow(path), userDeviceNumbers()) } catch {
             throw CallError.perror(path, error.errno)
         }
     }
@@ -35,6 +35,7 @@ extension Daemon {
     func doInternalLstatnslist(path: ByteString, names: [ByteString]) throws(CallError) -> [StructValue] {
         let dir = try openDirectory(path)
         defer { close(dir) }
+        let numbers = userDeviceNumbers()
         // A name that cannot be stat'ed gets st_ino -1 and zeroes, not an error.
         return names.map { name in
             var st = stat()
@@ -43,7 +44,7 @@ extension Daemon {
                 missing.values[1] = .int(-1)
                 return missing
             }
-            return Daemon.statns(st)
+            return Daemon.statns(st, numbers)
         }
     }
 
@@ -72,10 +73,16 @@ extension Daemon {
         }
     }
 
-    /// stat_to_statns.
-    static func statns(_ st: stat) -> StructValue {
+    /// Device numbers as the stock appliance's kernel numbers the user's disks
+    /// (Devices.userDeviceNumbers); in host test mode the host's own, unchanged.
+    func userDeviceNumbers() -> [UInt64: UInt64] {
+        options.isPID1 ? devices.userDeviceNumbers() : [:]
+    }
+
+    /// stat_to_statns, st_dev through `numbers`.
+    static func statns(_ st: stat, _ numbers: [UInt64: UInt64]) -> StructValue {
         let v: [Int64] = [
-            Int64(bitPattern: UInt64(st.st_dev)), Int64(bitPattern: UInt64(st.st_ino)), Int64(st.st_mode),
+            Int64(bitPattern: numbers[UInt64(st.st_dev)] ?? UInt64(st.st_dev)), Int64(bitPattern: UInt64(st.st_ino)), Int64(st.st_mode),
             Int64(st.st_nlink), Int64(st.st_uid), Int64(st.st_gid), Int64(bitPattern: UInt64(st.st_rdev)),
             Int64(st.st_size), Int64(st.st_blksize), Int64(st.st_blocks),
             Int64(st.st_atim.tv_sec), Int64(st.st_atim.tv_nsec), Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec),

@@ -17,7 +17,7 @@ final class StorageActivation {
                 if let type = try? Probe.filesystemType(devices.dev + "/" + node) { types.insert(type) }
             }
         }
-        if types.contains("LVM2_member"), Daemon.availableGroups.contains("lvm2") {
+        if types.contains("LVM2_member"), Daemon.isAvailable("lvm2") {
             _ = modules.ensureModule("dm_mod")
             do throws(CallError) { try LVM.run(["pvscan", "--cache", "--activate", "ay"]) } catch {
                 console.info("LVM activation: \(error.message)")
