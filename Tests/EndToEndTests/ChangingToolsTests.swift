@@ -7,6 +7,24 @@ import XCTest
 final class ChangingToolsTests: XCTestCase {
     /// virt-inspector, virt-log (the guest's systemd journal), virt-alignment-scan and
     /// virt-diff print the same on both appliances.
+    /// virt-diff reports "changed: st_dev" for every file when the kernel numbered the two
+    /// disks the other way round in its boot (the stock appliance's does, on a busy host):
+    /// such a "- X", "+ X", "# changed: st_dev" triple says nothing about the files.
+    static func withoutDeviceNumberChanges(_ text: String) -> String {
+        var lines = text.components(separatedBy: "\n"), out: [String] = [], i = 0
+        while i < lines.count {
+            if i + 2 < lines.count, lines[i].hasPrefix("- "), lines[i + 1] == "+ " + lines[i].dropFirst(2),
+               lines[i + 2] == "# changed: st_dev" {
+                i += 3
+                continue
+            }
+            out.append(lines[i])
+            i += 1
+        }
+        lines = out
+        return lines.joined(separator: "\n")
+    }
+
     func testInspectorLogAlignmentAndDiffMatchTheStockAppliance() throws {
         let f = try Fixture.get()
         let disk = try ToolsDebianDisk.path(f)
@@ -21,7 +39,7 @@ final class ChangingToolsTests: XCTestCase {
             XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
             XCTAssertEqual(stock.status, 0, "\(tool) (stock): \(stock.err)")
             XCTAssertFalse(stock.out.isEmpty, tool)
-            XCTAssertEqual(ours.out, stock.out, tool)
+            XCTAssertEqual(Self.withoutDeviceNumberChanges(ours.out), Self.withoutDeviceNumberChanges(stock.out), tool)
         }
         let xml = try f.runTool("virt-inspector -a \(disk)", stock: false).out
         XCTAssertTrue(xml.contains("<hostname>tooldeb</hostname>"), xml)
