@@ -11,7 +11,8 @@ final class ChangingToolsTests: XCTestCase {
     /// disks the other way round in its boot (the stock appliance's does, on a busy host):
     /// such a "- X", "+ X", "# changed: st_dev" triple says nothing about the files.
     static func withoutDeviceNumberChanges(_ text: String) -> String {
-        var lines = text.components(separatedBy: "\n"), out: [String] = [], i = 0
+        let lines = text.components(separatedBy: "\n")
+        var out: [String] = [], i = 0
         while i < lines.count {
             if i + 2 < lines.count, lines[i].hasPrefix("- "), lines[i + 1] == "+ " + lines[i].dropFirst(2),
                lines[i + 2] == "# changed: st_dev" {
@@ -21,8 +22,7 @@ final class ChangingToolsTests: XCTestCase {
             out.append(lines[i])
             i += 1
         }
-        lines = out
-        return lines.joined(separator: "\n")
+        return out.joined(separator: "\n")
     }
 
     func testInspectorLogAlignmentAndDiffMatchTheStockAppliance() throws {
