@@ -51,10 +51,12 @@ let package = Package(
         // DHCPv4 messages and the client's exchange, pure code: guestd's DHCP client sends them.
         .target(name: "DHCP"),
 
+        // The daemon: everything but `main`, so tests can call its handlers in-process.
+        // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
+        .target(name: "GuestdCore", dependencies: ["GuestProtocol", "ApplianceKernelWords", "DHCP", "CBlkid", "CMount"]),
         .executableTarget(
             name: "guestd",
-            // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
-            dependencies: ["GuestProtocol", "ApplianceKernelWords", "DHCP", "CBlkid", "CMount"],
+            dependencies: ["GuestdCore"],
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
@@ -91,7 +93,7 @@ let package = Package(
         ),
 
         .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol", "ProtocolGenerator"]),
-        .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol"]),
+        .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol", "GuestdCore"]),
         .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
         .testTarget(name: "ApplianceKernelWordsTests", dependencies: ["ApplianceKernelWords"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),

@@ -9,7 +9,7 @@ public enum Generator {
     public static func files(_ table: [Procedure] = Procedure.all) -> [(path: String, contents: String)] {
         [
             ("Sources/GuestProtocol/Generated/ProcedureAccessors.swift", accessors(table)),
-            ("Sources/guestd/Generated/ProcedureHandlers.swift", guestdHandlers(table)),
+            ("Sources/GuestdCore/Generated/ProcedureHandlers.swift", guestdHandlers(table)),
             ("Sources/ApplianceClient/Generated/SessionCalls.swift", clientCalls(table)),
         ]
     }

@@ -1,0 +1,57 @@
+import Foundation
+@testable import GuestdCore
+import GuestProtocol
+import XCTest
+
+/// guestd's handlers called directly, in this process: no binary to find, nothing stale.
+/// The daemon gets a socketpair for a channel it never reads and a fresh sysroot.
+final class InProcessHandlerTests: XCTestCase {
+    var base: URL!
+    var daemon: Daemon!
+    var fds: [Int32] = [-1, -1]
+
+    override func setUpWithError() throws {
+        base = FileManager.default.temporaryDirectory.appendingPathComponent("guestd-inprocess-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("dir"), withIntermediateDirectories: true)
+        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
+        let options = try Options.parse(["--sysroot", base.path], isPID1: false)
+        daemon = Daemon(channel: FrameChannel(fd: fds[0]), options: options, console: Console(quiet: true, verbose: false))
+    }
+
+    override func tearDownWithError() throws {
+        daemon = nil
+        fds.forEach { close($0) }
+        try? FileManager.default.removeItem(at: base)
+    }
+
+    func testFileHandlersWorkInsideTheSysroot() throws {
+        try daemon.doMkdir(path: "/dir/made")
+        XCTAssertTrue(try daemon.doIsDir(path: "/dir/made", followsymlinks: nil))
+        try daemon.doTouch(path: "/dir/made/file")
+        XCTAssertTrue(try daemon.doExists(path: "/dir/made/file"))
+        try daemon.doChmod(mode: 0o640, path: "/dir/made/file")
+        let attributes = try FileManager.default.attributesOfItem(atPath: base.path + "/dir/made/file")
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o640)
+        try daemon.doRm(path: "/dir/made/file")
+        XCTAssertFalse(try daemon.doExists(path: "/dir/made/file"))
+    }
+
+    func testHandlerErrorsAreTheRealDaemonsTexts() {
+        XCTAssertThrowsError(try daemon.doMkdir(path: "/no/such/parent")) { error in
+            let e = error as? CallError
+            XCTAssertEqual(e?.message.description, "/no/such/parent: No such file or directory")
+            XCTAssertEqual(e?.errno, ENOENT)
+        }
+        XCTAssertThrowsError(try daemon.doRm(path: "/dir")) { error in
+            XCTAssertEqual((error as? CallError)?.errno, EISDIR)
+        }
+    }
+
+    func testSymlinksCannotLeaveTheSysroot() throws {
+        try Data("outside\n".utf8).write(to: base.appendingPathComponent("../guestd-outside-\(getpid())"))
+        defer { try? FileManager.default.removeItem(at: base.appendingPathComponent("../guestd-outside-\(getpid())")) }
+        symlink("../../guestd-outside-\(getpid())", base.path + "/dir/escape")
+        XCTAssertTrue(try daemon.doExists(path: "/dir/escape"))  // the link itself
+        XCTAssertFalse(try daemon.doIsFile(path: "/dir/escape", followsymlinks: true))
+    }
+}
