@@ -37,8 +37,11 @@ let package = Package(
         .systemLibrary(name: "CKmod", pkgConfig: "libkmod", providers: [.apt(["libkmod-dev"])]),
         .systemLibrary(name: "CCompression", providers: [.apt(["liblzma-dev", "libzstd-dev", "zlib1g-dev"])]),
 
+        // Typed errno, the one EINTR retry and whole reads/writes, for every target.
+        .target(name: "SystemCalls"),
+
         // XDR and message framing of libguestfs's protocol 4, shared by guestd and the client.
-        .target(name: "GuestProtocol"),
+        .target(name: "GuestProtocol", dependencies: ["SystemCalls"]),
         // Writes the code that follows from GuestProtocol's procedure table
         // (scripts/generate-protocol); the tests check the checked-in output is current.
         .target(name: "ProtocolGenerator", dependencies: ["GuestProtocol"]),
@@ -53,7 +56,7 @@ let package = Package(
 
         // The daemon: everything but `main`, so tests can call its handlers in-process.
         // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
-        .target(name: "GuestdCore", dependencies: ["GuestProtocol", "ApplianceKernelWords", "DHCP", "CBlkid", "CMount"]),
+        .target(name: "GuestdCore", dependencies: ["SystemCalls", "GuestProtocol", "ApplianceKernelWords", "DHCP", "CBlkid", "CMount"]),
         .executableTarget(
             name: "guestd",
             dependencies: ["GuestdCore"],
@@ -65,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "appliance-sshd",
             dependencies: [
-                "ApplianceKernelWords",
+                "ApplianceKernelWords", "SystemCalls",
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -80,21 +83,22 @@ let package = Package(
                                            "-l_FoundationICU", "-lswiftSynchronization", "-Xlinker", "--end-group"])]
         ),
 
-        .target(name: "HostBuilder", dependencies: ["CKmod", "CCompression"]),
+        .target(name: "HostBuilder", dependencies: ["SystemCalls", "CKmod", "CCompression"]),
         // Forks the watchdog that takes qemu down with its parent, however the parent dies.
         .target(name: "CWatchdog"),
-        .target(name: "ApplianceClient", dependencies: ["GuestProtocol", "ApplianceKernelWords", "HostBuilder", "CWatchdog"]),
+        .target(name: "ApplianceClient", dependencies: ["SystemCalls", "GuestProtocol", "ApplianceKernelWords", "HostBuilder", "CWatchdog"]),
         .executableTarget(
             name: "appliance",
             dependencies: [
-                "HostBuilder", "ApplianceClient", "ApplianceKernelWords", "GuestProtocol",
+                "HostBuilder", "ApplianceClient", "ApplianceKernelWords", "GuestProtocol", "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
-        .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol", "ProtocolGenerator"]),
-        .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol", "GuestdCore"]),
+        .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol", "ProtocolGenerator", "SystemCalls"]),
+        .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol", "GuestdCore", "SystemCalls"]),
         .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
         .testTarget(name: "ApplianceKernelWordsTests", dependencies: ["ApplianceKernelWords"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),
         .testTarget(name: "ApplianceClientTests", dependencies: ["ApplianceClient", "ApplianceKernelWords", "HostBuilder"]),

@@ -1,5 +1,6 @@
 import Foundation
 import GuestProtocol
+import SystemCalls
 
 /// Keeps a booted appliance reachable on a unix socket for clients that come later
 /// (`appliance launch`): one client at a time gets the launch flag, as from a freshly
@@ -27,12 +28,12 @@ public final class ChannelRelay {
         while !shouldStop() {
             var fds = [pollfd(fd: channel, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: client >= 0 ? client : listener.fd, events: Int16(POLLIN), revents: 0)]
-            let r = poll(&fds, 2, 100)
-            if r < 0 { if errno == EINTR { continue } else { return "poll: \(String(cString: strerror(errno)))" } }
+            let r = retryingEINTR { poll(&fds, 2, 100) }
+            if r < 0 { return "poll: \(Errno.current)" }
             if fds[0].revents != 0 {
-                let n = read(channel, &buf, buf.count)
-                if n <= 0 { return n == 0 ? "the appliance closed its channel" : "read: channel: \(String(cString: strerror(errno)))" }
-                if client >= 0, !writeAll(client, buf[0..<n]) { close(client); client = -1 }
+                let n = FileDescriptorIO.read(channel, into: &buf)
+                if n <= 0 { return n == 0 ? "the appliance closed its channel" : "read: channel: \(Errno.current)" }
+                if client >= 0, (try? FileDescriptorIO.writeAll(client, buf[0..<n])) == nil { close(client); client = -1 }
             }
             guard fds[1].revents != 0 else { continue }
             if client < 0 {
@@ -42,21 +43,11 @@ public final class ChannelRelay {
                 var flag = Guestfs.launchFlag.bigEndian
                 if write(c, &flag, 4) == 4 { client = c } else { close(c) }
             } else {
-                let n = read(client, &buf, buf.count)
+                let n = FileDescriptorIO.read(client, into: &buf)
                 if n <= 0 { close(client); client = -1; continue }
-                if !writeAll(channel, buf[0..<n]) { return "write: channel: \(String(cString: strerror(errno)))" }
+                do throws(Errno) { try FileDescriptorIO.writeAll(channel, buf[0..<n]) } catch { return "write: channel: \(error)" }
             }
         }
         return "asked to stop"
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) -> Bool {
-        var rest = bytes
-        while !rest.isEmpty {
-            let n = rest.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue } else { return false } }
-            rest = rest.dropFirst(n)
-        }
-        return true
     }
 }

@@ -1,4 +1,5 @@
 import GuestProtocol
+import SystemCalls
 
 /// Errors a client user can meet, each one line that says what happened and what to do.
 public enum ClientError: Error, CustomStringConvertible, Equatable {
@@ -32,7 +33,7 @@ public enum ClientError: Error, CustomStringConvertible, Equatable {
         case let .protocolViolation(what): "protocol error from the appliance: \(what)"
         case let .unknownCommand(name): "unknown command '\(name)' (see 'appliance run --help' for the list)"
         case let .usage(what): what
-        case let .io(call, path, e): "\(call) \(path): \(ErrnoName.name(e)) (\(String(cString: strerror(e))))"
+        case let .io(call, path, e): "\(call) \(path): \(Errno(e))"
         case let .transferCancelled(proc): "\(proc): the appliance cancelled the transfer"
         }
     }

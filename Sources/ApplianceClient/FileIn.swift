@@ -1,5 +1,6 @@
 import Foundation
 import GuestProtocol
+import SystemCalls
 
 /// FileIn transfers (lib/proto.c send_file): the call, then the file in chunks of at
 /// most 8 KiB, then an empty chunk; the reply comes after. The daemon may cancel
@@ -65,11 +66,9 @@ extension Session {
         let size = fstat(fd, &st) == 0 && st.st_mode & S_IFMT == S_IFREG ? UInt64(st.st_size) : 0
         var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
         _ = try callFileIn(proc, optargs: optargs, progressHint: size, encodeArgs) {
-            while true {
-                let n = read(fd, &buf, buf.count)
-                if n >= 0 { return Array(buf[0 ..< n]) }
-                if errno != EINTR { throw ClientError.io(call: "read", path: hostPath, errno: errno) }
-            }
+            let n = FileDescriptorIO.read(fd, into: &buf)
+            guard n >= 0 else { throw ClientError.io(call: "read", path: hostPath, errno: errno) }
+            return Array(buf[0 ..< n])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Decides whether KVM can be tried. A /dev/kvm that opens can still fail to run a guest
 /// (qemu aborts on an MSR on some hosts, the guest hangs after the firmware on others);
@@ -12,7 +13,7 @@ struct KVMProbe {
     func unavailableReason() -> String? {
         let fd = open(device, O_RDWR | O_CLOEXEC)
         if fd < 0 {
-            return "KVM is not available (\(device): \(String(cString: strerror(errno))))"
+            return "KVM is not available (\(device): \(Errno.current))"
         }
         close(fd)
         if let path = markerPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// qemu's machine protocol (QMP) over its unix socket: one JSON object a line. Used to
 /// save a booted appliance, restore it and hot-plug the user's disks afterwards.
@@ -38,8 +39,7 @@ final class QMP {
             var done = 0
             while done < raw.count {
                 // qemu may have exited (a state that does not load): EPIPE, not SIGPIPE.
-                let n = send(fd, raw.baseAddress! + done, raw.count - done, Int32(MSG_NOSIGNAL))
-                if n < 0, errno == EINTR { continue }
+                let n = retryingEINTR { send(fd, raw.baseAddress! + done, raw.count - done, Int32(MSG_NOSIGNAL)) }
                 guard n > 0 else { throw ClientError.io(call: "write", path: path, errno: errno) }
                 done += n
             }
@@ -70,8 +70,7 @@ final class QMP {
                 if Date() > deadline { throw ClientError.io(call: "read", path: path, errno: ETIMEDOUT) }
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0, errno == EINTR { continue }
+            let n = FileDescriptorIO.read(fd, into: &chunk)
             guard n > 0 else { throw ClientError.io(call: "read", path: path, errno: n == 0 ? ECONNRESET : errno) }
             buffer += chunk[..<n]
         }

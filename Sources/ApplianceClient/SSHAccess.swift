@@ -1,5 +1,6 @@
 import ApplianceKernelWords
 import Glibc
+import SystemCalls
 
 /// How the host reaches an `--ssh` appliance: the user's public key, which the guest's
 /// server alone accepts, and the host port qemu forwards to the guest's port 22.
@@ -28,7 +29,7 @@ public struct SSHAccess: Sendable, Equatable {
 
         public var description: String {
             switch self {
-            case let .unreadable(path, e): "--ssh-key \(path): \(String(cString: strerror(e)))"
+            case let .unreadable(path, e): "--ssh-key \(path): \(Errno(e))"
             case let .notAPublicKey(path): "--ssh-key \(path): not an OpenSSH public key line (TYPE BASE64 [COMMENT]); give the .pub file"
             case let .unsupportedType(path, type):
                 "--ssh-key \(path): \(type) keys are not supported by the appliance's SSH server; use an ed25519 or ECDSA key (ssh-keygen -t ed25519)"

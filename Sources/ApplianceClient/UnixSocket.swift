@@ -1,5 +1,6 @@
 import Foundation
 import GuestProtocol
+import SystemCalls
 
 /// The listening end of the channel: qemu connects to it as its chardev socket, as with
 /// libguestfs's direct backend, so there is no race between qemu starting and us connecting.
@@ -21,12 +22,12 @@ final class ListeningSocket {
     func accept(stillWaiting: () throws -> Void) throws -> Int32 {
         while true {
             try waitReadable(fd, path: path, stillWaiting: stillWaiting)
-            let c = Glibc.accept(fd, nil, nil)
+            let c = retryingEINTR { Glibc.accept(fd, nil, nil) }
             if c >= 0 {
                 _ = fcntl(c, F_SETFD, FD_CLOEXEC)
                 return c
             }
-            if errno != EINTR && errno != EAGAIN { throw ClientError.io(call: "accept", path: path, errno: errno) }
+            if errno != EAGAIN { throw ClientError.io(call: "accept", path: path, errno: errno) }
         }
     }
 
@@ -42,8 +43,8 @@ func waitReadable(_ fd: Int32, path: String, stillWaiting: () throws -> Void) th
     var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
     while true {
         try stillWaiting()
-        let r = poll(&p, 1, 50)
-        if r < 0, errno != EINTR { throw ClientError.io(call: "poll", path: path, errno: errno) }
+        let r = retryingEINTR { poll(&p, 1, 50) }
+        if r < 0 { throw ClientError.io(call: "poll", path: path, errno: errno) }
         if r > 0 { return }
     }
 }

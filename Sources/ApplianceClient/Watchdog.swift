@@ -1,5 +1,6 @@
 import CWatchdog
 import Foundation
+import SystemCalls
 
 /// A forked process that kills qemu and removes its temporary files if this process
 /// dies without doing it: SIGKILL, a crash, or a signal whose default action ends us.
@@ -29,7 +30,7 @@ final class Watchdog {
         close(keepFD)
         keepFD = -1
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = retryingEINTR { waitpid(pid, &status, 0) }
     }
 
     deinit { release() }

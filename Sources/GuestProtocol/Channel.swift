@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 public enum ChannelError: Error, Equatable, CustomStringConvertible {
     case io(call: String, errno: Int32)
@@ -10,7 +11,7 @@ public enum ChannelError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .io(call, e): "\(call) on the channel: \(ErrnoName.name(e)) (\(String(cString: strerror(e))))"
+        case let .io(call, e): "\(call) on the channel: \(Errno(e))"
         case .closed: "the channel closed (the appliance exited)"
         case let .timedOut(s): "no answer from the appliance within \(s) s"
         case let .tooLong(n): "message of \(n) bytes exceeds the protocol limit of \(Guestfs.messageMax)"
@@ -81,10 +82,9 @@ public final class FrameChannel {
         var got = 0
         while got < n {
             if let timeout { try waitReadable(timeout) }
-            let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, n - got) }
+            let r = retryingEINTR { buf.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, n - got) } }
             if r > 0 { got += r; continue }
             if r == 0 { throw ChannelError.closed }
-            if errno == EINTR { continue }
             // A peer that died (qemu killed) resets the socket: that is a close too.
             if errno == ECONNRESET { throw ChannelError.closed }
             throw ChannelError.io(call: "read", errno: errno)
@@ -94,22 +94,16 @@ public final class FrameChannel {
 
     private func waitReadable(_ seconds: Double) throws {
         var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while true {
-            let r = poll(&p, 1, Int32(seconds * 1000))
-            if r > 0 { return }
-            if r == 0 { throw ChannelError.timedOut(seconds: seconds) }
-            if errno != EINTR { throw ChannelError.io(call: "poll", errno: errno) }
-        }
+        let r = retryingEINTR { poll(&p, 1, Int32(seconds * 1000)) }
+        if r > 0 { return }
+        if r == 0 { throw ChannelError.timedOut(seconds: seconds) }
+        throw ChannelError.io(call: "poll", errno: errno)
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        var done = 0
-        while done < bytes.count {
-            let r = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if r > 0 { done += r; continue }
-            if r < 0 && errno == EINTR { continue }
-            if r < 0 && (errno == EPIPE || errno == ECONNRESET) { throw ChannelError.closed }
-            throw ChannelError.io(call: "write", errno: r < 0 ? errno : EIO)
+        do throws(Errno) { try FileDescriptorIO.writeAll(fd, bytes) } catch {
+            if error.code == EPIPE || error.code == ECONNRESET { throw ChannelError.closed }
+            throw ChannelError.io(call: "write", errno: error.code)
         }
     }
 }

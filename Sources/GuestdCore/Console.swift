@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Lines for the console (stderr). Under TCG every byte to the serial console costs, so
 /// `quiet` silences all but fatal lines; `verbose` adds one line per call.
@@ -19,12 +20,7 @@ struct Console {
 
     static func write(_ line: String) {
         // write(2) rather than stdio: unbuffered, and no shared FILE to reason about.
-        let text = Array(("guestd: " + line + "\n").utf8)
-        var done = 0
-        while done < text.count {
-            let r = text.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + done, text.count - done) }
-            if r > 0 { done += r } else if r < 0 && errno == EINTR { continue } else { return }
-        }
+        try? FileDescriptorIO.writeAll(2, Array(("guestd: " + line + "\n").utf8))
     }
 
     /// Seconds since boot from /proc/uptime, for the startup line ("?" if unreadable).

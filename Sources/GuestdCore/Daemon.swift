@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// What a procedure answers: a reply body, or (FileOut) an OK reply followed by a
 /// stream of chunks the closure writes.
@@ -94,6 +95,7 @@ final class Daemon {
         var p = pollfd(fd: channel.fd, events: Int16(POLLIN), revents: 0)
         while true {
             Boot.reapChildren()
+            // EINTR (a signal) waits on; any other error is the next read's to report.
             let n = poll(&p, 1, 1000)
             if n > 0 || (n < 0 && errno != EINTR) { return }
         }

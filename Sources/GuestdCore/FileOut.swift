@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// The daemon's half of a FileOut transfer, after the OK reply: data chunks, then an
 /// empty end chunk (cancel = 1 when the daemon gives up half way). Between chunks the
@@ -66,8 +67,9 @@ final class FileOutStream {
         var word = [UInt8](repeating: 0, count: 4)
         var got = 0
         while got < 4 {
-            let r = word.withUnsafeMutableBytes { read(channel.fd, $0.baseAddress! + got, 4 - got) }
-            if r > 0 { got += r } else if r < 0 && errno == EINTR { continue } else { return false }
+            let r = retryingEINTR { word.withUnsafeMutableBytes { read(channel.fd, $0.baseAddress! + got, 4 - got) } }
+            guard r > 0 else { return false }
+            got += r
         }
         var d = XDRDecoder(word)
         return (try? d.u32()) == Guestfs.cancelFlag

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// popen for tar_in and tar_out: an appliance program with one end of a pipe as its
 /// stdin or its stdout, stderr into a file the caller reads for the error text, as the
@@ -48,9 +49,7 @@ struct PipedChild {
     func finish() -> Int32 {
         close(fd)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return 255 }
-        }
+        guard retryingEINTR({ waitpid(pid, &status, 0) }) >= 0 else { return 255 }
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 }
@@ -73,15 +72,7 @@ struct TempFile {
     /// read_error_file: the contents without a trailing newline, "(no error)" if
     /// unreadable; bytes, as a program wrote them (tar quotes names).
     func contents() -> ByteString {
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        guard lseek(fd, 0, SEEK_SET) == 0 else { return "(no error)" }
-        while true {
-            let n = read(fd, &buf, buf.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += buf[0 ..< n]
-        }
+        guard lseek(fd, 0, SEEK_SET) == 0, var bytes = try? FileDescriptorIO.readAll(fd) else { return "(no error)" }
         if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
         return ByteString(bytes)
     }

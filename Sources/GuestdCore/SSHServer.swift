@@ -1,5 +1,6 @@
 import ApplianceKernelWords
 import Glibc
+import SystemCalls
 
 /// Starts the appliance's SSH server when the launcher asked for it with
 /// `appliance.ssh=TYPE:BASE64` (the user's public key; a colon stands for the key
@@ -57,12 +58,10 @@ enum SSHServer {
         var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
         var ready = 0
         while ready == 0 {
-            let n = poll(&pfd, 1, readyTimeoutMS)
-            if n < 0 && errno == EINTR { continue }
+            let n = retryingEINTR { poll(&pfd, 1, readyTimeoutMS) }
             guard n > 0 else { throw SysError("wait for ready", program, errno: n == 0 ? ETIMEDOUT : errno) }
             var buf = [UInt8](repeating: 0, count: 16)
-            ready = read(fds[0], &buf, buf.count)
-            if ready < 0 && errno == EINTR { ready = 0; continue }
+            ready = FileDescriptorIO.read(fds[0], into: &buf)
             // End of file before "ready": the server stopped; its own line says why.
             guard ready > 0 else { throw SysError("start", program, errno: ECHILD) }
         }

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// The real daemon's commandrvf: a program run with stdin on /dev/null, its stdout and
 /// stderr collected; with a root, chrooted into it first. execvp searches PATH, which
@@ -52,9 +53,7 @@ enum Subprocess {
         var result = Result(status: 0, out: [], err: [])
         try drain(so[0], se[0], into: &result)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw SysError("waitpid", argv[0]) }
-        }
+        guard retryingEINTR({ waitpid(pid, &status, 0) }) >= 0 else { throw SysError("waitpid", argv[0]) }
         // WIFEXITED ? WEXITSTATUS : a signal death counts as failure.
         result.status = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return result
@@ -93,15 +92,12 @@ enum Subprocess {
         var fds = [pollfd(fd: out, events: Int16(POLLIN), revents: 0), pollfd(fd: err, events: Int16(POLLIN), revents: 0)]
         var buf = [UInt8](repeating: 0, count: 65536)
         while fds.contains(where: { $0.fd >= 0 }) {
-            guard poll(&fds, nfds_t(fds.count), -1) >= 0 else {
-                if errno == EINTR { continue }
-                throw SysError("poll", "command output")
-            }
+            guard retryingEINTR({ poll(&fds, nfds_t(fds.count), -1) }) >= 0 else { throw SysError("poll", "command output") }
             for i in fds.indices where fds[i].fd >= 0 && fds[i].revents != 0 {
-                let n = read(fds[i].fd, &buf, buf.count)
+                let n = FileDescriptorIO.read(fds[i].fd, into: &buf)
                 if n > 0 {
                     if i == 0 { r.out += buf[0..<n] } else { r.err += buf[0..<n] }
-                } else if n == 0 || errno != EINTR {
+                } else {
                     fds[i].fd = -1
                 }
             }

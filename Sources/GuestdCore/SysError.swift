@@ -1,26 +1,12 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
-/// A failed system call: which call, on what, and errno, so every failure can be told
-/// in one line and mapped onto an error reply with the errno name. The path is bytes: it
-/// may be a guest name.
-struct SysError: Error, CustomStringConvertible {
-    var call: String
-    var path: ByteString
-    var errno: Int32
+/// A failed system call on a path that may be a guest name, hence bytes.
+typealias SysError = SystemCallError<ByteString>
 
-    init(_ call: String, _ path: ByteString, errno: Int32 = Glibc.errno) {
-        self.call = call
-        self.path = path
-        self.errno = errno
-    }
-
+extension SystemCallError<ByteString> {
     init(_ call: String, _ path: String, errno: Int32 = Glibc.errno) { self.init(call, ByteString(path), errno: errno) }
-
-    /// strerror's text, as perror and the real daemon's reply_with_perror print it.
-    var reason: String { String(cString: strerror(errno)) }
-
-    var description: String { "\(call): \(path): \(reason) (\(ErrnoName.name(errno)))" }
 }
 
 /// What an error reply carries: the message and, when there is one, the errno.
@@ -37,7 +23,7 @@ struct CallError: Error, CustomStringConvertible {
 
     /// reply_with_perror: "<prefix>: <strerror>" with the errno.
     static func perror(_ prefix: ByteString, _ errno: Int32) -> CallError {
-        CallError("\(prefix): \(String(cString: strerror(errno)))", errno: errno)
+        CallError("\(prefix): \(Errno(errno).text)", errno: errno)
     }
 
     var description: String { message.description }

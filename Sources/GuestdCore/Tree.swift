@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// Whole-tree operations on descriptors, never following symlinks out of the tree:
 /// what rm -rf, cp, cp -a and find do for the real daemon. Names are the directories'
@@ -61,8 +62,7 @@ enum Tree {
         guard out >= 0 else { throw SysError("open", dname) }
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = FileDescriptorIO.read(fd, into: &buf)
             guard n >= 0 else { let e = errno; close(out); throw SysError("read", dname, errno: e) }
             if n == 0 { break }
             do { try Daemon.writeAll(out, Array(buf[0 ..< n]), dname) } catch { close(out); throw error }

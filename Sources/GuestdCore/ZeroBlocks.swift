@@ -15,16 +15,4 @@ enum ZeroBlocks {
         }
         return true
     }
-
-    /// write(2) until every byte of the range is written.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var done = 0
-        while done < bytes.count {
-            let r = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if r < 0 && errno == EINTR { continue }
-            guard r > 0 else { if r == 0 { errno = EIO }; return false }
-            done += r
-        }
-        return true
-    }
 }

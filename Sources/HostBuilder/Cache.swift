@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 
 /// Where appliances are kept, and the key that says whether one is still good.
 public enum Cache {
@@ -47,8 +48,10 @@ final class CacheLock {
         let path = directory + "/.lock"
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw BuildError.io(call: "open", path: path, errno: errno) }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { let e = errno; close(fd); throw BuildError.io(call: "flock", path: path, errno: e) }
+        guard retryingEINTR({ flock(fd, LOCK_EX) }) == 0 else {
+            let e = errno
+            close(fd)
+            throw BuildError.io(call: "flock", path: path, errno: e)
         }
     }
 

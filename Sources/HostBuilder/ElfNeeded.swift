@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// Finds the shared libraries binaries need by reading their ELF headers, the way ld.so
 /// would, without running anything (ldd executes the binary's loader).
@@ -227,21 +228,9 @@ public enum ElfNeeded {
         /// Up to `count` bytes at `offset`; fewer only at end of file.
         func read(at offset: UInt64, count: Int) throws -> [UInt8] {
             guard offset <= UInt64(Int64.max) else { return [] }
-            var bytes = [UInt8](repeating: 0, count: count)
-            var filled = 0
-            while filled < count {
-                let n = bytes.withUnsafeMutableBytes { buf in
-                    pread(fd, buf.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
-                }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw BuildError.fromErrno("pread", path)
-                }
-                if n == 0 { break }
-                filled += n
+            do throws(Errno) { return try FileDescriptorIO.pread(fd, count: count, at: Int64(offset)) } catch {
+                throw BuildError.io(call: "pread", path: path, errno: error.code)
             }
-            bytes.removeSubrange(filled...)
-            return bytes
         }
     }
 

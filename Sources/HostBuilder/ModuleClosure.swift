@@ -2,6 +2,7 @@ import CKmod
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// A loadable module of the target kernel: its kmod name (underscores) and its file on the host.
 public struct ResolvedModule: Equatable, Sendable {
@@ -108,7 +109,7 @@ public struct ModuleClosure {
         let rc = kmod_module_new_from_lookup(context.ctx, name, &list)
         guard rc >= 0 else {
             throw BuildError.kmod(call: "kmod_module_new_from_lookup", module: name,
-                                  reason: "\(BuildError.describe(errno: -rc)) in \(modulesDir)")
+                                  reason: "\(Errno(-rc)) in \(modulesDir)")
         }
         let mods = modules(of: list).map { kmod_module_ref($0)! }
         kmod_module_unref_list(list)

@@ -3,6 +3,7 @@ import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSH
+import SystemCalls
 
 /// The program of one session channel and the threads that relay its descriptors:
 /// one blocking reader per output (stdout, stderr; or the pty master), a serial queue for
@@ -57,7 +58,7 @@ final class SessionProcess: @unchecked Sendable {
         }
         DetachedThread.start { [self] in
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            _ = retryingEINTR { waitpid(pid, &status, 0) }
             exited.withLockedValue { $0 = true }
             drained.wait()
             inputQueue.sync {
@@ -76,11 +77,11 @@ final class SessionProcess: @unchecked Sendable {
         var buf = [UInt8](repeating: 0, count: 32768)
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         while true {
-            let ready = poll(&pfd, 1, 100)
-            if ready < 0 { if errno == EINTR { continue } else { break } }
+            let ready = retryingEINTR { poll(&pfd, 1, 100) }
+            if ready < 0 { break }
             if ready == 0 { if exited.withLockedValue({ $0 }) { break } else { continue } }
-            let n = read(fd, &buf, buf.count)
-            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            let n = FileDescriptorIO.read(fd, into: &buf)
+            if n < 0 && errno == EAGAIN { continue }
             guard n > 0 else { break }
             let data = SSHChannelData(type: type, data: .byteBuffer(channel.allocator.buffer(bytes: buf[0..<n])))
             // Waiting for each write keeps a fast program from outrunning the client's window.
@@ -104,12 +105,7 @@ final class SessionProcess: @unchecked Sendable {
     func write(_ bytes: ByteBuffer) {
         inputQueue.async { [self] in
             guard inputOpen else { return }
-            var rest = Array(bytes.readableBytesView)[...]
-            while !rest.isEmpty {
-                let n = rest.withUnsafeBytes { Glibc.write(input, $0.baseAddress, $0.count) }
-                if n < 0 { if errno == EINTR { continue } else { return } }
-                rest = rest.dropFirst(n)
-            }
+            try? FileDescriptorIO.writeAll(input, bytes.readableBytesView)
         }
     }
 

@@ -1,6 +1,7 @@
 import ApplianceClient
 import Foundation
 import HostBuilder
+import SystemCalls
 
 /// The background half of `appliance launch`: a state folder holding `socket`, `pid` and
 /// `log`, and the detached process that owns the VM.
@@ -19,7 +20,7 @@ enum LaunchedAppliance {
 
         var description: String {
             switch self {
-            case let .io(call, path, e): "\(call): \(path): \(String(cString: strerror(e)))"
+            case let .io(call, path, e): "\(call): \(path): \(Errno(e))"
             case let .exited(status, log): "the background appliance exited with status \(status); its log:\n\(log)"
             case let .timedOut(s, log): "the appliance was not serving after \(s) s; its log:\n\(log)"
             case let .notLaunched(why): why

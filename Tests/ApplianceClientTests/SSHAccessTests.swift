@@ -43,7 +43,7 @@ final class SSHAccessTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("not an OpenSSH public key line"), "\($0)")
         }
         XCTAssertThrowsError(try SSHAccess(publicKeyFile: "/no/such.pub", hostPort: 1)) {
-            XCTAssertEqual("\($0)", "--ssh-key /no/such.pub: No such file or directory")
+            XCTAssertEqual("\($0)", "--ssh-key /no/such.pub: No such file or directory (ENOENT)")
         }
         XCTAssertThrowsError(try SSHAccess.defaultKeyFile(home: "/nonexistent")) {
             XCTAssertTrue("\($0)".contains("ssh-keygen -t ed25519"), "\($0)")

@@ -92,7 +92,7 @@ final class FaultTests: XCTestCase {
         var options = f.options(rootMedia: .disk)
         options.drives = [Drive(path: f.work + "/does-not-exist.img")]
         XCTAssertThrowsError(try Session.launch(appliance: f.appliance, options: options)) { error in
-            XCTAssertEqual("\(error)", "open \(f.work)/does-not-exist.img: ENOENT (No such file or directory)")
+            XCTAssertEqual("\(error)", "open \(f.work)/does-not-exist.img: No such file or directory (ENOENT)")
         }
     }
 

@@ -122,6 +122,6 @@ final class KVMHangTests: XCTestCase {
         session.shutdown()
         XCTAssertFalse(session.usedKVM)
         XCTAssertEqual(starts, ["tcg"])
-        XCTAssertEqual(notices, ["KVM is not available (\(work)/no-such-kvm: No such file or directory); using TCG (software emulation, slower)"])
+        XCTAssertEqual(notices, ["KVM is not available (\(work)/no-such-kvm: No such file or directory (ENOENT)); using TCG (software emulation, slower)"])
     }
 }

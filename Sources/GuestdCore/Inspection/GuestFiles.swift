@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// The file tests and reads inspection makes on the filesystem mounted at the sysroot,
 /// each resolved inside it as the real daemon's chroot would (Is.is_file, Is.is_dir,
@@ -53,8 +54,7 @@ struct GuestFiles {
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: min(limit, 65536))
         while out.count < limit {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, min($0.count, limit - out.count)) }
-            if n < 0 && errno == EINTR { continue }
+            let n = FileDescriptorIO.read(fd, into: &buf, count: limit - out.count)
             guard n >= 0 else { return nil }
             if n == 0 { break }
             out += buf[0 ..< n]

@@ -1,5 +1,6 @@
 import DHCP
 import Glibc
+import SystemCalls
 
 /// Asks for a lease on one interface over UDP: port 68 bound to the interface with
 /// SO_BINDTODEVICE, broadcasts to 255.255.255.255:67. Linux routes a limited broadcast
@@ -94,11 +95,11 @@ struct DHCPClient {
             let left = deadline - Self.now()
             guard left > 0 else { return nil }
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, Int32(left))
-            if ready < 0 { if errno == EINTR { continue } else { throw SysError("poll", "DHCP socket") } }
+            let ready = retryingEINTR { poll(&pfd, 1, Int32(left)) }
+            if ready < 0 { throw SysError("poll", "DHCP socket") }
             if ready == 0 { return nil }
-            let n = recv(fd, &buf, buf.count, 0)
-            if n < 0 { if errno == EINTR { continue } else { throw SysError("recv", "DHCP socket") } }
+            let n = retryingEINTR { recv(fd, &buf, buf.count, 0) }
+            if n < 0 { throw SysError("recv", "DHCP socket") }
             if let m = try? DHCPMessage(decoding: Array(buf[0..<n])) { return m }
         }
     }

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// The blockdev group (daemon/blockdev.c runs blockdev(8) for each): the same block
 /// device ioctls, called directly. Errors read as blockdev's do, "blockdev: ioctl error on BLKRRPART: …".
@@ -49,9 +50,9 @@ extension Daemon {
 
     private static func blockIoctl<T>(_ device: String, _ request: UInt, _ name: String, _ value: inout T) throws(CallError) {
         let fd = open(device, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CallError("blockdev: cannot open \(device): \(String(cString: strerror(errno)))", errno: errno) }
+        guard fd >= 0 else { throw CallError("blockdev: cannot open \(device): \(Errno(errno).text)", errno: errno) }
         defer { close(fd) }
         let r = withUnsafeMutablePointer(to: &value) { ioctl(fd, request, $0) }
-        guard r == 0 else { throw CallError("blockdev: ioctl error on \(name): \(String(cString: strerror(errno)))", errno: errno) }
+        guard r == 0 else { throw CallError("blockdev: ioctl error on \(name): \(Errno(errno).text)", errno: errno) }
     }
 }

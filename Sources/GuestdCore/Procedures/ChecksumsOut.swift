@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// checksums_out (daemon/checksum.c of libguestfs 1.48): what `cd DIR && find -type f
 /// -print0 | xargs -0 md5sum` (or cksum, sha*sum) prints, streamed to the client. Our
@@ -40,8 +41,7 @@ extension Daemon {
         var buf = [UInt8](repeating: 0, count: 65536)
         var size = 0
         while true {
-            let n = buf.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = FileDescriptorIO.read(file, into: &buf)
             guard n >= 0 else { return nil }
             if n == 0 { break }
             digest.update(buf[0 ..< n])

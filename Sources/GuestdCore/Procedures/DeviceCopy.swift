@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// The copy loop of copy_device_to_device and its siblings (daemon/copy.c of libguestfs
 /// 1.48): from an offset, a given size or to the end of the source, optionally sparse
@@ -63,8 +64,7 @@ extension Daemon {
         var done: Int64 = 0
         while remaining != 0 {
             let want = remaining.map { Int(min(Int64(buf.count), $0)) } ?? buf.count
-            let n = buf.withUnsafeMutableBytes { read(input, $0.baseAddress, want) }
-            if n < 0 && errno == EINTR { continue }
+            let n = FileDescriptorIO.read(input, into: &buf, count: want)
             guard n >= 0 else { throw CallError.perror("read: \(src.name)", errno) }
             if n == 0 {
                 guard remaining == nil else { throw CallError("\(src.name): input too short") }
@@ -78,8 +78,8 @@ extension Daemon {
                     let bytes = UnsafeRawBufferPointer(rebasing: all[at ..< at + len])
                     if range.sparse, ZeroBlocks.isZero(bytes) {
                         if lseek(output, off_t(len), SEEK_CUR) < 0 { return ("seek (because of sparse flag)", errno) }
-                    } else if !ZeroBlocks.writeAll(output, bytes) {
-                        return ("write", errno)
+                    } else {
+                        do throws(Errno) { try FileDescriptorIO.writeAll(output, bytes) } catch { return ("write", error.code) }
                     }
                     at += len
                 }

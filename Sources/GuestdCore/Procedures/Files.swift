@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// Regular files: create, write, read, remove, permissions (daemon/file.c, fill.c,
 /// headtail.c, link.c). Paths have passed ABS_PATH and NEED_ROOT.
@@ -103,9 +104,8 @@ extension Daemon {
         }
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw CallError("\(Checksum.program(type)): \(Checksum.program(type)): -: \(String(cString: strerror(errno)))") }
+            let n = FileDescriptorIO.read(fd, into: &buf)
+            guard n >= 0 else { throw CallError("\(Checksum.program(type)): \(Checksum.program(type)): -: \(Errno(errno).text)") }
             if n == 0 { break }
             digest.update(buf[0 ..< n])
         }
@@ -216,13 +216,6 @@ extension Daemon {
     }
 
     static func readAll(_ fd: Int32, _ name: ByteString) throws(SysError) -> [UInt8] {
-        var data: [UInt8] = [], buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if r < 0 && errno == EINTR { continue }
-            guard r >= 0 else { throw SysError("read", name) }
-            if r == 0 { return data }
-            data += buf[0 ..< r]
-        }
+        do throws(Errno) { return try FileDescriptorIO.readAll(fd) } catch { throw SysError("read", name, errno: error.code) }
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// Giving free space back: zerofree (group zerofree), fstrim (group fstrim) and
 /// zero_free_space (daemon/zerofree.c, fstrim.c, zero.c of libguestfs 1.48).
@@ -59,12 +60,11 @@ extension Daemon {
         let initial = UInt64(vfs.f_bfree)
         let zeroes = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = zeroes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let n = retryingEINTR { zeroes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
             if n >= 0 {
                 if fstatvfs(fd, &vfs) == 0 { try? progress.notify(position: initial - min(initial, UInt64(vfs.f_bfree)), total: initial) }
                 continue
             }
-            if errno == EINTR { continue }
             if errno == ENOSPC { break }
             let e = errno
             close(fd)

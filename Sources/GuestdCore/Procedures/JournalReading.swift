@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// journal_open, journal_close, journal_next, journal_skip, internal_journal_get,
 /// journal_get/set_data_threshold, journal_get_realtime_usec (daemon/journal.c of
@@ -48,7 +49,7 @@ extension Daemon {
                 let r = lib.enumerateData(j, &data, &length)
                 if r == 0 { break }
                 guard r > 0, let data else {
-                    console.info("sd_journal_enumerate_data: \(String(cString: strerror(-r)))")
+                    console.info("sd_journal_enumerate_data: \(Errno(-r).text)")
                     try stream.abort()
                     return
                 }

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// ll: what `ls -la` prints for the directory (daemon/ls.c runs it on the resolved path
 /// under the sysroot), produced natively in coreutils' long format, C locale, UTC. Names
@@ -59,7 +60,7 @@ extension Daemon {
         guard lstat(host.cString, &st) == 0 else { throw CallError.perror(p, errno) }
         guard st.st_mode.isDirectory else { return LongListing(entries: [(host, st)], now: time(nil)).text(total: false) }
         let fd = open(host.cString, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw CallError("ls: cannot open directory '\(host)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CallError("ls: cannot open directory '\(host)': \(Errno(errno).text)") }
         defer { close(fd) }
         var names: [ByteString] = [".", ".."]
         do { names += try Tree.entries(fd, host) } catch { throw CallError("ls: reading directory '\(host)': \(error.reason)") }

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// More file procedures done natively: head, tail, wc, du, truncate, utimens, links,
 /// device nodes, realpath, is_zero (daemon/headtail.c, wc.c, du.c, truncate.c,
@@ -137,8 +138,7 @@ extension Daemon {
         defer { close(fd) }
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = FileDescriptorIO.read(fd, into: &buf)
             guard n >= 0 else { throw CallError.perror("read: \(path)", errno) }
             if n == 0 { return true }
             if buf[0 ..< n].contains(where: { $0 != 0 }) { return false }

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// mount, mount_ro, mount_options, umount, umount_all, mounts, mountpoints.
 extension Daemon {
@@ -62,7 +63,7 @@ extension Daemon {
         }
         let flags = (force ? Int32(MNT_FORCE) : 0) | (lazy ? Int32(MNT_DETACH) : 0)
         guard umount2(target.cString, flags) == 0 else {
-            throw CallError("\(arg): umount: \(target): \(String(cString: strerror(errno))).", errno: 0)
+            throw CallError("\(arg): umount: \(target): \(Errno(errno).text).", errno: 0)
         }
     }
 

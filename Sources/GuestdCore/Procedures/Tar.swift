@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// tar_in, tar_out, tgz_in, tgz_out, txz_in, txz_out (daemon/tar.c of libguestfs 1.48): tar runs in the
 /// appliance with -C on the sysroot path, fed from or feeding the chunk stream; its
@@ -133,8 +134,7 @@ extension Daemon {
             var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
             do {
                 while true {
-                    let r = buf.withUnsafeMutableBytes { read(child.fd, $0.baseAddress, $0.count) }
-                    if r < 0 && errno == EINTR { continue }
+                    let r = FileDescriptorIO.read(child.fd, into: &buf)
                     if r < 0 { _ = child.finish(); try stream.abort(); return }
                     if r == 0 { break }
                     try stream.write(buf[0 ..< r])

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// upload_offset, download_offset, base64_in, base64_out (daemon/upload.c, base64.c);
 /// base64 is coded natively where the real daemon pipes through base64(1).
@@ -41,8 +42,7 @@ extension Daemon {
             var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
             while left > 0 {
                 let want = Int(min(UInt64(buf.count), left))
-                let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) }
-                if r < 0 && errno == EINTR { continue }
+                let r = FileDescriptorIO.read(fd, into: &buf, count: want)
                 if r < 0 { try stream.abort(); return }
                 if r == 0 { break }
                 try stream.write(buf[0 ..< r])
@@ -84,8 +84,7 @@ extension Daemon {
             var encoder = Base64Encoder()
             var buf = [UInt8](repeating: 0, count: 57 * 128)
             while true {
-                let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if r < 0 && errno == EINTR { continue }
+                let r = FileDescriptorIO.read(fd, into: &buf)
                 if r < 0 { try stream.abort(); return }
                 if r == 0 { break }
                 try stream.write(encoder.feed(buf[0 ..< r]))

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import SystemCalls
 
 /// FileIn and FileOut procedures: upload, download, ls0. Each opens its target first,
 /// so a failure is still an error reply (a FileIn's chunks are cancelled first); once a
@@ -49,13 +50,7 @@ extension Daemon {
     }
 
     static func writeAll(_ fd: Int32, _ data: [UInt8], _ name: ByteString) throws(SysError) {
-        var done = 0
-        while done < data.count {
-            let r = data.withUnsafeBytes { write(fd, $0.baseAddress! + done, data.count - done) }
-            if r < 0 && errno == EINTR { continue }
-            guard r > 0 else { throw SysError("write", name, errno: r < 0 ? errno : EIO) }
-            done += r
-        }
+        do throws(Errno) { try FileDescriptorIO.writeAll(fd, data) } catch { throw SysError("write", name, errno: error.code) }
     }
 
     /// download: a device node or a guest file, in chunks with progress.
@@ -121,8 +116,7 @@ extension Daemon {
             var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
             var sent: UInt64 = 0
             while true {
-                let r = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-                if r < 0 && errno == EINTR { continue }
+                let r = FileDescriptorIO.read(fd, into: &buf)
                 if r < 0 {
                     Console.write("\(SysError("read", name))")
                     try stream.abort()

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// A host file planned into the image: its size, the logical blocks that hold data (holes
 /// are left out) and the identity it had when planned, checked again while it is copied.
@@ -88,8 +89,8 @@ struct Ext2HostFile {
                     let want = Int(min(UInt64(n * bs), size - offset))
                     var got = 0
                     while got < want {
-                        let r = pread(fd, buf.baseAddress! + got, want - got, off_t(offset) + off_t(got))
-                        if r < 0 { if errno == EINTR { continue }; throw BuildError.fromErrno("read", path) }
+                        let r = retryingEINTR { pread(fd, buf.baseAddress! + got, want - got, off_t(offset) + off_t(got)) }
+                        if r < 0 { throw BuildError.fromErrno("read", path) }
                         if r == 0 { throw changed() }
                         got += r
                     }

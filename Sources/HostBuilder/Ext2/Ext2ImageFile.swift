@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemCalls
 
 /// The image being written: a sparse file under a temporary name beside the target,
 /// renamed into place only when complete. All-zero blocks are never written, so they stay
@@ -61,14 +62,8 @@ final class Ext2ImageFile {
     }
 
     private func pwriteAll(_ bytes: UnsafeRawBufferPointer, at offset: off_t) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, offset + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BuildError.fromErrno("write", tempPath)
-            }
-            done += n
+        do throws(Errno) { try FileDescriptorIO.pwriteAll(fd, bytes, at: Int64(offset)) } catch {
+            throw BuildError.io(call: "write", path: tempPath, errno: error.code)
         }
         bytesWritten += bytes.count
     }
