@@ -13,34 +13,19 @@ struct PipedChild {
     let fd: Int32
 
     static func start(_ argv: [ByteString], _ direction: Direction, stderr errFd: Int32) throws(SysError) -> PipedChild {
-        var p: [Int32] = [0, 0]
-        guard pipe(&p) == 0 else { throw SysError("pipe", argv[0]) }
-        for fd in p { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        let (ours, theirs, target) = direction == .toStdin ? (p[1], p[0], Int32(0)) : (p[0], p[1], Int32(1))
-        // Allocated before fork: the child makes only async-signal-safe calls.
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0.cString) } + [nil]
-        defer { for a in cArgs { free(a) } }
-        let pid = fork()
-        if pid == 0 {
-            signal(SIGPIPE, SIG_DFL)
-            let null = open("/dev/null", O_RDWR)
-            if null >= 0 { dup2(null, direction == .toStdin ? 1 : 0) }
-            dup2(theirs, target)
-            dup2(errFd, 2)
-            cArgs.withUnsafeBufferPointer { _ = execvp(cArgs[0]!, $0.baseAddress!) }
-            let reason = strerror(errno)!
-            _ = write(2, cArgs[0]!, strlen(cArgs[0]!))
-            _ = write(2, ": ", 2)
-            _ = write(2, reason, strlen(reason))
-            _ = write(2, "\n", 1)
-            _exit(127)
+        let p: (read: Int32, write: Int32)
+        do throws(Errno) { p = try ChildProcess.pipe() } catch { throw SysError("pipe", argv[0], errno: error.code) }
+        let (ours, theirs) = direction == .toStdin ? (p.write, p.read) : (p.read, p.write)
+        var child = ChildProcess(argv.map(\.bytes))
+        child.redirections = direction == .toStdin
+            ? [.fd(theirs, onto: 0), .open("/dev/null", flags: O_WRONLY, onto: 1), .fd(errFd, onto: 2)]
+            : [.open("/dev/null", flags: O_RDONLY, onto: 0), .fd(theirs, onto: 1), .fd(errFd, onto: 2)]
+        let pid: pid_t
+        do throws(Errno) { pid = try child.spawn() } catch {
+            close(ours); close(theirs)
+            throw SysError("fork", argv[0], errno: error.code)
         }
-        let forkErrno = errno
         close(theirs)
-        guard pid > 0 else {
-            close(ours)
-            throw SysError("fork", argv[0], errno: forkErrno)
-        }
         return PipedChild(pid: pid, fd: ours)
     }
 
@@ -48,9 +33,7 @@ struct PipedChild {
     /// the signal that killed it.
     func finish() -> Int32 {
         close(fd)
-        var status: Int32 = 0
-        guard retryingEINTR({ waitpid(pid, &status, 0) }) >= 0 else { return 255 }
-        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return ChildProcess.wait(pid) ?? 255
     }
 }
 

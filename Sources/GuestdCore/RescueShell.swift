@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// virt-rescue's shell. libguestfs's launcher puts guestfs_rescue=1 on the kernel
 /// command line; the daemon still serves (virt-rescue mounts the guest with -i or -m
@@ -83,33 +84,13 @@ enum RescueShell {
         _ = text.withCString { write(fd, $0, strlen($0)) }
     }
 
-    /// posix_spawn in a new session (POSIX_SPAWN_SETSID) whose first open of the tty makes
-    /// it the controlling terminal; stdin, stdout and stderr are that tty.
+    /// The shell in a new session whose first open of the tty makes it the controlling
+    /// terminal; stdin, stdout and stderr are that tty.
     private static func spawn(_ path: String, argv: [String], environment: [String], tty: String) throws(SysError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, tty, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        // POSIX_SPAWN_SETSID (not in Glibc's Swift module); a default signal mask and
-        // dispositions for the shell, whatever PID 1 installed.
-        posix_spawnattr_setflags(&attr, Int16(0x80 | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        let cEnv: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
-        defer { for p in cArgs + cEnv { free(p) } }
-        var child: pid_t = 0
-        let r = posix_spawn(&child, path, &actions, &attr, cArgs, cEnv)
-        guard r == 0 else { throw SysError("posix_spawn", path, errno: r) }
-        return child
+        var child = ChildProcess(argv, environment: environment)
+        child.executable = path
+        child.newSession = true
+        child.redirections = [.open(tty, flags: O_RDWR, onto: 0), .fd(0, onto: 1), .fd(0, onto: 2)]
+        do throws(Errno) { return try child.spawn() } catch { throw SysError("fork", path, errno: error.code) }
     }
 }

@@ -31,39 +31,31 @@ enum SSHServer {
         }
     }
 
-    /// Spawns the server in its own session with fd 3 the write end of a pipe, and
+    /// Starts the server in its own session with fd 3 the write end of a pipe, and
     /// waits for its "ready" line (or its exit, which closes the pipe).
     static func start(authorizedKey: String) throws(SysError) -> pid_t {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw SysError("pipe", "ssh ready") }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        defer { close(fds[0]) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 3)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, 0x80)  // POSIX_SPAWN_SETSID: not in Glibc's Swift module
-        let argv = [program, "--authorized-key", authorizedKey, "--ready-fd", "3"]
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for p in cArgs { free(p) } }
-        var pid: pid_t = 0
-        let r = posix_spawn(&pid, program, &actions, &attr, cArgs, environ)
-        close(fds[1])
-        guard r == 0 else { throw SysError("posix_spawn", program, errno: r) }
+        let ready: (read: Int32, write: Int32)
+        do throws(Errno) { ready = try ChildProcess.pipe() } catch { throw SysError("pipe", "ssh ready", errno: error.code) }
+        defer { close(ready.read) }
+        var child = ChildProcess([program, "--authorized-key", authorizedKey, "--ready-fd", "3"])
+        child.redirections = [.fd(ready.write, onto: 3)]
+        child.newSession = true
+        let pid: pid_t
+        do throws(Errno) { pid = try child.spawn() } catch {
+            close(ready.write)
+            throw SysError("fork", program, errno: error.code)
+        }
+        close(ready.write)
 
-        var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
-        var ready = 0
-        while ready == 0 {
+        var pfd = pollfd(fd: ready.read, events: Int16(POLLIN), revents: 0)
+        var got = 0
+        while got == 0 {
             let n = retryingEINTR { poll(&pfd, 1, readyTimeoutMS) }
             guard n > 0 else { throw SysError("wait for ready", program, errno: n == 0 ? ETIMEDOUT : errno) }
             var buf = [UInt8](repeating: 0, count: 16)
-            ready = FileDescriptorIO.read(fds[0], into: &buf)
+            got = FileDescriptorIO.read(ready.read, into: &buf)
             // End of file before "ready": the server stopped; its own line says why.
-            guard ready > 0 else { throw SysError("start", program, errno: ECHILD) }
+            guard got > 0 else { throw SysError("start", program, errno: ECHILD) }
         }
         return pid
     }

@@ -16,46 +16,28 @@ enum Subprocess {
     /// `foldStdout` is COMMAND_FLAG_FOLD_STDOUT_ON_STDERR: the program's stdout goes into
     /// `err` too, interleaved as written, for error texts made of both.
     static func run(_ argv: [ByteString], root: String?, foldStdout: Bool = false) throws(SysError) -> Result {
-        var so: [Int32] = [0, 0], se: [Int32] = [0, 0]
-        guard pipe(&so) == 0 else { throw SysError("pipe", "stdout") }
-        guard pipe(&se) == 0 else {
-            let e = errno
-            close(so[0]); close(so[1])
-            throw SysError("pipe", "stderr", errno: e)
+        let so: (read: Int32, write: Int32), se: (read: Int32, write: Int32)
+        do throws(Errno) { so = try ChildProcess.pipe() } catch { throw SysError("pipe", "stdout", errno: error.code) }
+        do throws(Errno) { se = try ChildProcess.pipe() } catch {
+            close(so.read); close(so.write)
+            throw SysError("pipe", "stderr", errno: error.code)
         }
-        // Not inherited by the program (dup2 onto 1 and 2 clears the flag there).
-        for fd in so + se { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        // Everything the child touches is allocated before fork: after it only
-        // async-signal-safe calls are made.
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0.cString) } + [nil]
-        let cRoot = root.flatMap { strdup($0) }
-        defer {
-            for p in cArgs { free(p) }
-            if let cRoot { free(cRoot) }
+        var child = ChildProcess(argv.map(\.bytes))
+        child.redirections = [.open("/dev/null", flags: O_RDONLY, onto: 0), .fd(foldStdout ? se.write : so.write, onto: 1), .fd(se.write, onto: 2)]
+        (child.root, child.directory, child.rootFailure, child.failureStatus) = (root, "/", "chroot in sysroot", 1)
+        let pid: pid_t
+        do throws(Errno) { pid = try child.spawn() } catch {
+            for fd in [so.read, so.write, se.read, se.write] { close(fd) }
+            throw SysError("fork", argv.first ?? "", errno: error.code)
         }
-        let pid = fork()
-        if pid == 0 {
-            signal(SIGPIPE, SIG_DFL)
-            let null = open("/dev/null", O_RDONLY)
-            if null >= 0 { dup2(null, 0) }
-            dup2(foldStdout ? se[1] : so[1], 1)
-            dup2(se[1], 2)
-            if let cRoot, chroot(cRoot) != 0 { childFail("chroot in sysroot") }
-            if chdir("/") != 0 { childFail("chdir") }
-            cArgs.withUnsafeBufferPointer { _ = execvp(cArgs[0]!, $0.baseAddress!) }
-            childFail(cArgs[0]!)
-        }
-        let forkErrno = errno
-        close(so[1]); close(se[1])
-        defer { close(so[0]); close(se[0]) }
-        guard pid > 0 else { throw SysError("fork", argv.first ?? "", errno: forkErrno) }
+        close(so.write); close(se.write)
+        defer { close(so.read); close(se.read) }
 
         var result = Result(status: 0, out: [], err: [])
-        try drain(so[0], se[0], into: &result)
-        var status: Int32 = 0
-        guard retryingEINTR({ waitpid(pid, &status, 0) }) >= 0 else { throw SysError("waitpid", argv[0]) }
-        // WIFEXITED ? WEXITSTATUS : a signal death counts as failure.
-        result.status = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        try drain(so.read, se.read, into: &result)
+        // A signal death counts as failure (128 + the signal).
+        guard let status = ChildProcess.wait(pid) else { throw SysError("waitpid", argv[0]) }
+        result.status = status
         return result
     }
 
@@ -102,16 +84,5 @@ enum Subprocess {
                 }
             }
         }
-    }
-
-    /// perror in the child, then _exit(1): the message (its bytes: it may be a guest
-    /// program's name) reaches the parent's stderr pipe.
-    private static func childFail(_ what: UnsafePointer<CChar>) -> Never {
-        let reason = strerror(errno)!
-        _ = write(2, what, strlen(what))
-        _ = write(2, ": ", 2)
-        _ = write(2, reason, strlen(reason))
-        _ = write(2, "\n", 1)
-        _exit(1)
     }
 }

@@ -24,18 +24,31 @@ final class SessionProcess: @unchecked Sendable {
         var argv = ["/bin/sh"]
         if let command { argv += ["-c", command] } else if terminal != nil { argv.append("-i") }
         if let terminal {
-            let pid = try ProcessSpawn.spawn(argv, environment: environment, stdio: .terminal(path: terminal.slavePath))
+            let pid = try spawn(argv, environment, [.open(terminal.slavePath, flags: O_RDWR, onto: 0), .fd(0, onto: 1), .fd(0, onto: 2)])
             return SessionProcess(pid: pid, input: terminal.master, outputs: [(terminal.master, .channel)], isTerminal: true)
         }
-        let i = try ProcessSpawn.pipe(), o = try ProcessSpawn.pipe(), e = try ProcessSpawn.pipe()
+        let i = try pipe(), o = try pipe(), e = try pipe()
         defer { for fd in [i.read, o.write, e.write] { close(fd) } }
         do {
-            let pid = try ProcessSpawn.spawn(argv, environment: environment, stdio: .pipes(stdin: i.read, stdout: o.write, stderr: e.write))
+            let pid = try spawn(argv, environment, [.fd(i.read, onto: 0), .fd(o.write, onto: 1), .fd(e.write, onto: 2)])
             return SessionProcess(pid: pid, input: i.write, outputs: [(o.read, .channel), (e.read, .stdErr)], isTerminal: false)
         } catch {
             for fd in [i.write, o.read, e.read] { close(fd) }
             throw error
         }
+    }
+
+    /// The program in a new session with the defaults of a login's signals. A terminal
+    /// opened after setsid becomes its controlling terminal (job control, ^C).
+    private static func spawn(_ argv: [String], _ environment: [String], _ stdio: [ChildProcess.Redirection]) throws(SSHDError) -> pid_t {
+        var child = ChildProcess(argv, environment: environment)
+        child.newSession = true
+        child.redirections = stdio
+        do throws(Errno) { return try child.spawn() } catch { throw SSHDError("fork", argv[0], errno: error.code) }
+    }
+
+    private static func pipe() throws(SSHDError) -> (read: Int32, write: Int32) {
+        do throws(Errno) { return try ChildProcess.pipe() } catch { throw SSHDError("pipe", "session stdio", errno: error.code) }
     }
 
     private init(pid: pid_t, input: Int32, outputs: [(fd: Int32, type: SSHChannelData.DataType)], isTerminal: Bool) {

@@ -40,24 +40,15 @@ enum LaunchedAppliance {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let argv = [exe] + arguments + ["--foreground", "--state-dir", dir]
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var child = ChildProcess(argv)
+        child.newSession = true
         // Nothing else is inherited: a caller waiting for its pipes or sockets to close
         // must not wait for the appliance's lifetime.
-        for fd in openDescriptors() where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        posix_spawnattr_setflags(&attr, 0x80)  // POSIX_SPAWN_SETSID: not in Glibc's Swift module
-        let cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for p in cArgs { free(p) } }
-        var pid: pid_t = 0
-        let r = posix_spawn(&pid, exe, &actions, &attr, cArgs, environ)
-        guard r == 0 else { throw LaunchError.io(call: "posix_spawn", path: exe, errno: r) }
+        child.redirections = [.open("/dev/null", flags: O_RDONLY, onto: 0),
+                              .open(log, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644, onto: 1), .fd(1, onto: 2)]
+            + openDescriptors().filter { $0 > 2 }.map { .close($0) }
+        let pid: pid_t
+        do throws(Errno) { pid = try child.spawn() } catch { throw LaunchError.io(call: "fork", path: exe, errno: error.code) }
 
         let logText = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
         for _ in 0..<(bootWait * 20) {
