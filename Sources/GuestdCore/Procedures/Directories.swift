@@ -191,4 +191,13 @@ extension Daemon {
             try stream.finish()
         }
     }
+
+    func doMkdirMode(path: ByteString, mode: Int32) throws(CallError) {
+        guard mode >= 0 else { throw CallError("\(path): mode is negative") }
+        try perror(path) { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard mkdirat(dir, name.cString, mode_t(mode)) == 0 else { throw SysError("mkdir", path) }
+            }
+        }
+    }
 }

@@ -2,8 +2,8 @@ import Glibc
 import GuestProtocol
 import SystemCalls
 
-/// Regular files: create, write, read, remove, permissions (daemon/file.c, fill.c,
-/// headtail.c, link.c). Paths have passed ABS_PATH and NEED_ROOT.
+/// Regular files: create, write, read, remove, checksum, owner, mode and times
+/// (daemon/file.c, fill.c, utimens.c). Paths have passed ABS_PATH and NEED_ROOT.
 extension Daemon {
     func doTouch(path: ByteString) throws(CallError) {
         try touch(path)
@@ -14,6 +14,17 @@ extension Daemon {
             try sysroot.atParent(path) { (dir, name) throws(SysError) in
                 guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", path) }
             }
+        }
+    }
+
+    func doRmF(path: ByteString) throws(CallError) {
+        do throws(SysError) {
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard unlinkat(dir, name.cString, 0) == 0 else { throw SysError("unlink", path) }
+            }
+        } catch where error.errno == ENOENT {
+        } catch {
+            throw CallError.perror(path, error.errno)
         }
     }
 
@@ -29,6 +40,29 @@ extension Daemon {
         try perror("\(path): \(owner).\(group)") { () throws(SysError) in
             let host = try sysroot.hostPath(path)
             guard Glibc.chown(host.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group)) == 0 else { throw SysError("chown", path) }
+        }
+    }
+
+    func doLchown(owner: Int32, group: Int32, path: ByteString) throws(CallError) {
+        try perror("\(path): \(owner).\(group)") { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard fchownat(dir, name.cString, uid_t(bitPattern: owner), gid_t(bitPattern: group), AT_SYMLINK_NOFOLLOW) == 0 else {
+                    throw SysError("lchown", path)
+                }
+            }
+        }
+    }
+
+    func doUtimens(path: ByteString, atsecs: Int64, atnsecs: Int64, mtsecs: Int64, mtnsecs: Int64) throws(CallError) {
+        // -1 is "now", -2 "leave alone", as the real call documents.
+        func spec(_ secs: Int64, _ nsecs: Int64) -> timespec {
+            timespec(tv_sec: Int(secs), tv_nsec: nsecs == -1 ? Int((1 << 30) - 1) : nsecs == -2 ? Int((1 << 30) - 2) : Int(nsecs))
+        }
+        var times = [spec(atsecs, atnsecs), spec(mtsecs, mtnsecs)]
+        try perror("utimensat: \(path)") { () throws(SysError) in
+            try sysroot.atParent(path) { (dir, name) throws(SysError) in
+                guard utimensat(dir, name.cString, &times, AT_SYMLINK_NOFOLLOW) == 0 else { throw SysError("utimensat", path) }
+            }
         }
     }
 
@@ -58,40 +92,8 @@ extension Daemon {
         try fill(byte: c, length: len, path)
     }
 
-    func doHeadN(nrlines: Int32, path: ByteString) throws(CallError) -> [ByteString] {
-        try headTail(head: true, nrlines, path)
-    }
-
-    func doTailN(nrlines: Int32, path: ByteString) throws(CallError) -> [ByteString] {
-        try headTail(head: false, nrlines, path)
-    }
-
-    func doLnS(target: ByteString, linkname: ByteString) throws(CallError) {
-        do throws(SysError) {
-            try sysroot.atParent(linkname) { (dir, name) throws(SysError) in
-                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", linkname) }
-            }
-        } catch {
-            // The real daemon runs ln -s and passes on its complaint.
-            throw CallError("ln -s: \(target): \(linkname): ln: failed to create symbolic link '\(sysroot.path)\(linkname)': \(error.reason)", errno: 0)
-        }
-    }
-
-    func doReadlink(path: ByteString) throws(CallError) -> ByteString {
-        do throws(SysError) { return try sysroot.linkTarget(path) } catch {
-            throw CallError.perror("readlink: \(path)", error.errno)
-        }
-    }
-
     func doChecksum(csumtype: ByteString, path: ByteString) throws(CallError) -> ByteString {
         ByteString(try checksum(csumtype.description, path))
-    }
-
-    func doInternalReadlinklist(path: ByteString, names: [ByteString]) throws(CallError) -> [ByteString] {
-        let dir = try openDirectory(path, prefix: "open: ")
-        defer { close(dir) }
-        // Errors are expected (names that are no symlinks): each gives "".
-        return names.map { Sysroot.linkTarget(dir, $0) ?? "" }
     }
 
     /// checksum: the file opened first (its errors win), then the digest by name.
@@ -195,24 +197,6 @@ extension Daemon {
             try? progress.notify(position: UInt64(done), total: UInt64(length))
         }
         guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
-    }
-
-    /// head -n N / tail -n N (N < 0: all but the last -N lines / from line -N on), split
-    /// into lines as split_lines does: a final newline ends the last line. Lines are the
-    /// file's bytes.
-    func headTail(head: Bool, _ n: Int32, _ p: ByteString) throws(CallError) -> [ByteString] {
-        let fd: Int32
-        do { fd = try sysroot.open(p, flags: O_RDONLY) } catch { throw CallError.perror(p, error.errno) }
-        defer { close(fd) }
-        let data: [UInt8]
-        do { data = try Daemon.readAll(fd, p) } catch {
-            throw CallError("\(head ? "head" : "tail") -n \(n): \(head ? "head" : "tail"): error reading 'standard input': \(error.reason)")
-        }
-        var lines = data.split(separator: 10, omittingEmptySubsequences: false).map { ByteString($0) }
-        if data.last == 10 || data.isEmpty { lines.removeLast() }
-        let count = Int(n.magnitude)
-        if head { return n >= 0 ? Array(lines.prefix(count)) : Array(lines.dropLast(count)) }
-        return n >= 0 ? Array(lines.suffix(count)) : Array(lines.dropFirst(max(count - 1, 0)))
     }
 
     static func readAll(_ fd: Int32, _ name: ByteString) throws(SysError) -> [UInt8] {

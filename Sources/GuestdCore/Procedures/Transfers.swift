@@ -2,7 +2,7 @@ import Glibc
 import GuestProtocol
 import SystemCalls
 
-/// FileIn and FileOut procedures: upload, download, ls0. Each opens its target first,
+/// FileIn and FileOut procedures: upload, download (at an offset too), ls0. Each opens its target first,
 /// so a failure is still an error reply (a FileIn's chunks are cancelled first); once a
 /// FileOut's OK reply is out, a failure can only cancel the stream.
 extension Daemon {
@@ -130,5 +130,65 @@ extension Daemon {
             }
             try stream.finish()
         }
+    }
+
+    func doUploadOffset(remotefilename: ByteString, offset: Int64, fileIn: FileInReceiver?) throws(CallError) {
+        guard offset >= 0 else { throw CallError("\(remotefilename): offset in file is negative") }
+        let fd = try openTarget(remotefilename, flags: O_WRONLY | O_CREAT | O_NOCTTY)
+        guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("lseek: \(remotefilename)", e)
+        }
+        return try receiveFile(into: fd, name: remotefilename, fileIn: fileIn, stub: Procedure.uploadOffset.stub)
+    }
+
+    func doDownloadOffset(remotefilename: ByteString, offset: Int64, size: Int64) throws(CallError) -> Answer {
+        guard offset >= 0 else { throw CallError("\(remotefilename): offset in file is negative") }
+        guard size >= 0 else { throw CallError("\(remotefilename): size is negative") }
+        let fd: Int32
+        if let device = deviceArgument(remotefilename) {
+            fd = open(device, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CallError.perror(remotefilename, errno) }
+        } else {
+            do throws(SysError) { fd = try sysroot.open(remotefilename, flags: O_RDONLY) } catch { throw CallError.perror(remotefilename, error.errno) }
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_mode.isDirectory {
+            close(fd)
+            throw CallError("\(remotefilename): is a directory")
+        }
+        guard offset == 0 || lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+            let e = errno
+            close(fd)
+            throw CallError.perror("lseek: \(remotefilename)", e)
+        }
+        return .fileOut { stream in
+            defer { close(fd) }
+            var left = UInt64(size), sent: UInt64 = 0
+            var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
+            while left > 0 {
+                let want = Int(min(UInt64(buf.count), left))
+                let r = FileDescriptorIO.read(fd, into: &buf, count: want)
+                if r < 0 { try stream.abort(); return }
+                if r == 0 { break }
+                try stream.write(buf[0 ..< r])
+                try stream.flush()
+                left -= UInt64(r)
+                sent += UInt64(r)
+                try stream.notifyProgress(position: sent, total: UInt64(size))
+            }
+            try stream.finish()
+        }
+    }
+
+    /// A device node, or a guest path created if missing (upload's open).
+    func openTarget(_ p: ByteString, flags: Int32) throws(CallError) -> Int32 {
+        if let device = deviceArgument(p) {
+            let fd = open(device, flags | O_CLOEXEC, 0o666)
+            guard fd >= 0 else { throw CallError.perror(p, errno) }
+            return fd
+        }
+        do { return try sysroot.create(p, flags: flags, mode: 0o666) } catch { throw CallError.perror(p, error.errno) }
     }
 }
