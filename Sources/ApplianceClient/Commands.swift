@@ -3,9 +3,10 @@ import GuestProtocol
 
 /// guestfish-style commands (`list-devices`, `mount-ro /dev/sda1 /`, `cat /etc/hostname` …)
 /// run against a session, printing results as guestfish prints them. Every procedure of
-/// the table is a command with its own name and arguments; the calls libguestfs builds
-/// on the library side (cat, read-file, write, find, ls, lstatnslist, readlinklist,
-/// canonical-device-name) and the transfers (upload, download) are written out here.
+/// the table is a command with its own name and arguments, transfers included (the host
+/// file's name in the transfer's place); the calls libguestfs builds on the library side
+/// (cat, read-file, write, find, ls, lstatnslist, readlinklist, canonical-device-name)
+/// are written out in LibraryCommands.swift.
 public struct Command: Sendable {
     public let name: String
     public let parameters: [String]

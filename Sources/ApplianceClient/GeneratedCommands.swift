@@ -1,10 +1,11 @@
 import GuestProtocol
 
-/// A command for each plain procedure of the table: words parsed by argument kind as
+/// A command for each procedure of the table: words parsed by argument kind as
 /// guestfish parses them, the reply printed by return kind as guestfish prints it.
 extension Command {
     static func generated(_ proc: Procedure) -> Command? {
-        guard !proc.name.hasPrefix("internal_"), !proc.fileIn, !proc.fileOut else { return nil }
+        guard !proc.name.hasPrefix("internal_") else { return nil }
+        if proc.fileIn || proc.fileOut { return transfer(proc) }
         let params = proc.wireArguments.map(Command.placeholder)
         return Command(name: proc.name.replacingUnderscores(), parameters: params, optionals: proc.optionals.map(\.name),
                        summary: proc.summary) { s, words, out in
@@ -15,6 +16,30 @@ extension Command {
                 out((v != 0 ? "0x" : "") + String(UInt32(truncatingIfNeeded: v), radix: 16) + "\n")
             } else {
                 out(String(decoding: value.fishOutput, as: UTF8.self))
+            }
+        }
+    }
+
+    /// A FileIn or FileOut procedure: the host file's name stands where the table has the
+    /// transfer ("-" is stdin or stdout, as in guestfish); the other words are the call's.
+    private static func transfer(_ proc: Procedure) -> Command {
+        let params = proc.parameters.map { $0.kind.isOnTheWire ? Command.placeholder($0.kind) : $0.name.uppercased() }
+        let direction = proc.fileIn ? "stdin" : "stdout"
+        return Command(name: proc.name.replacingUnderscores(), parameters: params, optionals: proc.optionals.map(\.name),
+                       summary: "\(proc.summary) (- for \(direction))") { s, words, out in
+            var host = "", args: [CallArgument] = []
+            for (p, word) in zip(proc.parameters, words) {
+                if p.kind.isOnTheWire { args.append(try Command.parse(word, as: p.kind)) } else { host = word }
+            }
+            let (mask, encodeOptionals) = proc.encodeOptionals(try Command.optionals(proc, Array(words.dropFirst(params.count))))
+            let encode = { (e: inout XDREncoder) in
+                for a in args { a.encode(into: &e) }
+                encodeOptionals(&e)
+            }
+            if proc.fileIn {
+                try s.uploadFile(proc, from: host, optargs: mask, encode)
+            } else {
+                try s.fileOut(proc, optargs: mask, encode, toHost: host, out)
             }
         }
     }

@@ -47,22 +47,15 @@ struct AugeasLibrary {
     }
 
     private static func load() throws(SysError) -> AugeasLibrary {
-        guard let handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
-            throw SysError("dlopen", soname, errno: ENOENT)
-        }
-        // Each symbol takes the type of the field it fills.
-        func symbol<T>(_ name: String) throws(SysError) -> T {
-            guard let p = dlsym(handle, name) else { throw SysError("dlsym", "\(soname): \(name)", errno: ENOENT) }
-            return unsafeBitCast(p, to: T.self)
-        }
+        let lib = try SharedLibrary(soname)
         return AugeasLibrary(
-            initialize: try symbol("aug_init"), close: try symbol("aug_close"), defvar: try symbol("aug_defvar"),
-            defnode: try symbol("aug_defnode"), get: try symbol("aug_get"), label: try symbol("aug_label"),
-            set: try symbol("aug_set"), setm: try symbol("aug_setm"), insert: try symbol("aug_insert"),
-            rm: try symbol("aug_rm"), mv: try symbol("aug_mv"), match: try symbol("aug_match"),
-            save: try symbol("aug_save"), load: try symbol("aug_load"), transform: try symbol("aug_transform"),
-            error: try symbol("aug_error"), errorMessage: try symbol("aug_error_message"),
-            errorMinorMessage: try symbol("aug_error_minor_message"), errorDetails: try symbol("aug_error_details")
+            initialize: try lib.symbol("aug_init"), close: try lib.symbol("aug_close"), defvar: try lib.symbol("aug_defvar"),
+            defnode: try lib.symbol("aug_defnode"), get: try lib.symbol("aug_get"), label: try lib.symbol("aug_label"),
+            set: try lib.symbol("aug_set"), setm: try lib.symbol("aug_setm"), insert: try lib.symbol("aug_insert"),
+            rm: try lib.symbol("aug_rm"), mv: try lib.symbol("aug_mv"), match: try lib.symbol("aug_match"),
+            save: try lib.symbol("aug_save"), load: try lib.symbol("aug_load"), transform: try lib.symbol("aug_transform"),
+            error: try lib.symbol("aug_error"), errorMessage: try lib.symbol("aug_error_message"),
+            errorMinorMessage: try lib.symbol("aug_error_minor_message"), errorDetails: try lib.symbol("aug_error_details")
         )
     }
 }

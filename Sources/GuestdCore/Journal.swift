@@ -21,20 +21,14 @@ final class Journal {
         let restartData: @convention(c) (OpaquePointer?) -> Void
 
         static func load() throws(SysError) -> Library {
-            guard let handle = dlopen(Journal.soname, RTLD_NOW | RTLD_LOCAL) else {
-                throw SysError("dlopen", Journal.soname, errno: ENOENT)
-            }
-            func symbol<T>(_ name: String) throws(SysError) -> T {
-                guard let p = dlsym(handle, name) else { throw SysError("dlsym", "\(Journal.soname): \(name)", errno: ENOENT) }
-                return unsafeBitCast(p, to: T.self)
-            }
+            let lib = try SharedLibrary(Journal.soname)
             return Library(
-                openDirectory: try symbol("sd_journal_open_directory"), close: try symbol("sd_journal_close"),
-                next: try symbol("sd_journal_next"), nextSkip: try symbol("sd_journal_next_skip"),
-                previousSkip: try symbol("sd_journal_previous_skip"), realtimeUsec: try symbol("sd_journal_get_realtime_usec"),
-                setDataThreshold: try symbol("sd_journal_set_data_threshold"),
-                dataThreshold: try symbol("sd_journal_get_data_threshold"),
-                enumerateData: try symbol("sd_journal_enumerate_data"), restartData: try symbol("sd_journal_restart_data")
+                openDirectory: try lib.symbol("sd_journal_open_directory"), close: try lib.symbol("sd_journal_close"),
+                next: try lib.symbol("sd_journal_next"), nextSkip: try lib.symbol("sd_journal_next_skip"),
+                previousSkip: try lib.symbol("sd_journal_previous_skip"), realtimeUsec: try lib.symbol("sd_journal_get_realtime_usec"),
+                setDataThreshold: try lib.symbol("sd_journal_set_data_threshold"),
+                dataThreshold: try lib.symbol("sd_journal_get_data_threshold"),
+                enumerateData: try lib.symbol("sd_journal_enumerate_data"), restartData: try lib.symbol("sd_journal_restart_data")
             )
         }
     }

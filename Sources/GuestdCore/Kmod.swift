@@ -20,20 +20,13 @@ struct Kmod {
     let listNext: @convention(c) (OpaquePointer?, OpaquePointer?) -> OpaquePointer?
 
     static func load() throws(SysError) -> Kmod {
-        guard let handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL) else {
-            throw SysError("dlopen", soname, errno: ENOENT)
-        }
-        // Each symbol takes the type of the field it fills.
-        func symbol<T>(_ name: String) throws(SysError) -> T {
-            guard let p = dlsym(handle, name) else { throw SysError("dlsym", "\(soname): \(name)", errno: ENOENT) }
-            return unsafeBitCast(p, to: T.self)
-        }
+        let lib = try SharedLibrary(soname)
         return Kmod(
-            new: try symbol("kmod_new"), unref: try symbol("kmod_unref"),
-            newFromLookup: try symbol("kmod_module_new_from_lookup"), unrefList: try symbol("kmod_module_unref_list"),
-            getModule: try symbol("kmod_module_get_module"), probeInsert: try symbol("kmod_module_probe_insert_module"),
-            getName: try symbol("kmod_module_get_name"), unrefModule: try symbol("kmod_module_unref"),
-            listNext: try symbol("kmod_list_next")
+            new: try lib.symbol("kmod_new"), unref: try lib.symbol("kmod_unref"),
+            newFromLookup: try lib.symbol("kmod_module_new_from_lookup"), unrefList: try lib.symbol("kmod_module_unref_list"),
+            getModule: try lib.symbol("kmod_module_get_module"), probeInsert: try lib.symbol("kmod_module_probe_insert_module"),
+            getName: try lib.symbol("kmod_module_get_name"), unrefModule: try lib.symbol("kmod_module_unref"),
+            listNext: try lib.symbol("kmod_list_next")
         )
     }
 }

@@ -23,14 +23,7 @@ extension Daemon {
         guard offset >= 0 else { throw CallError("offset is negative") }
         let fd = open(device, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CallError.perror("open: \(device)", errno) }
-        let n = content.withUnsafeBytes { pwrite(fd, $0.baseAddress, content.count, off_t(offset)) }
-        guard n >= 0 else {
-            let e = errno
-            close(fd)
-            throw CallError.perror("pwrite: \(device)", e)
-        }
-        guard close(fd) == 0 else { throw CallError.perror("close: \(device)", errno) }
-        return Int32(n)
+        return try Daemon.pwriteOnce(fd, content, offset: offset, ByteString(device))
     }
 
     /// Every byte zero, each 4 KiB block written only where it is not zero already (so a

@@ -170,13 +170,19 @@ extension Daemon {
         guard offset >= 0 else { throw CallError("offset is negative") }
         let fd: Int32
         do { fd = try sysroot.open(p, flags: O_WRONLY) } catch { throw CallError.perror("open: \(p)", error.errno) }
-        let n = content.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress, content.count, off_t(offset)) }
+        return try Daemon.pwriteOnce(fd, content, offset: offset, p)
+    }
+
+    /// pwrite and pwrite_device: one pwrite(2), which may write less, as the real calls
+    /// do; closes `fd`.
+    static func pwriteOnce(_ fd: Int32, _ content: [UInt8], offset: Int64, _ name: ByteString) throws(CallError) -> Int32 {
+        let n = retryingEINTR { content.withUnsafeBytes { Glibc.pwrite(fd, $0.baseAddress, content.count, off_t(offset)) } }
         guard n >= 0 else {
             let e = errno
             close(fd)
-            throw CallError.perror("pwrite: \(p)", e)
+            throw CallError.perror("pwrite: \(name)", e)
         }
-        guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
+        guard close(fd) == 0 else { throw CallError.perror("close: \(name)", errno) }
         return Int32(n)
     }
 
@@ -184,19 +190,7 @@ extension Daemon {
     private func fill(byte: Int32, length: Int32, _ p: ByteString) throws(CallError) {
         guard (0 ... 255).contains(byte) else { throw CallError("\(byte): byte number must be in range 0..255") }
         guard length >= 0 else { throw CallError("\(length): length is < 0") }
-        let fd = try openForWriting(p, flags: O_WRONLY | O_CREAT | O_NOCTTY)
-        let block = [UInt8](repeating: UInt8(byte), count: 8192)
-        var done = 0
-        while done < Int(length) {
-            let n = min(block.count, Int(length) - done)
-            do throws(SysError) { try Daemon.writeAll(fd, Array(block[0 ..< n]), p) } catch {
-                close(fd)
-                throw CallError.perror("write: \(p)", error.errno)
-            }
-            done += n
-            try? progress.notify(position: UInt64(done), total: UInt64(length))
-        }
-        guard close(fd) == 0 else { throw CallError.perror("close: \(p)", errno) }
+        try fillFile(p, repeating: [UInt8](repeating: UInt8(byte), count: 8192), length: Int(length))
     }
 
     static func readAll(_ fd: Int32, _ name: ByteString) throws(SysError) -> [UInt8] {

@@ -7,21 +7,25 @@ extension Daemon {
     func doFillPattern(pattern: ByteString, len: Int32, path: ByteString) throws(CallError) {
         guard !pattern.isEmpty else { throw CallError("pattern string must be non-empty") }
         guard len >= 0 else { throw CallError("\(len): length is < 0") }
-        let fd = try openForWriting(path, flags: O_WRONLY | O_CREAT | O_NOCTTY)
         // Whole copies of the pattern per write: the bytes are the same as one copy at
         // a time, in far fewer calls.
         let copies = max(1, 65536 / pattern.bytes.count)
-        let block = Array([[UInt8]](repeating: pattern.bytes, count: copies).joined())
-        let total = Int(len)
+        try fillFile(path, repeating: Array([[UInt8]](repeating: pattern.bytes, count: copies).joined()), length: Int(len))
+    }
+
+    /// fill and fill_pattern: `block` repeated over the first `length` bytes of the file,
+    /// created if missing and never truncated, the last copy cut short; with progress.
+    func fillFile(_ path: ByteString, repeating block: [UInt8], length: Int) throws(CallError) {
+        let fd = try openForWriting(path, flags: O_WRONLY | O_CREAT | O_NOCTTY)
         var done = 0
-        while done < total {
-            let n = min(block.count, total - done)
-            do throws(SysError) { try Daemon.writeAll(fd, Array(block[0 ..< n]), path) } catch {
+        while done < length {
+            let n = min(block.count, length - done)
+            do throws(SysError) { try Daemon.writeAll(fd, block[0 ..< n], path) } catch {
                 close(fd)
                 throw CallError.perror("write: \(path)", error.errno)
             }
             done += n
-            try? progress.notify(position: UInt64(done), total: UInt64(total))
+            try? progress.notify(position: UInt64(done), total: UInt64(length))
         }
         guard close(fd) == 0 else { throw CallError.perror("close: \(path)", errno) }
     }

@@ -49,7 +49,7 @@ extension Daemon {
         }
     }
 
-    static func writeAll(_ fd: Int32, _ data: [UInt8], _ name: ByteString) throws(SysError) {
+    static func writeAll(_ fd: Int32, _ data: some Collection<UInt8>, _ name: ByteString) throws(SysError) {
         do throws(Errno) { try FileDescriptorIO.writeAll(fd, data) } catch { throw SysError("write", name, errno: error.code) }
     }
 
