@@ -96,6 +96,9 @@ public struct QemuCommand: Sendable {
         // Timings need init's and guestd's steps, but loglevel=1 keeps the kernel's own
         // messages off the serial console, which is slow under TCG.
         if options.timings && !options.verbose { words.append("loglevel=1") }
+        // A saved boot: freed pages are zeroed, so the state stores them as zero pages
+        // (the initramfs, the boot's freed memory, the page cache guestd drops).
+        if warm { words.append("init_on_free=1") }
         return words.joined(separator: " ")
     }
 
