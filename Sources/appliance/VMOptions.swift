@@ -30,7 +30,7 @@ struct VMOptions: ParsableArguments {
     @Option(name: .customLong("network-address"), help: ArgumentHelp("Addressing guestd gives eth0: static (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3), or dhcp to ask a DHCP server (guestd's own client; it writes the lease's router and DNS too).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]|dhcp"))
     var networkAddress: NetworkAddressArgument?
 
-    @Flag(name: .customLong("no-snapshot"), help: "Always boot cold. By default a launch restores a saved, booted appliance (the first one of each configuration boots and saves it in the cache, about 0.6 s more), then hot-plugs the disks. Launches with KVM, --network, --ssh, --legacy-devices, --root-media cdrom or --timings boot cold anyway.")
+    @Flag(name: .customLong("no-snapshot"), help: "Always boot cold. By default a launch restores a saved, booted appliance (the first one of each configuration boots and saves it in the cache), then hot-plugs the disks. Launches with KVM, --network, --ssh, --legacy-devices, --root-media cdrom or --timings boot cold anyway.")
     var noSnapshot = false
 
     @Flag(name: .customLong("legacy-devices"), help: "Boot with no virtio device, as a Xen HVM guest without PV drivers: disks on the IDE controller (at most 3), the root on an IDE CD-ROM, an e1000 network card, the channel on the second serial port (slower transfers).")
