@@ -131,7 +131,9 @@ public final class Session {
         try? pipe.fileHandleForWriting.close()
         let guardian: Watchdog
         do {
-            guardian = try Watchdog(guarding: process.processIdentifier, removing: [listener.path, dir])
+            // A warm boot's QMP socket shares the folder: it must go before the folder can.
+            guardian = try Watchdog(guarding: process.processIdentifier,
+                                    removing: [listener.path] + (warm != nil ? [command.qmpSocket] : []) + [dir])
         } catch {
             Self.stop(process)
             throw error
