@@ -61,9 +61,11 @@ public struct LaunchOptions: Sendable {
     /// disks on the PIIX IDE controller, the root on an IDE CD-ROM, an e1000 network
     /// card, and the channel on the second serial port.
     public var legacyDevices = false
-    /// Restore a saved, booted appliance instead of booting (WarmState); the first launch
-    /// boots and saves it. Off: every launch boots cold.
-    public var warmStart = false
+    /// Restore a saved, booted appliance instead of booting (WarmState) where the VM
+    /// allows it (TCG, no network, SSH or legacy devices, the root as a disk, no
+    /// timeline); the first launch of each configuration boots and saves the state in
+    /// the cache beside the appliance. Off (`--no-snapshot`): every launch boots cold.
+    public var warmStart = true
     /// Where the KVM probe result is remembered; nil to probe each time.
     public var stateDirectory: String?
     /// Seconds a guest under KVM has to print init's first line. A working KVM gets

@@ -10,22 +10,26 @@ public struct QemuCommand: Sendable {
     public var channelSocket: String
     /// The modules init loads (appliance.modules=); nil loads every module of the initrd.
     public var initModules: [String]?
+    /// This boot is saved or restored (WarmState; the launcher decides where it can be):
+    /// its user disks are not on the command line but hot-plugged through QMP.
+    public var warm: Bool
 
     public init(appliance: Appliance, rootUUID: String, options: LaunchOptions, useKVM: Bool, channelSocket: String,
-                initModules: [String]? = nil) {
+                initModules: [String]? = nil, warm: Bool = false) {
         self.appliance = appliance
         self.rootUUID = rootUUID
         self.options = options
         self.useKVM = useKVM
         self.channelSocket = channelSocket
         self.initModules = initModules
+        self.warm = warm
     }
 
     /// The boot modules this VM needs: the PCI transport, the channel, the root's
     /// filesystem, and virtio-blk for the disks (and the root, unless it is a CD-ROM).
     /// Each one costs tens of milliseconds under TCG; an IDE, MMIO or SCSI disk driver
     /// would be wasted.
-    public static func bootModules(for options: LaunchOptions) -> [String] {
+    public static func bootModules(for options: LaunchOptions, warm: Bool = false) -> [String] {
         if options.legacyDevices {
             // PIIX IDE: CD-ROM root (sr_mod), disks (sd_mod); the channel is a 16550,
             // built into the kernel.
@@ -36,19 +40,15 @@ public struct QemuCommand: Sendable {
         }
         var tops = ["virtio_pci", "virtio_console", "ext4", "crc32c_generic"]
         // Warm starts hot-plug the disks onto a SCSI controller after the restore.
-        if options.warmStart { tops += ["virtio_scsi", "sd_mod"] }
+        if warm { tops += ["virtio_scsi", "sd_mod"] }
         switch options.rootMedia {
         case .disk: tops.append("virtio_blk")
         case .cdrom: tops += ["virtio_scsi", "sr_mod"]
         }
-        if !options.drives.isEmpty && !options.warmStart { tops.append("virtio_blk") }
+        if !options.drives.isEmpty && !warm { tops.append("virtio_blk") }
         if options.network != nil { tops.append("virtio_net") }
         return tops
     }
-
-    /// This boot is saved or restored (WarmState; the launcher sets `warmStart` only where
-    /// it can be): its user disks are not on the command line but hot-plugged through QMP.
-    public var warm: Bool { options.warmStart }
 
     /// The QMP socket of a warm boot, beside the channel's.
     public var qmpSocket: String {
@@ -83,6 +83,8 @@ public struct QemuCommand: Sendable {
                     channel: options.legacyDevices ? Self.legacyChannel : nil,
                     // Under KVM the launcher waits for init's first line to tell a KVM that hangs.
                     alive: useKVM,
+                    // A boot that is saved leaves its freed page cache out of the state.
+                    snapshot: warm,
                     // Without `quiet` init and guestd report each step.
                     quiet: !options.verbose && !options.timings)
     }
@@ -94,6 +96,9 @@ public struct QemuCommand: Sendable {
         // Timings need init's and guestd's steps, but loglevel=1 keeps the kernel's own
         // messages off the serial console, which is slow under TCG.
         if options.timings && !options.verbose { words.append("loglevel=1") }
+        // A saved boot: freed pages are zeroed, so the state stores them as zero pages
+        // (the initramfs, the boot's freed memory, the page cache guestd drops).
+        if warm { words.append("init_on_free=1") }
         return words.joined(separator: " ")
     }
 

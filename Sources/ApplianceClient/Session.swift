@@ -15,6 +15,8 @@ public final class Session {
     public private(set) var warmStarted = false
     /// This launch booted cold and saved the state later launches restore.
     public private(set) var savedState = false
+    /// Why this launch could not save the state it was to save; nil when it did or had none to save.
+    public private(set) var stateNotSaved: String?
     /// When qemu was started.
     public let started: Date
     /// qemu's process id, for tools that watch or stop it; 0 for a connected session.
@@ -76,12 +78,15 @@ public final class Session {
     /// One launch; a saved state that does not load is replaced by a cold boot (which saves
     /// a new one), with a notice.
     private static func boot(_ appliance: Appliance, _ options: LaunchOptions, useKVM: Bool, _ notice: (String) -> Void) throws -> Session {
+        let session: Session
         do {
-            return try Session(appliance: appliance, options: options, useKVM: useKVM)
+            session = try Session(appliance: appliance, options: options, useKVM: useKVM)
         } catch let ClientError.warmRestoreFailed(reason) {
             notice("the saved appliance state did not load (\(reason)); booting cold and saving it again")
-            return try Session(appliance: appliance, options: options, useKVM: useKVM)
+            session = try Session(appliance: appliance, options: options, useKVM: useKVM)
         }
+        if let why = session.stateNotSaved { notice("the appliance's state was not saved (\(why)); the next launch boots cold too") }
+        return session
     }
 
     private init(appliance: Appliance, options: LaunchOptions, useKVM: Bool) throws {
@@ -100,15 +105,17 @@ public final class Session {
         }
         var opts = options
         opts.drives = try options.drives.map(Self.checked)
-        opts.warmStart = WarmState.isPossible(options, useKVM: useKVM)
+        let warmBoot = WarmState.isPossible(options, useKVM: useKVM)
         let command = QemuCommand(appliance: appliance, rootUUID: try appliance.rootUUID(), options: opts,
                                   useKVM: useKVM, channelSocket: listener.path,
-                                  initModules: appliance.bootModuleClosure(QemuCommand.bootModules(for: opts)))
+                                  initModules: appliance.bootModuleClosure(QemuCommand.bootModules(for: opts, warm: warmBoot)),
+                                  warm: warmBoot)
         guard let qemu = executablePath(options.qemu) else {
             throw ClientError.usage("\(options.qemu) not found on PATH; install qemu-system-x86 (apt-get install qemu-system-x86)")
         }
-        let warm = command.warm ? WarmState(appliance: appliance, qemu: qemu, arguments: command.arguments, privateFolder: dir) : nil
-        let restoring = warm?.exists == true
+        let warm = command.warm ? WarmState(appliance: appliance, qemu: qemu, command: command, privateFolder: dir) : nil
+        let loading = warm?.identity
+        let restoring = loading != nil
         let process = Process()
         self.process = process
         process.executableURL = URL(fileURLWithPath: qemu)
@@ -124,7 +131,9 @@ public final class Session {
         try? pipe.fileHandleForWriting.close()
         let guardian: Watchdog
         do {
-            guardian = try Watchdog(guarding: process.processIdentifier, removing: [listener.path, dir])
+            // A warm boot's QMP socket shares the folder: it must go before the folder can.
+            guardian = try Watchdog(guarding: process.processIdentifier,
+                                    removing: [listener.path] + (warm != nil ? [command.qmpSocket] : []) + [dir])
         } catch {
             Self.stop(process)
             throw error
@@ -162,7 +171,14 @@ public final class Session {
                 }
                 if let warm, let qmp {
                     try qmp.execute("stop")
-                    savedState = try warm.save(qmp, stillWaiting: stillBooting)
+                    // A state that cannot be written (a full disk) costs later launches
+                    // their warm start, not this one its appliance.
+                    do { savedState = try warm.save(qmp, stillWaiting: stillBooting) } catch let e as ClientError {
+                        switch e {
+                        case .usage, .io: stateNotSaved = "\(e)"
+                        default: throw e
+                        }
+                    }
                 }
             }
             if let qmp {
@@ -170,22 +186,27 @@ public final class Session {
                 try qmp.execute("cont")
             }
             channel.timeout = options.callTimeout
-        } catch let e as ChannelError {
-            Self.endFailedBoot(process, guardian)
-            if !process.isRunning, process.terminationStatus != 0 || e == .closed {
-                throw ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
-            }
-            throw ClientError.channel(procedure: "launch", e)
         } catch {
             // A guest that never started has nothing to flush: no graceful wait.
             if case ClientError.kvmStalled = error { kill(process.processIdentifier, SIGKILL) }
+            // Killed by a signal from elsewhere, before this launcher stopped it (a qemu
+            // that just died may not be reaped yet when its sockets report it).
+            if restoring { Self.awaitExit(process, seconds: 0.3) }
+            let killed = !process.isRunning && process.terminationReason == .uncaughtSignal
             Self.endFailedBoot(process, guardian)
-            // A state that does not load is removed; the caller boots cold and saves anew.
-            if restoring, let warm {
-                unlink(warm.path)
-                throw ClientError.warmRestoreFailed(reason: "\(error)".split(separator: "\n").first.map(String.init) ?? "")
+            var failure = error
+            if let e = error as? ChannelError {
+                failure = !process.isRunning && (process.terminationStatus != 0 || e == .closed)
+                    ? ClientError.qemuExited(status: process.terminationStatus, console: console.tail(waitForEOF: true))
+                    : ClientError.channel(procedure: "launch", e)
             }
-            throw error
+            // A state that does not load is removed; the caller boots cold and saves anew.
+            // A qemu killed from outside says nothing about the state: that error stands.
+            if restoring, let warm, !killed {
+                warm.remove(ifStill: loading)
+                throw ClientError.warmRestoreFailed(reason: "\(failure)".split(separator: "\n").first.map(String.init) ?? "")
+            }
+            throw failure
         }
         bootSeconds = Date().timeIntervalSince(started)
         serialChannel = options.legacyDevices
@@ -209,6 +230,12 @@ public final class Session {
             guard Date() < deadline else { throw ClientError.bootTimedOut(seconds: deadline.timeIntervalSince(started), console: consoleTail()) }
             Thread.sleep(forTimeInterval: 0.005)
         }
+    }
+
+    /// Waits a moment for qemu to end by itself.
+    private static func awaitExit(_ process: Process, seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
     }
 
     /// Stops qemu and its watchdog after a failed boot, before the folder is removed.

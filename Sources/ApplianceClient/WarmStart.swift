@@ -12,24 +12,55 @@ struct WarmState {
     /// name and renamed into place.
     let path: String
 
-    /// Whether a launch can be warm: only TCG (a KVM state does not load under TCG, and
-    /// KVM cannot be tested here), the default machine with its disk root, and no network
-    /// or SSH (their devices and the guest's addresses are set at boot).
+    /// Whether a launch can be warm: TCG only (KVM cannot run a guest on the hosts this
+    /// is tested on, and a KVM state never loads under TCG), the default machine with its
+    /// disk root, no network or SSH (their devices, the guest's addresses and the host key
+    /// are set at boot), and no boot timeline (`timings` asks to watch a boot).
     static func isPossible(_ options: LaunchOptions, useKVM: Bool) -> Bool {
         options.warmStart && !useKVM && !options.legacyDevices && options.network == nil && options.ssh == nil
-            && options.rootMedia == .disk
+            && options.rootMedia == .disk && !options.timings
     }
 
-    /// Keyed by everything the saved machine depends on: the appliance (its folder name is
-    /// its content key), the qemu binary, and the command line less the per-launch
-    /// folder (memory, machine, devices, kernel words).
-    init(appliance: Appliance, qemu: String, arguments: [String], privateFolder: String) {
+    /// What a saved state depends on, one `name value` line each; the state is found by
+    /// their digest. The command line (less the per-launch folder) repeats most of them
+    /// and covers the rest: kernel words, devices, the machine's options.
+    static func keyLines(appliance: String, qemu: String, qemuSize: Int, qemuModified: Int, command: QemuCommand,
+                         privateFolder: String) -> [String] {
+        let o = command.options
+        return [
+            "appliance \(appliance)",
+            "qemu \(qemu) \(qemuSize) \(qemuModified)",
+            "accel \(command.useKVM ? "kvm" : "tcg")",
+            "machine pc",
+            "memory \(o.memoryMB)",
+            "cpu \(command.useKVM ? "host" : "qemu64")",
+            "devices root=\(o.rootMedia.rawValue) legacy=\(o.legacyDevices) network=\(o.network.map { "\($0)" } ?? "none") ssh=\(o.ssh != nil)",
+        ] + command.arguments.map { "arg " + $0.replacingOccurrences(of: privateFolder, with: "PRIVATE") }
+    }
+
+    /// States live in the cache beside the appliance, named after it (the builder removes
+    /// them with it) and after the digest of `keyLines`.
+    init(appliance: Appliance, qemu: String, command: QemuCommand, privateFolder: String) {
         var st = stat()
         _ = stat(qemu, &st)
-        let stable = arguments.map { $0.replacingOccurrences(of: privateFolder, with: "PRIVATE") }
-        let key = Cache.digest([appliance.directory, qemu, "\(st.st_size) \(st.st_mtim.tv_sec)"] + stable)
+        let lines = Self.keyLines(appliance: appliance.directory, qemu: qemu, qemuSize: Int(st.st_size),
+                                  qemuModified: Int(st.st_mtim.tv_sec), command: command, privateFolder: privateFolder)
         let cache = (appliance.directory as NSString).deletingLastPathComponent
-        path = cache + "/warm-" + key.prefix(16) + ".state"
+        let name = (appliance.directory as NSString).lastPathComponent
+        path = cache + "/warm-" + name + "-" + Cache.digest(lines).prefix(16) + ".state"
+    }
+
+    /// The state's identity when a restore starts: a failed restore removes only that
+    /// file, not one another launch has saved since.
+    var identity: (dev: UInt64, ino: UInt64)? {
+        var st = stat()
+        return stat(path, &st) == 0 ? (UInt64(st.st_dev), UInt64(st.st_ino)) : nil
+    }
+
+    /// Removes the state that failed to load, if it is still the one at `identity`.
+    func remove(ifStill identity: (dev: UInt64, ino: UInt64)?) {
+        guard let identity, let now = self.identity, now == identity else { return }
+        unlink(path)
     }
 
     var exists: Bool { FileManager.default.fileExists(atPath: path) }

@@ -9,6 +9,7 @@ extension KernelWords {
         public static let ssh = "appliance.ssh="
         public static let channel = "appliance.channel="
         public static let alive = "appliance.alive"
+        public static let snapshot = "appliance.snapshot"
         public static let libguestfsNetwork = "guestfs_network=1"
         public static let libguestfsVerbose = "guestfs_verbose=1"
         /// libguestfs's virt-rescue: a shell on the console instead of only serving.

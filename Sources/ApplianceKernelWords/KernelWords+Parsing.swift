@@ -14,6 +14,7 @@ extension KernelWords {
             let word = String(word)
             switch word {
             case Name.alive: alive = true
+            case Name.snapshot: snapshot = true
             case Name.libguestfsNetwork: libguestfsNetwork = true
             case Name.libguestfsVerbose: libguestfsVerbose = true
             case Name.libguestfsRescue: libguestfsRescue = true

@@ -10,6 +10,7 @@ extension KernelWords {
         if let sshKey { w.append(Name.ssh + sshKey.argument) }
         if let channel { w.append(Name.channel + channel) }
         if alive { w.append(Name.alive) }
+        if snapshot { w.append(Name.snapshot) }
         if libguestfsNetwork { w.append(Name.libguestfsNetwork) }
         if libguestfsVerbose { w.append(Name.libguestfsVerbose) }
         if libguestfsRescue { w.append(Name.libguestfsRescue) }

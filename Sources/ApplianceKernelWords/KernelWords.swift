@@ -24,6 +24,9 @@ public struct KernelWords: Sendable, Equatable {
     /// appliance.alive: init prints a sign of life even when quiet (the launcher tells a
     /// KVM that hangs from one that runs by it).
     public var alive = false
+    /// appliance.snapshot: the launcher saves this VM once guestd serves; guestd drops
+    /// the page cache first so the saved state leaves it out.
+    public var snapshot = false
     /// guestfs_network=1: libguestfs's launcher asks for the network (libguestfsUser's plan).
     public var libguestfsNetwork = false
     /// guestfs_verbose=1: libguestfs's launcher asks for a line per call.
@@ -38,6 +41,7 @@ public struct KernelWords: Sendable, Equatable {
 
     public init(rootUUID: String? = nil, rootTimeoutSeconds: Int? = nil, modules: [String]? = nil,
                 network: NetworkSetting? = nil, sshKey: SSHPublicKey? = nil, channel: String? = nil, alive: Bool = false,
+                snapshot: Bool = false,
                 libguestfsNetwork: Bool = false, libguestfsVerbose: Bool = false, libguestfsRescue: Bool = false,
                 quiet: Bool = false) {
         self.rootUUID = rootUUID
@@ -47,6 +51,7 @@ public struct KernelWords: Sendable, Equatable {
         self.sshKey = sshKey
         self.channel = channel
         self.alive = alive
+        self.snapshot = snapshot
         self.libguestfsNetwork = libguestfsNetwork
         self.libguestfsVerbose = libguestfsVerbose
         self.libguestfsRescue = libguestfsRescue

@@ -23,6 +23,7 @@ public func runDaemon() -> Never {
     // one or the machine has no virtio device at all (an emulated PC, Xen HVM).
     var serialChannel: String?
     var rescue = false
+    var snapshot = false
     if isPID1 {
         Boot.setUp(sysroot: options.sysroot, console: Console(quiet: options.quiet, verbose: options.verbose))
         LVM.prepareEnvironment(console: Console(quiet: options.quiet, verbose: options.verbose))
@@ -30,6 +31,7 @@ public func runDaemon() -> Never {
         serialChannel = words.channel ?? (Channel.machineHasVirtio() ? nil : Channel.fallbackSerialPort)
         options.merge(kernelWords: words)
         rescue = words.libguestfsRescue
+        snapshot = words.snapshot
         let console = Console(quiet: options.quiet, verbose: options.verbose)
         let unsettled = AttachOrder.settle()
         if !unsettled.isEmpty { console.info("SCSI devices without a block device after 10 s: \(unsettled.joined(separator: " "))") }
@@ -55,6 +57,7 @@ public func runDaemon() -> Never {
     }
 
     let channel = FrameChannel(fd: fd)
+    if snapshot { PageCache.dropForSnapshot(console: console) }
     let uptime = Console.uptime()
     do {
         try channel.writeWord(Guestfs.launchFlag)  // tells the host userspace is up

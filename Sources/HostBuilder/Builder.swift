@@ -196,8 +196,8 @@ public struct Builder: Sendable {
         return "\(part(0, 8))-\(part(8, 12))-\(part(12, 16))-\(part(16, 20))-\(part(20, 32))"
     }
 
-    /// Older builds of this variant (and unreadable ones) go; other variants stay, and
-    /// so does every unpacked kernel an appliance still links to.
+    /// Older builds of this variant (and unreadable ones) go, with their saved VM states;
+    /// other variants stay, and so does every unpacked kernel an appliance still links to.
     private func removeStale(in cacheDir: String, keeping: String) {
         let keep = (keeping as NSString).lastPathComponent
         let names = (try? FileManager.default.contentsOfDirectory(atPath: cacheDir)) ?? []
@@ -213,6 +213,12 @@ public struct Builder: Sendable {
             let path = cacheDir + "/" + name
             // A link count of 1: no appliance uses it; ".tmp-" leftovers of a crashed build.
             if lstat(path, &st) == 0, st.st_nlink == 1 || name.contains(".tmp-") { unlink(path) }
+        }
+        // Saved VM states (warm-APPLIANCE-KEY.state, .lock) of appliances that are gone.
+        let appliances = Set(((try? FileManager.default.contentsOfDirectory(atPath: cacheDir)) ?? []).filter { $0.hasPrefix("appliance-") })
+        for name in names where name.hasPrefix("warm-") {
+            let owner = name.dropFirst(5).split(separator: "-").dropLast().joined(separator: "-")
+            if !appliances.contains(owner) { unlink(cacheDir + "/" + name) }
         }
     }
 }

@@ -12,6 +12,9 @@ struct Run: ParsableCommand {
 
         Disks appear as /dev/sda, /dev/sdb, … in the order given. The VM is shut down when \
         the commands finish; the first failing command stops the chain and sets exit status 1.
+
+        The appliance is restored from a saved state in the cache when there is one for \
+        this configuration (the first launch boots it and saves it); --no-snapshot boots cold.
         """
     )
 
@@ -62,7 +65,10 @@ struct Run: ParsableCommand {
             options.callTimeout = timeout
 
             let session = try Session.launch(appliance: appliance, options: options)
-            if verbose { say(String(format: "appliance ready in %.2f s (%@)", session.bootSeconds, session.usedKVM ? "KVM" : "TCG")) }
+            if verbose {
+                let how = session.warmStarted ? "restored from its saved state" : session.savedState ? "booted, state saved" : "booted"
+                say(String(format: "appliance ready in %.2f s (%@, %@)", session.bootSeconds, session.usedKVM ? "KVM" : "TCG", how))
+            }
             if let ssh = options.ssh, options.network == .user { say("ssh: \(ssh.commandLine)") }
             var timeline = session.timeline()
             var failure: Error?

@@ -30,8 +30,8 @@ struct VMOptions: ParsableArguments {
     @Option(name: .customLong("network-address"), help: ArgumentHelp("Addressing guestd gives eth0: static (default with user networking: 10.0.2.15/24,gw=10.0.2.2,dns=10.0.2.3), or dhcp to ask a DHCP server (guestd's own client; it writes the lease's router and DNS too).", valueName: "ADDR/PREFIX[,gw=GW][,dns=DNS]|dhcp"))
     var networkAddress: NetworkAddressArgument?
 
-    @Flag(help: "Restore a saved, booted appliance instead of booting it (TCG, no network): the first launch boots and saves it in the cache, later ones start in a fraction of a second. Disks are hot-plugged after the restore.")
-    var warm = false
+    @Flag(name: .customLong("no-snapshot"), help: "Always boot cold. By default a launch restores a saved, booted appliance (the first one of each configuration boots and saves it in the cache), then hot-plugs the disks. Launches with KVM, --network, --ssh, --legacy-devices, --root-media cdrom or --timings boot cold anyway.")
+    var noSnapshot = false
 
     @Flag(name: .customLong("legacy-devices"), help: "Boot with no virtio device, as a Xen HVM guest without PV drivers: disks on the IDE controller (at most 3), the root on an IDE CD-ROM, an e1000 network card, the channel on the second serial port (slower transfers).")
     var legacyDevices = false
@@ -56,7 +56,7 @@ struct VMOptions: ParsableArguments {
         options.memoryMB = memory
         options.rootMedia = rootMedia.value
         options.legacyDevices = legacyDevices
-        options.warmStart = warm
+        options.warmStart = !noSnapshot
         options.stateDirectory = Cache.defaultDirectory()
         if let tap { options.network = .tap(tap) } else if network || sshOptions.ssh { options.network = .user }
         options.networkAddress = networkAddress?.value

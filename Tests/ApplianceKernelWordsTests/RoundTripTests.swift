@@ -19,7 +19,7 @@ final class RoundTripTests: XCTestCase {
         assertRoundTrip(KernelWords(rootUUID: "01234567-89ab-cdef-0123-456789abcdef", rootTimeoutSeconds: 90,
                                     modules: ["virtio_pci", "virtio_console", "ext4"], network: .address(.qemuUser),
                                     sshKey: SSHPublicKey(type: "ssh-ed25519", base64: "AAAAC3NzaC1lZDI1NTE5AAAAIKB7+/="),
-                                    alive: true, libguestfsNetwork: true, libguestfsVerbose: true, libguestfsRescue: true,
+                                    alive: true, snapshot: true, libguestfsNetwork: true, libguestfsVerbose: true, libguestfsRescue: true,
                                     quiet: true))
     }
 
@@ -30,6 +30,7 @@ final class RoundTripTests: XCTestCase {
         assertRoundTrip(KernelWords(modules: ["ext4"]))
         assertRoundTrip(KernelWords(sshKey: SSHPublicKey(type: "ecdsa-sha2-nistp521", base64: "AAAAE2VjZHNh")))
         assertRoundTrip(KernelWords(alive: true))
+        assertRoundTrip(KernelWords(snapshot: true))
         assertRoundTrip(KernelWords(channel: "ttyS1"))
         assertRoundTrip(KernelWords(libguestfsNetwork: true))
         assertRoundTrip(KernelWords(libguestfsVerbose: true))

@@ -74,6 +74,8 @@ final class FaultTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: disk) }
         var options = f.options(rootMedia: .disk)
         options.drives = [Drive(path: disk, readOnly: true)]
+        // A boot, not a restore: the disk is then on qemu's command line from the start.
+        options.warmStart = false
         let killer = Thread {
             Thread.sleep(forTimeInterval: 1.0)
             _ = try? Fixture.sh("pkill -KILL -f -- 'file=\(disk),'")

@@ -16,11 +16,11 @@ final class OrphanTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: tmp) }
 
     /// Starts the CLI with `-v` (the console on its stderr, in a file) and a private TMPDIR.
-    private func startCLI(_ chain: [String]) throws -> Process {
+    private func startCLI(_ chain: [String], cold: Bool = false) throws -> Process {
         let f = try Fixture.get()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: f.productsDir + "/appliance")
-        p.arguments = ["run", "-v", "--accel", "tcg", "-a", f.disk + ":ro", "--"] + chain
+        p.arguments = ["run", "-v", "--accel", "tcg"] + (cold ? ["--no-snapshot"] : []) + ["-a", f.disk + ":ro", "--"] + chain
         var env = ProcessInfo.processInfo.environment
         env["TMPDIR"] = tmp
         env["APPLIANCE_CACHE"] = f.work + "/cache"
@@ -70,7 +70,8 @@ final class OrphanTests: XCTestCase {
 
     private func check(signal: Int32, midCall: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
         let marker = "orphan-test-mid-call"
-        let cli = try startCLI(midCall ? ["debug", "sh", "echo \(marker) > /dev/console; sleep 60"] : ["ping-daemon"])
+        // Mid-boot needs a boot to interrupt: a cold one.
+        let cli = try startCLI(midCall ? ["debug", "sh", "echo \(marker) > /dev/console; sleep 60"] : ["ping-daemon"], cold: !midCall)
         var qemu: Int32 = 0
         XCTAssertTrue(waitFor(30) {
             qemu = children(of: cli.processIdentifier).first(where: isQemu) ?? 0

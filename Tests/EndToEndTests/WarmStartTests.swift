@@ -24,7 +24,6 @@ final class WarmStartTests: XCTestCase {
     private func options(_ drives: [Drive] = []) -> LaunchOptions {
         var o = LaunchOptions()
         o.accel = .tcg
-        o.warmStart = true
         o.drives = drives
         return o
     }
@@ -101,6 +100,39 @@ final class WarmStartTests: XCTestCase {
         let again = try Session.launch(appliance: appliance, options: options())
         XCTAssertTrue(again.warmStarted)
         again.shutdown()
+    }
+
+    /// A qemu killed from outside while it restores says nothing about the state: the
+    /// launch fails with qemu's end, and the state stays for the next launch.
+    func testAQemuKilledDuringARestoreLeavesTheState() throws {
+        // Stands in for qemu: the real one, but killed by SIGKILL at a restore while `kill` exists.
+        let qemu = cache + "/qemu"
+        try """
+        #!/bin/sh
+        case "$*" in *-incoming*) [ -e \(cache)/kill ] && kill -KILL $$ ;; esac
+        exec qemu-system-x86_64 "$@"
+        """.write(toFile: qemu, atomically: true, encoding: .utf8)
+        chmod(qemu, 0o755)
+        var o = options()
+        o.qemu = qemu
+        try Session.launch(appliance: appliance, options: o).shutdown()
+        let state = cache + "/" + (try XCTUnwrap(states.first))
+        func inode() -> UInt64 { var st = stat(); _ = stat(state, &st); return UInt64(st.st_ino) }
+        let saved = inode()
+
+        XCTAssertTrue(FileManager.default.createFile(atPath: cache + "/kill", contents: Data()))
+        var notices: [String] = []
+        XCTAssertThrowsError(try Session.launch(appliance: appliance, options: o) { notices.append($0) }) { error in
+            guard case ClientError.qemuExited = error else { return XCTFail("expected qemu's end, got \(error)") }
+        }
+        XCTAssertEqual(notices, [], "no cold boot in its place")
+        XCTAssertEqual(states.count, 1)
+        XCTAssertEqual(inode(), saved, "the state is the one saved")
+
+        try FileManager.default.removeItem(atPath: cache + "/kill")
+        let warm = try Session.launch(appliance: appliance, options: o)
+        XCTAssertTrue(warm.warmStarted)
+        warm.shutdown()
     }
 
     func testTwoFirstLaunchesAtOnceLeaveOneValidState() throws {

@@ -123,10 +123,18 @@ final class CacheTests: XCTestCase {
         XCTAssertEqual(inode(plain.kernel).ino, inode(xen.kernel).ino, "one unpacked kernel")
         XCTAssertEqual(inode(plain.kernel).links, 3, "the cache's copy and two appliances")
 
+        // Saved VM states of each (the launcher names them after their appliance).
+        let name = { (a: Appliance) in (a.directory as NSString).lastPathComponent }
+        let plainStates = ["warm-\(name(plain))-0123456789abcdef.state", "warm-\(name(plain))-0123456789abcdef.state.lock"]
+        let xenState = "warm-\(name(xen))-fedcba9876543210.state"
+        for state in plainStates + [xenState] { XCTAssertTrue(FileManager.default.createFile(atPath: s.cache + "/" + state, contents: Data())) }
+
         try touch("\(s.dir)/guestd", by: 10)
         let rebuilt = try s.builder.cached(in: s.cache)
         XCTAssertEqual(Set(appliances(in: s.cache)), Set([rebuilt, xen].map { ($0.directory as NSString).lastPathComponent }),
                        "the old default build is replaced, the Xen one stays")
+        let states = try FileManager.default.contentsOfDirectory(atPath: s.cache).filter { $0.hasPrefix("warm-") }
+        XCTAssertEqual(states, [xenState], "the replaced build's saved states go with it")
         XCTAssertEqual(inode(rebuilt.kernel).ino, inode(xen.kernel).ino)
         let kernels = try FileManager.default.contentsOfDirectory(atPath: s.cache).filter { $0.hasPrefix("kernel-") }
         XCTAssertEqual(kernels.count, 1, "\(kernels)")
