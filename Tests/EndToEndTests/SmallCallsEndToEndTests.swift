@@ -49,4 +49,34 @@ final class SmallCallsEndToEndTests: XCTestCase {
         XCTAssertEqual(GuestfishScriptTests.errorLines(ours.err), GuestfishScriptTests.errorLines(stock.err))
         XCTAssertEqual(GuestfishScriptTests.errorLines(stock.err).count, 4, stock.err)
     }
+
+    /// A disk added with iface:ide sits on the PIIX IDE controller
+    /// (tests/regressions/rhbz690819.sh): it is /dev/sda, and mkfs on it never reaches
+    /// the appliance's own root.
+    func testADiskOnTheIDEControllerIsTheFirstDisk() throws {
+        let f = try Fixture.get()
+        let disk = f.work + "/ide-disk.img"
+        let script = f.work + "/ide.gf"
+        try """
+            add \(disk) iface:ide format:raw
+            run
+            list-devices
+            mkfs ext3 /dev/sda
+            mount /dev/sda /
+            touch /on-ide
+            ls /
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        var outputs: [String] = []
+        for stock in [false, true] {
+            try Fixture.sh("rm -f \(disk) && truncate -s 100M \(disk)")
+            let r = try f.runTool("guestfish -f \(script)", stock: stock)
+            XCTAssertEqual(r.status, 0, r.err)
+            outputs.append(r.out)
+        }
+        XCTAssertEqual(outputs[0], "/dev/sda\nlost+found\non-ide\n")
+        // The stock appliance lists /dev/sda twice here (its own root, a SCSI disk the
+        // kernel names after the IDE one, is translated to the same name); what it
+        // leaves on the disk is the same.
+        XCTAssertTrue(outputs[1].hasSuffix("/dev/sda\nlost+found\non-ide\n"), outputs[1])
+    }
 }
