@@ -12,10 +12,12 @@ public enum BootModules {
     ]
 
     /// Boot modules a launcher that does not name its modules (libguestfs, which knows
-    /// nothing of appliance.modules=) gets only on request: it puts its disks and the
-    /// root on virtio-scsi, never on IDE CD-ROMs (whose PATA probe costs ~0.2 s under
-    /// TCG), and asks for the network with guestfs_network=1.
-    public static let cdromOnly = ["sr_mod", "ata_piix"]
+    /// nothing of appliance.modules=) gets only on request: it puts the root on
+    /// virtio-scsi, never on an IDE CD-ROM, and asks for the network with
+    /// guestfs_network=1. ata_piix stays in its default set: `add-drive … iface:ide`
+    /// puts a user's disk on the PIIX IDE controller, and the driver probes the ports in
+    /// the background while init carries on.
+    public static let cdromOnly = ["sr_mod"]
     public static let network = ["virtio_net"]
     /// The network card of the launcher's --legacy-devices machine (no virtio at all, as a
     /// Xen HVM guest without PV drivers sees it): only ever named by appliance.modules=.

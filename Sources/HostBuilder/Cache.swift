@@ -4,7 +4,7 @@ import SystemCalls
 /// Where appliances are kept, and the key that says whether one is still good.
 public enum Cache {
     /// Bumped whenever the builder's output changes for the same inputs.
-    public static let builderVersion = "appliance-builder-7"
+    public static let builderVersion = "appliance-builder-8"
 
     /// `$APPLIANCE_CACHE`, else `/var/tmp/appliance-$UID` (a per-user folder that
     /// survives reboots, as supermin's cache does).

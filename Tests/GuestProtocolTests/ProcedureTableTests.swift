@@ -49,7 +49,7 @@ final class ProcedureTableTests: XCTestCase {
         (462, "part_expand_gpt"), (276, "pread_device"), (275, "pwrite_device"), (228, "zero_device"),
         (294, "copy_device_to_device"), (295, "copy_device_to_file"), (296, "copy_file_to_device"),
         (297, "copy_file_to_file"), (417, "blkdiscard"), (418, "blkdiscardzeroes"), (97, "zerofree"),
-        (334, "fstrim"), (311, "zero_free_space"), (106, "resize2fs"), (248, "resize2fs_size"), (281, "resize2fs_M"),
+        (334, "fstrim"), (311, "zero_free_space"), (106, "resize2fs"), (248, "resize2fs_size"), (281, "resize2fs_M"), (457, "vfs_minimum_size"), (169, "fallocate"), (252, "fallocate64"), (129, "mount_loop"),
         (310, "set_label"), (403, "set_uuid"), (456, "set_uuid_random"), (369, "list_disk_labels"), (404, "journal_open"),
         (405, "journal_close"), (406, "journal_next"), (407, "journal_skip"), (408, "internal_journal_get"),
         (409, "journal_get_data_threshold"), (410, "journal_set_data_threshold"), (420, "journal_get_realtime_usec"),

@@ -159,6 +159,20 @@ final class ChangingDeviceProcedureTests: XCTestCase {
         XCTAssertEqual(r.error?.errnoString, "ENOTSUP")
     }
 
+    /// virt-resize --shrink's question: resize2fs -P's block count times tune2fs's
+    /// block size, as the host's tools say for the same image; other types are ENOTSUP.
+    func testVfsMinimumSizeOfExtIsResize2fsEstimateTimesBlockSize() throws {
+        try makeImages("mkfs.ext4 -q -F -b 1024 \(sdb) 16M")
+        let blocks = shell("resize2fs -P -f \(sdb) 2>/dev/null | sed -n 's/^Estimated minimum size of the filesystem: //p'")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let expected = (Int64(blocks) ?? -1) * 1024
+        XCTAssertGreaterThan(expected, 0)
+        XCTAssertEqual(try daemon.call(.vfsMinimumSize, ["/dev/sdb"]).int64(), expected)
+        let r = try daemon.call(.vfsMinimumSize, ["/dev/sda"])
+        XCTAssertEqual(r.error?.message, "don't know how to get minimum size of '' filesystems")
+        XCTAssertEqual(r.error?.errnoString, "ENOTSUP")
+    }
+
     /// sdb's serial "lab" gives /dev/disk/guestfs/lab; a partition made later gets lab1
     /// when first named.
     func testLabelledDisksAreLinkedUnderDevDiskGuestfs() throws {

@@ -38,6 +38,21 @@ final class ChangingFileProcedureTests: SysrootTestCase {
         assertError(try daemon.call(.copyAttributes, args: [.s("/src"), .s("/nothing"), .b(false), .b(false), .b(false), .b(false)]), "stat: /nothing: No such file or directory", errno: "ENOENT")
     }
 
+    /// fallocate64 makes or truncates the file to len allocated zero bytes (guestfish's
+    /// cancellation test makes its download source this way).
+    func testFallocateMakesAllocatedZeroFilesAndTruncatesExistingOnes() throws {
+        assertOK(try daemon.call(.fallocate64, args: [.s("/new"), .l(1_000_000)]))
+        XCTAssertEqual(contents("/new"), [UInt8](repeating: 0, count: 1_000_000))
+        var st = stat()
+        XCTAssertEqual(stat(path("/new"), &st), 0)
+        XCTAssertGreaterThanOrEqual(Int(st.st_blocks) * 512, 1_000_000, "the blocks are allocated, not a sparse file")
+        try write("/old", String(repeating: "x", count: 5000))
+        assertOK(try daemon.call(.fallocate, args: [.s("/old"), .i(100)]))
+        XCTAssertEqual(contents("/old"), [UInt8](repeating: 0, count: 100))
+        assertError(try daemon.call(.fallocate, args: [.s("/old"), .i(-1)]), "length < 0")
+        assertError(try daemon.call(.fallocate64, args: [.s("/dir/missing/f"), .l(1)]), "open: /dir/missing/f: No such file or directory", errno: "ENOENT")
+    }
+
     func testFillPatternRepeatsThePatternWithoutTruncating() throws {
         try write("/long", "0123456789ABCDEF")
         assertOK(try daemon.call(.fillPattern, args: [.s("abc"), .i(10), .s("/long")]))

@@ -29,7 +29,7 @@ final class FuzzTests: SysrootTestCase {
         // filesystem, a tmpfs on the sysroot, btrfs(8) on the host's filesystem.
         "zero_free_space", "fill_pattern", "mkmountpoint", "rmmountpoint", "zerofree", "fstrim", "zero_device",
         "pwrite_device", "btrfs_subvolume_create", "btrfs_subvolume_snapshot", "btrfs_subvolume_delete",
-        "btrfs_subvolume_set_default",
+        "btrfs_subvolume_set_default", "fallocate", "fallocate64", "mount_loop",
     ]
 
     func testMutatedCallsNeverCrashOrHangTheDaemon() throws {

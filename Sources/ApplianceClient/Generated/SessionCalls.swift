@@ -104,6 +104,10 @@ extension Session {
     public func mountOptions(_ options: String, _ mountable: String, _ mountpoint: String) throws {
         _ = try invoke(.mountOptions, [.string(options), .string(mountable), .string(mountpoint)])
     }
+    /// mount_loop (129): mount a file using the loop device
+    public func mountLoop(_ file: String, _ mountpoint: String) throws {
+        _ = try invoke(.mountLoop, [.string(file), .string(mountpoint)])
+    }
     /// umount (45): unmount a filesystem
     public func umount(_ pathordevice: String, force: Bool? = nil, lazyunmount: Bool? = nil) throws {
         var optionals: [Int: CallArgument] = [:]
@@ -226,6 +230,14 @@ extension Session {
     /// truncate (199): truncate a file to zero size
     public func truncate(_ path: String) throws {
         _ = try invoke(.truncate, [.string(path)])
+    }
+    /// fallocate (169): preallocate a file in the guest filesystem
+    public func fallocate(_ path: String, _ len: Int32) throws {
+        _ = try invoke(.fallocate, [.string(path), .int(len)])
+    }
+    /// fallocate64 (252): preallocate a file in the guest filesystem
+    public func fallocate64(_ path: String, _ len: Int64) throws {
+        _ = try invoke(.fallocate64, [.string(path), .int64(len)])
     }
     /// truncate_size (200): truncate a file to a particular size
     public func truncateSize(_ path: String, _ size: Int64) throws {
@@ -1095,6 +1107,10 @@ extension Session {
     /// set_uuid_random (456): set a random UUID for the filesystem
     public func setUUIDRandom(_ device: String) throws {
         _ = try invoke(.setUUIDRandom, [.string(device)])
+    }
+    /// vfs_minimum_size (457): get minimum filesystem size
+    public func vfsMinimumSize(_ mountable: String) throws -> Int64 {
+        return try invoke(.vfsMinimumSize, [.string(mountable)]).int64(.vfsMinimumSize)
     }
     /// list_disk_labels (369): mapping of disk labels to devices
     public func listDiskLabels() throws -> [(String, String)] {

@@ -52,6 +52,8 @@ extension Procedure {
     public static let mountRO = numbered(73)!
     /// mount_options (74): mount a guest disk with mount options
     public static let mountOptions = numbered(74)!
+    /// mount_loop (129): mount a file using the loop device
+    public static let mountLoop = numbered(129)!
     /// umount (45): unmount a filesystem
     public static let umount = numbered(45)!
     /// umount_all (47): unmount all filesystems
@@ -120,6 +122,10 @@ extension Procedure {
     public static let wcC = numbered(120)!
     /// truncate (199): truncate a file to zero size
     public static let truncate = numbered(199)!
+    /// fallocate (169): preallocate a file in the guest filesystem
+    public static let fallocate = numbered(169)!
+    /// fallocate64 (252): preallocate a file in the guest filesystem
+    public static let fallocate64 = numbered(252)!
     /// truncate_size (200): truncate a file to a particular size
     public static let truncateSize = numbered(200)!
     /// utimens (201): set timestamp of a file with nanosecond precision
@@ -544,6 +550,8 @@ extension Procedure {
     public static let setUUID = numbered(403)!
     /// set_uuid_random (456): set a random UUID for the filesystem
     public static let setUUIDRandom = numbered(456)!
+    /// vfs_minimum_size (457): get minimum filesystem size
+    public static let vfsMinimumSize = numbered(457)!
     /// list_disk_labels (369): mapping of disk labels to devices
     public static let listDiskLabels = numbered(369)!
     /// journal_open (404): open the systemd journal

@@ -57,6 +57,8 @@ protocol ProcedureHandlers {
     func doMountRO(mountable: String, mountpoint: ByteString) throws(CallError)
     /// mount_options (74): mount a guest disk with mount options
     func doMountOptions(options: ByteString, mountable: String, mountpoint: ByteString) throws(CallError)
+    /// mount_loop (129): mount a file using the loop device
+    func doMountLoop(file: ByteString, mountpoint: ByteString) throws(CallError)
     /// umount (45): unmount a filesystem
     func doUmount(pathordevice: ByteString, force: Bool?, lazyunmount: Bool?) throws(CallError)
     /// umount_all (47): unmount all filesystems
@@ -125,6 +127,10 @@ protocol ProcedureHandlers {
     func doWcC(path: ByteString) throws(CallError) -> Int32
     /// truncate (199): truncate a file to zero size
     func doTruncate(path: ByteString) throws(CallError)
+    /// fallocate (169): preallocate a file in the guest filesystem
+    func doFallocate(path: ByteString, len: Int32) throws(CallError)
+    /// fallocate64 (252): preallocate a file in the guest filesystem
+    func doFallocate64(path: ByteString, len: Int64) throws(CallError)
     /// truncate_size (200): truncate a file to a particular size
     func doTruncateSize(path: ByteString, size: Int64) throws(CallError)
     /// utimens (201): set timestamp of a file with nanosecond precision
@@ -549,6 +555,8 @@ protocol ProcedureHandlers {
     func doSetUUID(device: String, uuid: ByteString) throws(CallError)
     /// set_uuid_random (456): set a random UUID for the filesystem
     func doSetUUIDRandom(device: String) throws(CallError)
+    /// vfs_minimum_size (457): get minimum filesystem size
+    func doVfsMinimumSize(mountable: String) throws(CallError) -> Int64
     /// list_disk_labels (369): mapping of disk labels to devices
     func doListDiskLabels() throws(CallError) -> [(ByteString, ByteString)]
     /// journal_open (404): open the systemd journal
@@ -597,6 +605,7 @@ extension Daemon: ProcedureHandlers {
         (.mount, { d, c throws(CallError) in try d.doMount(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountRO, { d, c throws(CallError) in try d.doMountRO(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountOptions, { d, c throws(CallError) in try d.doMountOptions(options: c.argument(0), mountable: c.argument(1), mountpoint: c.argument(2)); return .none }),
+        (.mountLoop, { d, c throws(CallError) in try d.doMountLoop(file: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.umount, { d, c throws(CallError) in try d.doUmount(pathordevice: c.argument(0), force: c.optional(0), lazyunmount: c.optional(1)); return .none }),
         (.umountAll, { d, c throws(CallError) in try d.doUmountAll(); return .none }),
         (.mounts, { d, c throws(CallError) in Reply.strings(try d.doMounts()) }),
@@ -631,6 +640,8 @@ extension Daemon: ProcedureHandlers {
         (.wcW, { d, c throws(CallError) in Reply.int(try d.doWcW(path: c.argument(0))) }),
         (.wcC, { d, c throws(CallError) in Reply.int(try d.doWcC(path: c.argument(0))) }),
         (.truncate, { d, c throws(CallError) in try d.doTruncate(path: c.argument(0)); return .none }),
+        (.fallocate, { d, c throws(CallError) in try d.doFallocate(path: c.argument(0), len: c.argument(1)); return .none }),
+        (.fallocate64, { d, c throws(CallError) in try d.doFallocate64(path: c.argument(0), len: c.argument(1)); return .none }),
         (.truncateSize, { d, c throws(CallError) in try d.doTruncateSize(path: c.argument(0), size: c.argument(1)); return .none }),
         (.utimens, { d, c throws(CallError) in try d.doUtimens(path: c.argument(0), atsecs: c.argument(1), atnsecs: c.argument(2), mtsecs: c.argument(3), mtnsecs: c.argument(4)); return .none }),
         (.lchown, { d, c throws(CallError) in try d.doLchown(owner: c.argument(0), group: c.argument(1), path: c.argument(2)); return .none }),
@@ -843,6 +854,7 @@ extension Daemon: ProcedureHandlers {
         (.setLabel, { d, c throws(CallError) in try d.doSetLabel(mountable: c.argument(0), label: c.argument(1)); return .none }),
         (.setUUID, { d, c throws(CallError) in try d.doSetUUID(device: c.argument(0), uuid: c.argument(1)); return .none }),
         (.setUUIDRandom, { d, c throws(CallError) in try d.doSetUUIDRandom(device: c.argument(0)); return .none }),
+        (.vfsMinimumSize, { d, c throws(CallError) in Reply.int64(try d.doVfsMinimumSize(mountable: c.argument(0))) }),
         (.listDiskLabels, { d, c throws(CallError) in Reply.hashtable(try d.doListDiskLabels()) }),
         (.journalOpen, { d, c throws(CallError) in try d.doJournalOpen(directory: c.argument(0)); return .none }),
         (.journalClose, { d, c throws(CallError) in try d.doJournalClose(); return .none }),
