@@ -185,13 +185,14 @@ struct Devices {
     }
 
     /// is_device_parameter: a /dev/sd name (translation may find it), or an openable
-    /// block device other than the root. In host test mode a recorded /dev tree's
-    /// nodes (image files) count too.
+    /// block device; never the appliance's own root, which a /dev/sd name past the last
+    /// disk would otherwise reach under libguestfs's launcher. In host test mode a
+    /// recorded /dev tree's nodes (image files) count too.
     func isDeviceParameter(_ device: String) -> Bool {
         let recorded = dev != "/dev" && device.hasPrefix(dev + "/")
         guard device.hasPrefix("/dev/") || recorded else { return false }
-        if device.hasPrefix("/dev/sd") { return true }
         var st = stat()
+        if device.hasPrefix("/dev/sd") { return stat(device, &st) != 0 || st.st_rdev != rootDevice }
         guard stat(device, &st) == 0 else { return false }
         if st.st_mode & S_IFMT == S_IFDIR { return device.utf8.count > 5 }
         let isNode = st.st_mode & S_IFMT == S_IFBLK || (recorded && st.st_mode & S_IFMT == S_IFREG)

@@ -25,6 +25,12 @@ final class GuestfishTests: XCTestCase {
             environment: ["APPLIANCE_CACHE": f.work + "/cache", "APPLIANCE_LIBEXEC": f.productsDir])
         XCTAssertEqual(ours.status, 0, ours.err)
         XCTAssertEqual(ours.out, r.out, "our CLI prints what guestfish prints")
+
+        // libguestfs's launcher adds the appliance's root after the user's disk, as
+        // /dev/sdb: a name past the last disk must not reach it.
+        let root = try Fixture.sh("guestfish --ro -a \(f.disk) run : blockdev-getsize64 /dev/sdb", environment: env)
+        XCTAssertEqual(root.status, 1, root.out)
+        XCTAssertTrue(root.err.contains("/dev/sdb: expecting a device name"), root.err)
     }
 
     func testCLIReportsDaemonErrorsAndExitsNonZero() throws {
