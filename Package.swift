@@ -51,10 +51,14 @@ let package = Package(
         // DHCPv4 messages and the client's exchange, pure code: guestd's DHCP client sends them.
         .target(name: "DHCP"),
 
+        // Text formats of the storage tools guestd reads (mdadm's --detail --export,
+        // /proc/mdstat, mdadm.conf), pure code so they are tested without a VM.
+        .target(name: "StorageText"),
+
         .executableTarget(
             name: "guestd",
             // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
-            dependencies: ["GuestProtocol", "ApplianceKernelWords", "DHCP", "CBlkid", "CMount"],
+            dependencies: ["GuestProtocol", "ApplianceKernelWords", "DHCP", "StorageText", "CBlkid", "CMount"],
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]
         ),
 
@@ -93,6 +97,7 @@ let package = Package(
         .testTarget(name: "GuestProtocolTests", dependencies: ["GuestProtocol", "ProtocolGenerator"]),
         .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol"]),
         .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
+        .testTarget(name: "StorageTextTests", dependencies: ["StorageText"]),
         .testTarget(name: "ApplianceKernelWordsTests", dependencies: ["ApplianceKernelWords"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),
         .testTarget(name: "ApplianceClientTests", dependencies: ["ApplianceClient", "ApplianceKernelWords", "HostBuilder"]),
