@@ -27,6 +27,8 @@ final class MDTests: XCTestCase {
         XCTAssertTrue(ours.out.contains("/boot: /dev/sda1\n/: /dev/md"), ours.out)
     }
 
+    /// Arrays are numbered down from md127 in creation order on both; md_stat takes
+    /// only /dev/mdN (it drops "/dev/" and looks for the rest in /proc/mdstat).
     func testMDProceduresMatchTheStockAppliance() throws {
         let f = try Fixture.get()
         var outputs: [String] = []
@@ -55,8 +57,9 @@ final class MDTests: XCTestCase {
         md-create mirror "/dev/sda1 /dev/sdb1"
         md-create stripe "/dev/sda2 /dev/sdb2" level:raid0 chunk:65536
         list-md-devices
-        md-stat /dev/md/mirror
-        md-stat /dev/md/stripe
+        md-stat /dev/md127
+        md-stat /dev/md126
+        -md-stat /dev/md/mirror
         md-detail /dev/md/mirror
         md-detail /dev/md/stripe
         mkfs ext4 /dev/md/mirror
@@ -108,10 +111,10 @@ enum MDGuestDisks {
             part-add /dev/sdb p 2048 34815
             part-add /dev/sdb p 34816 -2048
             mkfs ext2 /dev/sda1 label:boot
-            md-create root "/dev/sda2 /dev/sdb2"
-            mkfs ext4 /dev/md/root label:mdroot
+            md-create rootdev "/dev/sda2 /dev/sdb2"
+            mkfs ext4 /dev/md/rootdev label:mdroot
             X
-            uuid=$(guestfish --ro -a \(a) -a \(b) run : md-detail /dev/md/root | sed -n 's/^uuid: //p')
+            uuid=$(guestfish --ro -a \(a) -a \(b) run : md-detail /dev/md/rootdev | sed -n 's/^uuid: //p')
             test -n "$uuid"
             r=\(tree)
             printf '%s\\n' 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"' 'NAME="Debian GNU/Linux"' 'VERSION_ID="12"' \
@@ -125,7 +128,7 @@ enum MDGuestDisks {
             tar -C $r -cf \(tree).tar .
             guestfish -a \(a) -a \(b) <<X
             run
-            mount /dev/md/root /
+            mount /dev/md/rootdev /
             tar-in \(tree).tar /
             mkdir /boot
             mount /dev/sda1 /boot
