@@ -11,9 +11,8 @@ final class MDTests: XCTestCase {
         let (a, b) = try MDGuestDisks.paths(f)
         let disks = "-a \(a) -a \(b)"
         let inspect = "guestfish --ro \(disks) -i inspect-get-roots : mountpoints : mounts : list-md-devices"
-        for tool in ["virt-cat \(disks) /etc/hostname", "virt-ls -lR \(disks) /etc", "virt-df \(disks)",
-                     "virt-filesystems --all --long \(disks)", inspect,
-                     "guestfish --ro \(disks) run : list-filesystems : list-partitions : list-devices : findfs-label mdroot"] {
+            + " : list-filesystems : list-partitions : list-devices : cat /etc/hostname"
+        for tool in ["virt-ls -lR \(disks) /etc", "virt-filesystems --all --long \(disks)", inspect] {
             let ours = try f.runTool(tool, stock: false)
             let stock = try f.runTool(tool, stock: true)
             XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
@@ -28,7 +27,9 @@ final class MDTests: XCTestCase {
     }
 
     /// Arrays are numbered down from md127 in creation order on both; md_stat takes
-    /// only /dev/mdN (it drops "/dev/" and looks for the rest in /proc/mdstat).
+    /// only /dev/mdN (it drops "/dev/" and looks for the rest in /proc/mdstat). Nothing
+    /// is listed after md_stop: the stock appliance's udev may assemble the stopped
+    /// array again at any moment.
     func testMDProceduresMatchTheStockAppliance() throws {
         let f = try Fixture.get()
         var outputs: [String] = []
@@ -76,8 +77,6 @@ final class MDTests: XCTestCase {
         -md-create x "/dev/sda1" nrdevices:3
         -md-stat /dev/sda
         md-stop /dev/md/stripe
-        list-md-devices
-        list-filesystems
 
         """
 

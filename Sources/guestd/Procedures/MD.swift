@@ -58,7 +58,11 @@ extension Daemon {
         }
         return pairs.map { key, value in
             var key = key
-            for (from, to) in renames  { key = key.replacingFirst(from, with: to) }
+            // One device per key: the first rename that applies, never a chain of them.
+            for (from, to) in renames where key.replacingFirst(from, with: to) != key {
+                key = key.replacingFirst(from, with: to)
+                break
+            }
             return (ByteString(key), ByteString(value.hasPrefix("/dev/") ? devices.reverse(value) : value))
         }
     }
@@ -80,7 +84,11 @@ extension Daemon {
             throw CallError.perror("fopen: /proc/mdstat", error.errno)
         }
         let members: [MDStat.Member]
-        do throws(MDStat.ParseError) { members = try MDStat.members(of: md, in: text) } catch { throw CallError(ByteString(error.message)) }
+        do throws(MDStat.ParseError) { members = try MDStat.members(of: md, in: text) } catch {
+            // The name in "NAME: MD device not found" is the caller's.
+            if case .notFound = error { throw CallError(ByteString(MDStat.ParseError.notFound(String(devices.reverse(md).dropFirst(5))).message)) }
+            throw CallError(ByteString(error.message))
+        }
         return members.map { m in
             StructValue(.mdstat, [.string(devices.reverse(m.device)), .int(Int64(m.index)), .string(m.flags)])
         }

@@ -46,14 +46,12 @@ enum MD {
         return map
     }
 
-    /// What the appliance's boot does: each member handed to `mdadm --incremental` (as
-    /// udev's rule does for every linux_raid_member), then `mdadm -As --auto=yes
-    /// --no-degraded` for what is complete. `runDegraded` is init's later pass, after
-    /// LVM: arrays still missing members are started anyway.
-    static func assemble(members: [String], console: Console) {
-        for member in members {
-            run(["--incremental", "--export", member, "--offroot"], console: console)
-        }
+    /// What the stock appliance's boot does: `mdadm -As --auto=yes --no-degraded` for the
+    /// arrays whose members are all there. (Its udev does not assemble them member by
+    /// member: /proc/mdstat there lists members in the order -As adds them, which
+    /// virt-filesystems shows as an array's parents.) `runDegraded` is init's later pass,
+    /// after LVM: arrays still missing members are started anyway.
+    static func assemble(console: Console) {
         run(["-As", "--auto=yes", "--no-degraded"], console: console)
     }
 

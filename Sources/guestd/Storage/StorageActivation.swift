@@ -1,8 +1,8 @@
 import Glibc
 
 /// md arrays and volume groups on the user's disks are active before any call can look
-/// for them, as the real appliance's udev and init run mdadm and then `lvm pvscan
-/// --cache --activate ay` before serving.
+/// for them, as the real appliance's init runs `mdadm -As` and then `lvm pvscan --cache
+/// --activate ay` before serving.
 /// Here it happens before the first call after the set of disks changed: after boot, and
 /// after a warm start's disks were hot-plugged. Disks without LVM cost a blkid probe each.
 final class StorageActivation {
@@ -13,19 +13,17 @@ final class StorageActivation {
         guard disks != seenDisks else { return }
         seenDisks = disks
         var types = Set<String>()
-        var raidMembers: [String] = []
         for disk in disks {
             for node in [disk] + devices.partitionNames(of: disk) {
                 guard let type = try? Probe.filesystemType(devices.dev + "/" + node) else { continue }
                 types.insert(type)
-                if type == "linux_raid_member" { raidMembers.append(devices.dev + "/" + node) }
             }
         }
         // md first: a PV may sit on an array.
-        let hasRaid = !raidMembers.isEmpty && Daemon.isAvailable("mdadm")
+        let hasRaid = types.contains("linux_raid_member") && Daemon.isAvailable("mdadm")
         if hasRaid {
             _ = modules.ensureModule("md_mod")
-            MD.assemble(members: raidMembers, console: console)
+            MD.assemble(console: console)
             // An array's own contents (a PV on /dev/md127) count too.
             for md in MD.devices() {
                 if let type = try? Probe.filesystemType(md) { types.insert(type) }
