@@ -27,7 +27,7 @@ final class NTFSTests: XCTestCase {
         XCTAssertTrue(ours.out.contains("autoexec.bat\nhello from NTFS\n\n/dev/sda1\n"), ours.out)
     }
 
-    /// ntfsfix, ntfsresize (shrink, the dirty-volume refusal, grow with force), set_label, the
+    /// ntfsfix, ntfsresize (refused on a volume ntfsfix marked for a check, then shrink and grow with force), set_label, the
     /// argument checks, a write through ntfs-3g, ntfscat_i of the $MFT, and ntfsclone's
     /// image restored onto a second disk: the same lines and errors on both appliances,
     /// the same bytes in the files they wrote. (ntfscat_i comes first: once ntfsfix has
@@ -43,7 +43,8 @@ final class NTFSTests: XCTestCase {
             try? FileManager.default.removeItem(atPath: disk)
             try FileManager.default.copyItem(atPath: source, toPath: disk)
             try Fixture.sh("rm -f \(blank) \(clone) \(mft) && truncate -s 64M \(blank)")
-            let script = f.work + "/ntfs-\(name).fish"
+            // One script path for both: guestfish names it in error lines.
+            let script = f.work + "/ntfs.fish"
             try Self.script(clone: clone, mft: mft).write(toFile: script, atomically: true, encoding: .utf8)
             let r = try f.runTool("guestfish -a \(disk) -a \(blank) -f \(script)", stock: stock)
             XCTAssertEqual(r.status, 0, "\(name): \(r.err)")
@@ -72,8 +73,8 @@ final class NTFSTests: XCTestCase {
         -ntfsresize /dev/sda1 size:0
         -ntfsresize-size /dev/sda1 -5
         -ntfsfix /dev/sdb
-        ntfsresize /dev/sda1 size:40000000
-        -ntfsresize /dev/sda1
+        -ntfsresize /dev/sda1 size:40000000
+        ntfsresize /dev/sda1 size:40000000 force:true
         ntfsresize /dev/sda1 force:true
         ntfsfix /dev/sda1
         set-label /dev/sda1 WinData
