@@ -18,12 +18,14 @@ final class MDTests: XCTestCase {
             XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
             XCTAssertEqual(stock.status, 0, "\(tool) (stock): \(stock.err)")
             XCTAssertFalse(stock.out.isEmpty, tool)
-            XCTAssertEqual(Self.sortingParents(ours.out), Self.sortingParents(stock.out), tool)
+            XCTAssertEqual(Self.maskingDisks(Self.sortingParents(ours.out)), Self.maskingDisks(Self.sortingParents(stock.out)), tool)
         }
         // The fstab's /dev/md0 is the array mdadm.conf gives its UUID, whatever its
         // number in the appliance.
         let ours = try f.runTool(inspect, stock: false)
         XCTAssertTrue(ours.out.hasPrefix("/dev/md127\n"), ours.out)
+        let fs = try f.runTool("virt-filesystems --all --long \(disks)", stock: false)
+        XCTAssertTrue(fs.out.contains("/dev/md127 filesystem ext4    mdroot -   54432768 /dev/sda2,/dev/sdb2\n"), fs.out)
         XCTAssertTrue(ours.out.contains("/dev/md127: /\n"), ours.out)
         XCTAssertTrue(ours.out.contains("/dev/sda1: /boot\n"), ours.out)
     }
@@ -44,7 +46,9 @@ final class MDTests: XCTestCase {
             XCTAssertEqual(r.status, 0, "\(stock ? "stock" : "ours"): \(r.err)")
             outputs.append(Self.masking(r.out + r.err))
         }
-        XCTAssertEqual(Self.maskingDisks(outputs[0]), Self.maskingDisks(outputs[1]))
+        // Line order too: md_detail lists members in the order of the kernel's names.
+        XCTAssertEqual(Self.maskingDisks(outputs[0]).split(separator: "\n").sorted(),
+                       Self.maskingDisks(outputs[1]).split(separator: "\n").sorted())
         XCTAssertTrue(outputs[0].contains("unknown level parameter: raid7"), outputs[0])
         // Ours names members as the caller does, in /proc/mdstat's order (newest first).
         XCTAssertTrue(outputs[0].contains("mdstat_device: /dev/sdb1\n  mdstat_index: 1\n  mdstat_flags: \n}\n"
@@ -87,9 +91,10 @@ final class MDTests: XCTestCase {
 
         """
 
-    /// Members' names: the stock daemon answers md_stat and md_detail with its kernel's
-    /// names, which on a busy host follow the parallel probe order (the user's /dev/sdb
-    /// can be its /dev/sdc); ours are the caller's names, checked above.
+    /// Members' names: the stock daemon answers md_stat and md_detail (and so
+    /// virt-filesystems' parents) with its kernel's names, which on a busy host follow
+    /// the parallel probe order (the user's /dev/sdb can be its /dev/sdc); ours are the
+    /// caller's names, checked on their own.
     static func maskingDisks(_ text: String) -> String {
         text.replacingOccurrences(of: #"(/dev/|dev_|md_stat: )sd[a-z]"#, with: "$1sdX", options: .regularExpression)
     }
