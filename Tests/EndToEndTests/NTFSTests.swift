@@ -30,8 +30,8 @@ final class NTFSTests: XCTestCase {
     /// ntfsfix, ntfsresize (refused on a volume ntfsfix marked for a check, then shrink and grow with force), set_label, the
     /// argument checks, a write through ntfs-3g, ntfscat_i of the $MFT, and ntfsclone's
     /// image restored onto a second disk: the same lines and errors on both appliances,
-    /// the same bytes in the files they wrote. (ntfscat_i comes first: once ntfsfix has
-    /// marked the volume for a check, ntfscat refuses it, on both.)
+    /// the same bytes in the files they wrote. (ntfscat_i and set_label come first: once
+    /// ntfsfix has marked the volume for a check, ntfscat and ntfslabel refuse it, on both.)
     func testNTFSProceduresMatchTheStockAppliance() throws {
         let f = try Fixture.get()
         let source = try NTFSDisk.path(f)
@@ -67,6 +67,8 @@ final class NTFSTests: XCTestCase {
         """
         run
         ntfscat-i /dev/sda1 0 \(mft)
+        set-label /dev/sda1 WinData
+        vfs-label /dev/sda1
         ntfsfix /dev/sda1
         ntfsfix /dev/sda1 clearbadsectors:true
         -ntfscat-i /dev/sda1 -1 /dev/null
@@ -77,8 +79,6 @@ final class NTFSTests: XCTestCase {
         ntfsresize /dev/sda1 size:40000000 force:true
         ntfsresize /dev/sda1 force:true
         ntfsfix /dev/sda1
-        set-label /dev/sda1 WinData
-        vfs-label /dev/sda1
         mount /dev/sda1 /
         write /new.txt "written through ntfs-3g\\n"
         ls /
