@@ -54,9 +54,13 @@ let package = Package(
         // DHCPv4 messages and the client's exchange, pure code: guestd's DHCP client sends them.
         .target(name: "DHCP"),
 
+        // Text formats of the storage tools guestd reads (mdadm's --detail --export,
+        // /proc/mdstat, mdadm.conf), pure code so they are tested without a VM.
+        .target(name: "StorageText"),
+
         // The daemon: everything but `main`, so tests can call its handlers in-process.
         // libkmod is opened with dlopen on first use (Kmod.swift), so it is no dependency.
-        .target(name: "GuestdCore", dependencies: ["SystemCalls", "GuestProtocol", "ApplianceKernelWords", "DHCP", "CBlkid", "CMount"]),
+        .target(name: "GuestdCore", dependencies: ["SystemCalls", "GuestProtocol", "ApplianceKernelWords", "DHCP", "StorageText", "CBlkid", "CMount"]),
         .executableTarget(
             name: "guestd",
             dependencies: ["GuestdCore"],
@@ -99,6 +103,7 @@ let package = Package(
         .testTarget(name: "GuestdTests", dependencies: ["GuestProtocol", "GuestdCore", "SystemCalls"]),
         .testTarget(name: "DHCPTests", dependencies: ["DHCP"]),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls"]),
+        .testTarget(name: "StorageTextTests", dependencies: ["StorageText"]),
         .testTarget(name: "ApplianceKernelWordsTests", dependencies: ["ApplianceKernelWords"]),
         .testTarget(name: "HostBuilderTests", dependencies: ["HostBuilder"]),
         .testTarget(name: "ApplianceClientTests", dependencies: ["ApplianceClient", "ApplianceKernelWords", "HostBuilder"]),

@@ -343,6 +343,33 @@ extension Procedure {
         Procedure("btrfs_subvolume_set_default", 326, ["id": .int64, "fs": .pathname], .none, group: "btrfs",
                   "set default btrfs subvolume"),
 
+        // md RAID (daemon/md.c, md.ml): mdadm run as the real daemon runs it.
+        Procedure("md_create", 299, ["name": .string, "devices": .deviceList], .none,
+                  optionals: ["missingbitmap": .int64, "nrdevices": .int, "spare": .int, "chunk": .int64, "level": .string],
+                  group: "mdadm", "create a Linux md (RAID) device"),
+        Procedure("list_md_devices", 300, [:], .stringList, "list Linux md (RAID) devices"),
+        Procedure("md_detail", 301, ["md": .device], .hashtable, group: "mdadm", "obtain metadata for an MD device"),
+        Procedure("md_stop", 302, ["md": .device], .none, group: "mdadm", "stop a Linux md (RAID) device"),
+        Procedure("md_stat", 316, ["md": .device], .structList(.mdstat), group: "mdadm",
+                  "get underlying devices from an MD device"),
+
+        // NTFS (daemon/ntfs.c, ntfsclone.c): ntfs-3g's and ntfsprogs' tools.
+        Procedure("ntfs_3g_probe", 110, ["rw": .bool, "device": .device], .int, group: "ntfs3g", "probe NTFS volume"),
+        Procedure("ntfsresize", 288, ["device": .device], .none, optionals: ["size": .int64, "force": .bool],
+                  group: "ntfsprogs", "resize an NTFS filesystem"),
+        Procedure("ntfsresize_size", 250, ["device": .device, "size": .int64], .none, group: "ntfsprogs",
+                  "resize an NTFS filesystem (with size)"),
+        Procedure("ntfsfix", 307, ["device": .device], .none, optionals: ["clearbadsectors": .bool], group: "ntfs3g",
+                  "fix common errors and force Windows to check NTFS"),
+        Procedure("ntfsclone_out", 308, ["device": .device, "backupfile": .fileOut], .none,
+                  optionals: ["metadataonly": .bool, "rescue": .bool, "ignorefscheck": .bool, "preservetimestamps": .bool,
+                              "force": .bool],
+                  group: "ntfs3g", "save NTFS to backup file"),
+        Procedure("ntfsclone_in", 309, ["backupfile": .fileIn, "device": .device], .none, group: "ntfs3g",
+                  "restore NTFS from backup file"),
+        Procedure("ntfscat_i", 463, ["device": .mountable, "inode": .int64, "filename": .fileOut], .none,
+                  "download a file to the local machine given its inode"),
+
         // The daemon itself.
         Procedure("sync", 2, [:], .none,
                   "sync disks, writes are flushed through to the disk image"),

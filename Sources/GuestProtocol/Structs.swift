@@ -61,6 +61,11 @@ public struct StructLayout: Sendable, Equatable {
         ("btrfssubvolume_id", .uint64), ("btrfssubvolume_top_level_id", .uint64), ("btrfssubvolume_path", .string),
     ])
 
+    /// One member of an md array as /proc/mdstat lists it (md_stat).
+    public static let mdstat = StructLayout("mdstat", [
+        ("mdstat_device", .string), ("mdstat_index", .int32), ("mdstat_flags", .string),
+    ])
+
     /// guestfs_int_int_bool (aug_defnode).
     public static let intBool = StructLayout("int_bool", [("i", .int32), ("b", .int32)])
 

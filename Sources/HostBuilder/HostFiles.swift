@@ -43,6 +43,13 @@ struct HostFiles {
         ("lvm2", ["/sbin/lvm"]),
         ("dmsetup", ["/sbin/dmsetup"]),
         ("cryptsetup-bin", ["/sbin/cryptsetup"]),
+        // md RAID (optional group mdadm): assembly at launch and the md_* calls.
+        ("mdadm", ["/sbin/mdadm"]),
+        // NTFS (groups ntfs3g and ntfsprogs): mount(8)'s helper mount.ntfs is ntfs-3g
+        // over FUSE (the kernel has no ntfs3), and the tools the ntfs* calls and
+        // mkfs/labels run.
+        ("ntfs-3g", ["/bin/ntfs-3g", "/bin/ntfs-3g.probe", "/sbin/mount.ntfs", "/sbin/mount.ntfs-3g", "/sbin/mkntfs",
+                     "/sbin/mkfs.ntfs", "/sbin/ntfsresize", "/sbin/ntfsclone", "/bin/ntfscat", "/bin/ntfsfix", "/sbin/ntfslabel"]),
         // The kernel's request_module runs /sbin/modprobe: device-mapper targets, ciphers
         // and filesystems then load when first asked for, as on any Linux.
         ("kmod", ["/sbin/modprobe"]),

@@ -640,6 +640,53 @@ extension Session {
     public func btrfsSubvolumeSetDefault(_ id: Int64, _ fs: String) throws {
         _ = try invoke(.btrfsSubvolumeSetDefault, [.int64(id), .string(fs)])
     }
+    /// md_create (299): create a Linux md (RAID) device
+    public func mdCreate(_ name: String, _ devices: [String], missingbitmap: Int64? = nil, nrdevices: Int32? = nil, spare: Int32? = nil, chunk: Int64? = nil, level: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let missingbitmap { optionals[0] = .int64(missingbitmap) }
+        if let nrdevices { optionals[1] = .int(nrdevices) }
+        if let spare { optionals[2] = .int(spare) }
+        if let chunk { optionals[3] = .int64(chunk) }
+        if let level { optionals[4] = .string(level) }
+        _ = try invoke(.mdCreate, [.string(name), .strings(devices)], optionals: optionals)
+    }
+    /// list_md_devices (300): list Linux md (RAID) devices
+    public func listMdDevices() throws -> [String] {
+        return try invoke(.listMdDevices, []).strings(.listMdDevices)
+    }
+    /// md_detail (301): obtain metadata for an MD device
+    public func mdDetail(_ md: String) throws -> [(String, String)] {
+        return try invoke(.mdDetail, [.string(md)]).hashtable(.mdDetail)
+    }
+    /// md_stop (302): stop a Linux md (RAID) device
+    public func mdStop(_ md: String) throws {
+        _ = try invoke(.mdStop, [.string(md)])
+    }
+    /// md_stat (316): get underlying devices from an MD device
+    public func mdStat(_ md: String) throws -> [StructValue] {
+        return try invoke(.mdStat, [.string(md)]).structList(.mdStat)
+    }
+    /// ntfs_3g_probe (110): probe NTFS volume
+    public func ntfs3gProbe(_ rw: Bool, _ device: String) throws -> Int32 {
+        return try invoke(.ntfs3gProbe, [.bool(rw), .string(device)]).int32(.ntfs3gProbe)
+    }
+    /// ntfsresize (288): resize an NTFS filesystem
+    public func ntfsresize(_ device: String, size: Int64? = nil, force: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let size { optionals[0] = .int64(size) }
+        if let force { optionals[1] = .bool(force) }
+        _ = try invoke(.ntfsresize, [.string(device)], optionals: optionals)
+    }
+    /// ntfsresize_size (250): resize an NTFS filesystem (with size)
+    public func ntfsresizeSize(_ device: String, _ size: Int64) throws {
+        _ = try invoke(.ntfsresizeSize, [.string(device), .int64(size)])
+    }
+    /// ntfsfix (307): fix common errors and force Windows to check NTFS
+    public func ntfsfix(_ device: String, clearbadsectors: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let clearbadsectors { optionals[0] = .bool(clearbadsectors) }
+        _ = try invoke(.ntfsfix, [.string(device)], optionals: optionals)
+    }
     /// sync (2): sync disks, writes are flushed through to the disk image
     public func sync() throws {
         _ = try invoke(.sync, [])

@@ -326,6 +326,30 @@ extension Procedure {
     public static let btrfsSubvolumeSnapshot = numbered(322)!
     /// btrfs_subvolume_set_default (326): set default btrfs subvolume
     public static let btrfsSubvolumeSetDefault = numbered(326)!
+    /// md_create (299): create a Linux md (RAID) device
+    public static let mdCreate = numbered(299)!
+    /// list_md_devices (300): list Linux md (RAID) devices
+    public static let listMdDevices = numbered(300)!
+    /// md_detail (301): obtain metadata for an MD device
+    public static let mdDetail = numbered(301)!
+    /// md_stop (302): stop a Linux md (RAID) device
+    public static let mdStop = numbered(302)!
+    /// md_stat (316): get underlying devices from an MD device
+    public static let mdStat = numbered(316)!
+    /// ntfs_3g_probe (110): probe NTFS volume
+    public static let ntfs3gProbe = numbered(110)!
+    /// ntfsresize (288): resize an NTFS filesystem
+    public static let ntfsresize = numbered(288)!
+    /// ntfsresize_size (250): resize an NTFS filesystem (with size)
+    public static let ntfsresizeSize = numbered(250)!
+    /// ntfsfix (307): fix common errors and force Windows to check NTFS
+    public static let ntfsfix = numbered(307)!
+    /// ntfsclone_out (308): save NTFS to backup file
+    public static let ntfscloneOut = numbered(308)!
+    /// ntfsclone_in (309): restore NTFS from backup file
+    public static let ntfscloneIn = numbered(309)!
+    /// ntfscat_i (463): download a file to the local machine given its inode
+    public static let ntfscatI = numbered(463)!
     /// sync (2): sync disks, writes are flushed through to the disk image
     public static let sync = numbered(2)!
     /// ping_daemon (92): ping the guest daemon

@@ -331,6 +331,30 @@ protocol ProcedureHandlers {
     func doBtrfsSubvolumeSnapshot(source: ByteString, dest: ByteString, ro: Bool?, qgroupid: ByteString?) throws(CallError)
     /// btrfs_subvolume_set_default (326): set default btrfs subvolume
     func doBtrfsSubvolumeSetDefault(id: Int64, fs: ByteString) throws(CallError)
+    /// md_create (299): create a Linux md (RAID) device
+    func doMdCreate(name: ByteString, devices: [String], missingbitmap: Int64?, nrdevices: Int32?, spare: Int32?, chunk: Int64?, level: ByteString?) throws(CallError)
+    /// list_md_devices (300): list Linux md (RAID) devices
+    func doListMdDevices() throws(CallError) -> [ByteString]
+    /// md_detail (301): obtain metadata for an MD device
+    func doMdDetail(md: String) throws(CallError) -> [(ByteString, ByteString)]
+    /// md_stop (302): stop a Linux md (RAID) device
+    func doMdStop(md: String) throws(CallError)
+    /// md_stat (316): get underlying devices from an MD device
+    func doMdStat(md: String) throws(CallError) -> [StructValue]
+    /// ntfs_3g_probe (110): probe NTFS volume
+    func doNtfs3gProbe(rw: Bool, device: String) throws(CallError) -> Int32
+    /// ntfsresize (288): resize an NTFS filesystem
+    func doNtfsresize(device: String, size: Int64?, force: Bool?) throws(CallError)
+    /// ntfsresize_size (250): resize an NTFS filesystem (with size)
+    func doNtfsresizeSize(device: String, size: Int64) throws(CallError)
+    /// ntfsfix (307): fix common errors and force Windows to check NTFS
+    func doNtfsfix(device: String, clearbadsectors: Bool?) throws(CallError)
+    /// ntfsclone_out (308): save NTFS to backup file
+    func doNtfscloneOut(device: String, metadataonly: Bool?, rescue: Bool?, ignorefscheck: Bool?, preservetimestamps: Bool?, force: Bool?) throws(CallError) -> Answer
+    /// ntfsclone_in (309): restore NTFS from backup file
+    func doNtfscloneIn(device: String, fileIn: FileInReceiver?) throws(CallError)
+    /// ntfscat_i (463): download a file to the local machine given its inode
+    func doNtfscatI(device: String, inode: Int64) throws(CallError) -> Answer
     /// sync (2): sync disks, writes are flushed through to the disk image
     func doSync() throws(CallError)
     /// ping_daemon (92): ping the guest daemon
@@ -742,6 +766,18 @@ extension Daemon: ProcedureHandlers {
         (.btrfsSubvolumeDelete, { d, c throws(CallError) in try d.doBtrfsSubvolumeDelete(subvolume: c.argument(0)); return .none }),
         (.btrfsSubvolumeSnapshot, { d, c throws(CallError) in try d.doBtrfsSubvolumeSnapshot(source: c.argument(0), dest: c.argument(1), ro: c.optional(0), qgroupid: c.optional(1)); return .none }),
         (.btrfsSubvolumeSetDefault, { d, c throws(CallError) in try d.doBtrfsSubvolumeSetDefault(id: c.argument(0), fs: c.argument(1)); return .none }),
+        (.mdCreate, { d, c throws(CallError) in try d.doMdCreate(name: c.argument(0), devices: c.argument(1), missingbitmap: c.optional(0), nrdevices: c.optional(1), spare: c.optional(2), chunk: c.optional(3), level: c.optional(4)); return .none }),
+        (.listMdDevices, { d, c throws(CallError) in Reply.strings(try d.doListMdDevices()) }),
+        (.mdDetail, { d, c throws(CallError) in Reply.hashtable(try d.doMdDetail(md: c.argument(0))) }),
+        (.mdStop, { d, c throws(CallError) in try d.doMdStop(md: c.argument(0)); return .none }),
+        (.mdStat, { d, c throws(CallError) in Reply.structList(try d.doMdStat(md: c.argument(0))) }),
+        (.ntfs3gProbe, { d, c throws(CallError) in Reply.int(try d.doNtfs3gProbe(rw: c.argument(0), device: c.argument(1))) }),
+        (.ntfsresize, { d, c throws(CallError) in try d.doNtfsresize(device: c.argument(0), size: c.optional(0), force: c.optional(1)); return .none }),
+        (.ntfsresizeSize, { d, c throws(CallError) in try d.doNtfsresizeSize(device: c.argument(0), size: c.argument(1)); return .none }),
+        (.ntfsfix, { d, c throws(CallError) in try d.doNtfsfix(device: c.argument(0), clearbadsectors: c.optional(0)); return .none }),
+        (.ntfscloneOut, { d, c throws(CallError) in try d.doNtfscloneOut(device: c.argument(0), metadataonly: c.optional(0), rescue: c.optional(1), ignorefscheck: c.optional(2), preservetimestamps: c.optional(3), force: c.optional(4)) }),
+        (.ntfscloneIn, { d, c throws(CallError) in try d.doNtfscloneIn(device: c.argument(0), fileIn: c.fileIn); return .none }),
+        (.ntfscatI, { d, c throws(CallError) in try d.doNtfscatI(device: c.argument(0), inode: c.argument(1)) }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.echoDaemon, { d, c throws(CallError) in Reply.string(try d.doEchoDaemon(words: c.argument(0))) }),

@@ -48,6 +48,9 @@ struct Fstab {
         /// /dev/VG/LV for a /dev/mapper name of an LV (names with "-" in them cannot be
         /// split by hand), nil for another mapping or none.
         var canonicalLV: (String) -> String? = { _ in nil }
+        /// The guest's /dev/mdN (from its mdadm.conf) → the appliance's array with
+        /// the same UUID.
+        var mdDevices: [String: String] = [:]
 
         /// check_fstab_entry: the (device, mountpoint) of one entry, or nil to skip it.
         /// Specs are matched as text: one that is not UTF-8 names no device found here.
@@ -96,6 +99,7 @@ struct Fstab {
         /// a single disk, FreeBSD and Hurd names by number; anything else unchanged.
         func resolveDevice(_ spec: String) -> String {
             if spec.hasPrefix("/dev/mapper") { return canonicalLV(spec) ?? spec }
+            if ReleaseFiles.matches(#"^/dev/md\d+$"#, spec) { return mdDevices[spec] ?? spec }
             if let m = ReleaseFiles.groups(#"^/dev/(h|s|v|xv)d([a-z]+)(\d*)$"#, spec) {
                 return xdev(disk: m[1], part: m[2]) ?? spec
             }

@@ -1,5 +1,6 @@
 import Glibc
 import GuestProtocol
+import StorageText
 
 /// inspect_os for Linux guests (daemon/inspect.ml, inspect_fs.ml, inspect_fs_unix.ml of
 /// libguestfs 1.48): every filesystem is mounted read-only on the sysroot in turn and
@@ -117,8 +118,25 @@ struct Inspector {
             disks: devices.disks().filter(devices.opens).map { devices.dev + "/" + $0 },
             findfs: { tag, value in daemon.findfsCandidates().first { (try? Probe.tag($0, tag)) == value } },
             translate: { (try? devices.translate($0)) ?? $0 },
-            canonicalLV: { (try? LVM.canonical($0)) ?? nil })
+            canonicalLV: { (try? LVM.canonical($0)) ?? nil },
+            mdDevices: mdDevices())
         return Fstab.parse(bytes).reversed().compactMap(resolver.resolve)
+    }
+
+    /// map_md_devices: each ARRAY of the guest's mdadm.conf whose UUID is an array the
+    /// appliance assembled, by the guest's name for it.
+    private func mdDevices() -> [String: String] {
+        guard Daemon.isAvailable("mdadm") else { return [:] }
+        let byUUID = MD.uuidMap()
+        guard !byUUID.isEmpty else { return [:] }
+        var map: [String: String] = [:]
+        for file in ["/etc/mdadm.conf", "/etc/mdadm/mdadm.conf"] where files.isFile(file, followSymlinks: true) {
+            guard let bytes = files.read(file, limit: 100_000) else { continue }
+            for entry in MDAdmConf.deviceUUIDs(in: String(decoding: bytes, as: UTF8.self)) {
+                if let md = byUUID[entry.uuid] { map[entry.device] = md }
+            }
+        }
+        return map
     }
 
     /// collect_linux_inspection_info: a root takes what the /usr listed in its fstab

@@ -106,7 +106,8 @@ extension Daemon {
     /// list_filesystems: unpartitioned disks, then partitions that can hold a
     /// filesystem (not MBR extended, not the GPT types of Windows' reserved and LDM
     /// partitions), each with its vfs_type or "unknown"; members of RAID/LVM sets and
-    /// encrypted volumes are left out. Devices by their appliance names.
+    /// encrypted volumes are left out; md arrays follow the partitions, LVs come last.
+    /// Devices by their appliance names.
     func filesystems() -> [(device: String, type: String)] {
         var result: [(device: String, type: String)] = []
         func check(_ device: String) {
@@ -127,7 +128,9 @@ extension Daemon {
         for mapped in (try? doListDmDevices()) ?? [] where devices.partitionNames(of: mapped.kernelName).isEmpty {
             check(mapped.description)
         }
-        for disk in table {
+        // Partitions of the disks, then of md arrays (list_partitions' order).
+        let mds = MD.devices(sysfs: devices.sysfs).map { String($0.dropFirst(5)) }
+        for disk in table + mds {
             let parts = devices.partitionNames(of: disk)
             guard !parts.isEmpty else { continue }
             let info = try? Probe.partitions(devices.dev + "/" + disk)
@@ -138,6 +141,7 @@ extension Daemon {
                 check(devices.dev + "/" + part)
             }
         }
+        for md in mds where devices.partitionNames(of: md).isEmpty { check(devices.dev + "/" + md) }
         if Daemon.isAvailable("lvm2") {
             for lv in (try? LVM.logicalVolumes()) ?? [] { check(lv) }
         }

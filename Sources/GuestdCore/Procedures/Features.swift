@@ -26,6 +26,10 @@ extension Daemon {
         case "luks": hasProgram("cryptsetup")
         case "gdisk": hasProgram("sgdisk")
         case "lvm2": LVM.isPrepared && hasProgram("lvm")
+        // Like lvm2, only in the appliance: a daemon on the host never drives its disks.
+        case "mdadm": LVM.isPrepared && hasProgram("mdadm")
+        case "ntfs3g": LVM.isPrepared && hasProgram("ntfs-3g.probe")
+        case "ntfsprogs": LVM.isPrepared && hasProgram("ntfsresize")
         case "journal": Journal.libraryLoads
         default: false
         }

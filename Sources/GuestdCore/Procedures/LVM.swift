@@ -268,6 +268,10 @@ extension Daemon {
     func findfsCandidates() -> [String] {
         var candidates = devices.blockDevices()
         guard options.isPID1 else { return candidates }
+        for md in MD.devices() {
+            let name = String(md.dropFirst(5))
+            candidates += [md] + devices.partitionNames(of: name).map { "/dev/" + $0 }
+        }
         if Daemon.isAvailable("lvm2") { candidates += (try? LVM.logicalVolumes()) ?? [] }
         candidates += ((try? doListDmDevices()) ?? []).map(\.description)
         return candidates

@@ -3,7 +3,7 @@ import GuestProtocol
 
 /// set_label, set_uuid, set_uuid_random (daemon/labels.c, uuids.c, ext2.c, swap.c,
 /// btrfs.c of libguestfs 1.48): by the filesystem's type, the tool that rewrites its
-/// superblock. ext2/3/4, FAT, swap and btrfs labels and ext2/3/4 and swap UUIDs are
+/// superblock. ext2/3/4, FAT, swap, btrfs and NTFS labels and ext2/3/4 and swap UUIDs are
 /// served; other types get the real daemon's "don't know how" (ENOTSUP).
 extension Daemon {
     func doSetLabel(mountable: String, label: ByteString) throws(CallError) {
@@ -19,6 +19,8 @@ extension Daemon {
             try labelTool(["swaplabel", "-L", label, ByteString(mountable)])
         case "btrfs":
             try labelTool(["btrfs", "filesystem", "label", ByteString(mountable), label])
+        case "ntfs":
+            try labelTool(["ntfslabel", ByteString(mountable), label])
         default:
             throw CallError("don't know how to set the label for '\(type)' filesystems", errno: ENOTSUP)
         }

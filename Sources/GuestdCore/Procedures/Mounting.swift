@@ -78,7 +78,8 @@ extension Daemon {
         do { target = try sysroot.directoryHostPath(mountpoint) } catch { throw notDirectory }
         let m = Mountable(device)
         let fstype = (try? Probe.filesystemType(m.device)) ?? ""
-        modules.ensureFilesystem(fstype)
+        // NTFS mounts through mount.ntfs, ntfs-3g over FUSE (the kernel has no ntfs3).
+        if fstype == "ntfs" { _ = modules.ensureModule("fuse") } else { modules.ensureFilesystem(fstype) }
         // A btrfs subvolume is its device mounted with subvol=, after the caller's options.
         let all = m.volume.map { options.isEmpty ? "subvol=\($0)" : "\(options),subvol=\($0)" } ?? options
         try mounts.mount(device: m.device, target: target, options: all, fstype: fstype)

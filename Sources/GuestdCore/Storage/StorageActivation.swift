@@ -1,7 +1,8 @@
 import Glibc
 
-/// Volume groups on the user's disks are active before any call can look for them, as
-/// the real appliance's init runs `lvm pvscan --cache --activate ay` before serving.
+/// md arrays and volume groups on the user's disks are active before any call can look
+/// for them, as the real appliance's init runs `mdadm -As` and then `lvm pvscan --cache
+/// --activate ay` before serving.
 /// Here it happens before the first call after the set of disks changed: after boot, and
 /// after a warm start's disks were hot-plugged. Disks without LVM cost a blkid probe each.
 final class StorageActivation {
@@ -14,7 +15,18 @@ final class StorageActivation {
         var types = Set<String>()
         for disk in disks {
             for node in [disk] + devices.partitionNames(of: disk) {
-                if let type = try? Probe.filesystemType(devices.dev + "/" + node) { types.insert(type) }
+                guard let type = try? Probe.filesystemType(devices.dev + "/" + node) else { continue }
+                types.insert(type)
+            }
+        }
+        // md first: a PV may sit on an array.
+        let hasRaid = types.contains("linux_raid_member") && Daemon.isAvailable("mdadm")
+        if hasRaid {
+            _ = modules.ensureModule("md_mod")
+            MD.assemble(console: console)
+            // An array's own contents (a PV on /dev/md127) count too.
+            for md in MD.devices() {
+                if let type = try? Probe.filesystemType(md) { types.insert(type) }
             }
         }
         if types.contains("LVM2_member"), Daemon.isAvailable("lvm2") {
@@ -23,5 +35,6 @@ final class StorageActivation {
                 console.info("LVM activation: \(error.message)")
             }
         }
+        if hasRaid { MD.runDegraded(console: console) }
     }
 }

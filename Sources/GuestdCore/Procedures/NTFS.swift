@@ -1,0 +1,114 @@
+import Glibc
+import GuestProtocol
+
+/// NTFS (daemon/ntfs.c and ntfsclone.c of libguestfs 1.48): ntfs-3g's and ntfsprogs'
+/// tools with the real daemon's arguments and error texts; devices in texts are the
+/// user's names.
+extension Daemon {
+    /// The exit status of ntfs-3g.probe: 0 mountable, else its documented codes.
+    func doNtfs3gProbe(rw: Bool, device: String) throws(CallError) -> Int32 {
+        do throws(SysError) {
+            return try Subprocess.run(["ntfs-3g.probe", rw ? "-w" : "-r", ByteString(device)], root: nil).status
+        } catch {
+            throw CallError("\(devices.reverse(device)): \(error.call): \(String(cString: strerror(error.errno)))")
+        }
+    }
+
+    func doNtfsresize(device: String, size: Int64?, force: Bool?) throws(CallError) {
+        var argv = ["ntfsresize", "-P"]
+        if let size {
+            guard size > 0 else { throw CallError("size is zero or negative") }
+            argv += ["--size", "\(size)"]
+        }
+        if force == true { argv.append("--force") }
+        try ntfsTool(argv + [device], device: device, foldStdout: true)
+    }
+
+    func doNtfsresizeSize(device: String, size: Int64) throws(CallError) {
+        try doNtfsresize(device: device, size: size, force: nil)
+    }
+
+    func doNtfsfix(device: String, clearbadsectors: Bool?) throws(CallError) {
+        try ntfsTool(["ntfsfix"] + (clearbadsectors == true ? ["-b"] : []) + [device], device: device, foldStdout: false)
+    }
+
+    /// "DEVICE: STDERR" when the tool fails.
+    private func ntfsTool(_ argv: [String], device: String, foldStdout: Bool) throws(CallError) {
+        let r = try Subprocess.appliance(argv, foldStdout: foldStdout)
+        guard r.succeeded else {
+            throw CallError(ByteString("\(devices.reverse(device)): ") + devices.reverseNames(in: Subprocess.errorText(r)))
+        }
+    }
+
+    func doNtfscloneOut(device: String, metadataonly: Bool?, rescue: Bool?, ignorefscheck: Bool?, preservetimestamps: Bool?,
+                        force: Bool?) throws(CallError) -> Answer {
+        var argv: [ByteString] = ["ntfsclone", "-o", "-", "--save-image"]
+        if metadataonly == true { argv.append("--metadata") }
+        if rescue == true { argv.append("--rescue") }
+        if ignorefscheck == true { argv.append("--ignore-fs-check") }
+        if preservetimestamps == true { argv.append("--preserve-timestamps") }
+        if force == true { argv.append("--force") }
+        return try streamOutput(of: argv + [ByteString(device)])
+    }
+
+    func doNtfscatI(device: String, inode: Int64) throws(CallError) -> Answer {
+        guard inode >= 0 else { throw CallError("inode must be >= 0") }
+        return try streamOutput(of: ["ntfscat", "-i", ByteString("\(inode)"), ByteString(Mountable(device).device)])
+    }
+
+    /// A program's stdout as the FileOut stream (its stderr to the console, as popen's
+    /// child inherits the daemon's); a failing program cancels the transfer.
+    private func streamOutput(of argv: [ByteString]) throws(CallError) -> Answer {
+        let child: PipedChild
+        do throws(SysError) { child = try PipedChild.start(argv, .fromStdout, stderr: 2) } catch {
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
+        }
+        return .fileOut { stream in
+            var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
+            do {
+                while true {
+                    let r = buf.withUnsafeMutableBytes { read(child.fd, $0.baseAddress, $0.count) }
+                    if r < 0 && errno == EINTR { continue }
+                    if r < 0 { _ = child.finish(); try stream.abort(); return }
+                    if r == 0 { break }
+                    try stream.write(buf[0 ..< r])
+                }
+            } catch {
+                _ = child.finish()
+                throw error
+            }
+            guard child.finish() == 0 else { try stream.abort(); return }
+            try stream.finish()
+        }
+    }
+
+    /// ntfsclone --restore-image from the uploaded chunks onto the device.
+    func doNtfscloneIn(device: String, fileIn: FileInReceiver?) throws(CallError) {
+        let errors: TempFile
+        do throws(SysError) { errors = try TempFile(prefix: "ntfsclone") } catch { throw CallError.perror("mkstemp", error.errno) }
+        defer { errors.remove() }
+        let argv: [ByteString] = ["ntfsclone", "-O", ByteString(device), "--restore-image", "-"]
+        let child: PipedChild
+        do throws(SysError) { child = try PipedChild.start(argv, .toStdin, stderr: errors.fd) } catch {
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
+        }
+        guard let fileIn else { _ = child.finish(); throw CallError("ntfsclone_in: no file transfer") }
+        let failure: FileInReceiver.Failure?
+        do throws(CallError) {
+            failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(child.fd, data, "ntfsclone") }
+        } catch {
+            _ = child.finish()
+            throw error
+        }
+        let status = child.finish()
+        let name = devices.reverse(device)
+        switch failure {
+        case .sinkFailed?: throw CallError(ByteString("write error on device: \(name): ") + devices.reverseNames(in: errors.contents()))
+        case .cancelledByLibrary?: throw CallError("ntfsclone cancelled")
+        case nil:
+            guard status == 0 else {
+                throw CallError(ByteString("ntfsclone subcommand failed on device: \(name): ") + devices.reverseNames(in: errors.contents()))
+            }
+        }
+    }
+}
