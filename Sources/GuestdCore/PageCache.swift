@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Before a boot is saved (appliance.snapshot): the clean page cache (files read while
 /// booting, modules) and the slab caches go, and memory is compacted, so the state the
@@ -13,7 +14,7 @@ enum PageCache {
             let ok = fd >= 0 && write(fd, value, value.utf8.count) == value.utf8.count
             let e = errno
             if fd >= 0 { close(fd) }
-            if !ok { console.info("\(file): \(String(cString: strerror(e)))") }
+            if !ok { console.info("\(file): \(Errno(e).text)") }
         }
     }
 }

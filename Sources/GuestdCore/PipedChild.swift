@@ -37,6 +37,36 @@ struct PipedChild {
     }
 }
 
+extension PipedChild {
+    /// A program's stdout as a FileOut stream (its stderr to the console, as popen's
+    /// child inherits the daemon's); a failing program cancels the transfer. `cleanup`
+    /// is removed when the stream ends, or at once if the program cannot start.
+    static func streamOutput(of argv: [ByteString], cleanup: TempFile? = nil) throws(CallError) -> Answer {
+        let child: PipedChild
+        do throws(SysError) { child = try PipedChild.start(argv, .fromStdout, stderr: 2) } catch {
+            cleanup?.remove()
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
+        }
+        return .fileOut { stream in
+            defer { cleanup?.remove() }
+            var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
+            do {
+                while true {
+                    let r = FileDescriptorIO.read(child.fd, into: &buf)
+                    if r < 0 { _ = child.finish(); try stream.abort(); return }
+                    if r == 0 { break }
+                    try stream.write(buf[0 ..< r])
+                }
+            } catch {
+                _ = child.finish()  // closing the pipe ends the program with SIGPIPE
+                throw error
+            }
+            guard child.finish() == 0 else { try stream.abort(); return }
+            try stream.finish()
+        }
+    }
+}
+
 /// A file in /tmp for a program's stderr (mkstemp), read back for the error text and
 /// removed; excludes lists for tar -X are written the same way.
 struct TempFile {

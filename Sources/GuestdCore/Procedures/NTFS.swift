@@ -10,7 +10,7 @@ extension Daemon {
         do throws(SysError) {
             return try Subprocess.run(["ntfs-3g.probe", rw ? "-w" : "-r", ByteString(device)], root: nil).status
         } catch {
-            throw CallError("\(devices.reverse(device)): \(error.call): \(String(cString: strerror(error.errno)))")
+            throw CallError("\(devices.reverse(device)): \(error.call): \(error.reason)")
         }
     }
 
@@ -48,38 +48,12 @@ extension Daemon {
         if ignorefscheck == true { argv.append("--ignore-fs-check") }
         if preservetimestamps == true { argv.append("--preserve-timestamps") }
         if force == true { argv.append("--force") }
-        return try streamOutput(of: argv + [ByteString(device)])
+        return try PipedChild.streamOutput(of: argv + [ByteString(device)])
     }
 
     func doNtfscatI(device: String, inode: Int64) throws(CallError) -> Answer {
         guard inode >= 0 else { throw CallError("inode must be >= 0") }
-        return try streamOutput(of: ["ntfscat", "-i", ByteString("\(inode)"), ByteString(Mountable(device).device)])
-    }
-
-    /// A program's stdout as the FileOut stream (its stderr to the console, as popen's
-    /// child inherits the daemon's); a failing program cancels the transfer.
-    private func streamOutput(of argv: [ByteString]) throws(CallError) -> Answer {
-        let child: PipedChild
-        do throws(SysError) { child = try PipedChild.start(argv, .fromStdout, stderr: 2) } catch {
-            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
-        }
-        return .fileOut { stream in
-            var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
-            do {
-                while true {
-                    let r = buf.withUnsafeMutableBytes { read(child.fd, $0.baseAddress, $0.count) }
-                    if r < 0 && errno == EINTR { continue }
-                    if r < 0 { _ = child.finish(); try stream.abort(); return }
-                    if r == 0 { break }
-                    try stream.write(buf[0 ..< r])
-                }
-            } catch {
-                _ = child.finish()
-                throw error
-            }
-            guard child.finish() == 0 else { try stream.abort(); return }
-            try stream.finish()
-        }
+        return try PipedChild.streamOutput(of: ["ntfscat", "-i", ByteString("\(inode)"), ByteString(Mountable(device).device)])
     }
 
     /// ntfsclone --restore-image from the uploaded chunks onto the device.

@@ -124,27 +124,6 @@ extension Daemon {
         guard stat(source.cString, &st) == 0 else { let e = errno; cleanup?.remove(); throw CallError.perror("stat: \(dir)", e) }
         guard st.st_mode.isDirectory else { cleanup?.remove(); throw CallError("\(dir): not a directory") }
         let argv: [ByteString] = ["tar", "-C", source] + flags + ["-cf", "-", "."]
-        let child: PipedChild
-        do throws(SysError) { child = try PipedChild.start(argv, .fromStdout, stderr: 2) } catch {
-            cleanup?.remove()
-            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
-        }
-        return .fileOut { stream in
-            defer { cleanup?.remove() }
-            var buf = [UInt8](repeating: 0, count: Guestfs.maxChunkSize)
-            do {
-                while true {
-                    let r = FileDescriptorIO.read(child.fd, into: &buf)
-                    if r < 0 { _ = child.finish(); try stream.abort(); return }
-                    if r == 0 { break }
-                    try stream.write(buf[0 ..< r])
-                }
-            } catch {
-                _ = child.finish()  // closing the pipe ends tar with SIGPIPE
-                throw error
-            }
-            guard child.finish() == 0 else { try stream.abort(); return }
-            try stream.finish()
-        }
+        return try PipedChild.streamOutput(of: argv, cleanup: cleanup)
     }
 }

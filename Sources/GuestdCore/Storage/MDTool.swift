@@ -74,15 +74,7 @@ enum MD {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SysError("open", ByteString(path)) }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(fd, &buf, buf.count)
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw SysError("read", ByteString(path)) }
-            if n == 0 { break }
-            bytes += buf[0 ..< n]
-        }
+        let bytes = try Daemon.readAll(fd, ByteString(path))
         return String(decoding: bytes, as: UTF8.self)
     }
 }
