@@ -57,6 +57,10 @@ extension Procedure {
                   "get the filesystem UUID"),
         Procedure("blkid", 303, ["device": .device], .hashtable,
                   "print block device attributes"),
+        Procedure("findfs_uuid", 265, ["uuid": .string], .string,
+                  "find a filesystem by UUID"),
+        Procedure("findfs_label", 266, ["label": .string], .string,
+                  "find a filesystem by label"),
 
         // Mounting.
         Procedure("mount", 1, ["mountable": .mountable, "mountpoint": .string], .none,

@@ -92,6 +92,14 @@ extension Session {
     public func blkid(_ device: String) throws -> [(String, String)] {
         return try invoke(.blkid, [.string(device)]).hashtable(.blkid)
     }
+    /// findfs_uuid (265): find a filesystem by UUID
+    public func findfsUUID(_ uuid: String) throws -> String {
+        return try invoke(.findfsUUID, [.string(uuid)]).string(.findfsUUID)
+    }
+    /// findfs_label (266): find a filesystem by label
+    public func findfsLabel(_ label: String) throws -> String {
+        return try invoke(.findfsLabel, [.string(label)]).string(.findfsLabel)
+    }
     /// mount (1): mount a guest disk at a position in the filesystem
     public func mount(_ mountable: String, _ mountpoint: String) throws {
         _ = try invoke(.mount, [.string(mountable), .string(mountpoint)])

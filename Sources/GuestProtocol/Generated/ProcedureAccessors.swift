@@ -46,6 +46,10 @@ extension Procedure {
     public static let vfsUUID = numbered(254)!
     /// blkid (303): print block device attributes
     public static let blkid = numbered(303)!
+    /// findfs_uuid (265): find a filesystem by UUID
+    public static let findfsUUID = numbered(265)!
+    /// findfs_label (266): find a filesystem by label
+    public static let findfsLabel = numbered(266)!
     /// mount (1): mount a guest disk at a position in the filesystem
     public static let mount = numbered(1)!
     /// mount_ro (73): mount a guest disk, read-only

@@ -51,6 +51,10 @@ protocol ProcedureHandlers {
     func doVfsUUID(mountable: String) throws(CallError) -> ByteString
     /// blkid (303): print block device attributes
     func doBlkid(device: String) throws(CallError) -> [(ByteString, ByteString)]
+    /// findfs_uuid (265): find a filesystem by UUID
+    func doFindfsUUID(uuid: ByteString) throws(CallError) -> ByteString
+    /// findfs_label (266): find a filesystem by label
+    func doFindfsLabel(label: ByteString) throws(CallError) -> ByteString
     /// mount (1): mount a guest disk at a position in the filesystem
     func doMount(mountable: String, mountpoint: ByteString) throws(CallError)
     /// mount_ro (73): mount a guest disk, read-only
@@ -626,6 +630,8 @@ extension Daemon: ProcedureHandlers {
         (.vfsLabel, { d, c throws(CallError) in Reply.string(try d.doVfsLabel(mountable: c.argument(0))) }),
         (.vfsUUID, { d, c throws(CallError) in Reply.string(try d.doVfsUUID(mountable: c.argument(0))) }),
         (.blkid, { d, c throws(CallError) in Reply.hashtable(try d.doBlkid(device: c.argument(0))) }),
+        (.findfsUUID, { d, c throws(CallError) in Reply.string(try d.doFindfsUUID(uuid: c.argument(0))) }),
+        (.findfsLabel, { d, c throws(CallError) in Reply.string(try d.doFindfsLabel(label: c.argument(0))) }),
         (.mount, { d, c throws(CallError) in try d.doMount(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountRO, { d, c throws(CallError) in try d.doMountRO(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountOptions, { d, c throws(CallError) in try d.doMountOptions(options: c.argument(0), mountable: c.argument(1), mountpoint: c.argument(2)); return .none }),
