@@ -65,7 +65,7 @@ final class ProcedureTableTests: XCTestCase {
         (257, "luks_open"), (258, "luks_open_ro"), (259, "luks_close"), (260, "luks_format"), (261, "luks_format_cipher"),
         (262, "luks_add_key"), (263, "luks_kill_slot"), (507, "luks_uuid"), (508, "cryptsetup_open"), (509, "cryptsetup_close"),
         // btrfs subvolumes.
-        (322, "btrfs_subvolume_snapshot"), (323, "btrfs_subvolume_delete"), (324, "btrfs_subvolume_create"),
+        (322, "btrfs_subvolume_snapshot"), (323, "btrfs_subvolume_delete"), (324, "btrfs_subvolume_create"), (317, "mkfs_btrfs"), (329, "btrfs_device_add"), (330, "btrfs_device_delete"), (455, "btrfs_replace"), (289, "btrfs_filesystem_resize"), (327, "btrfs_filesystem_sync"), (328, "btrfs_filesystem_balance"),
         (325, "btrfs_subvolume_list"), (326, "btrfs_subvolume_set_default"), (425, "btrfs_subvolume_get_default"),
         // md RAID and NTFS.
         (299, "md_create"), (300, "list_md_devices"), (301, "md_detail"), (302, "md_stop"), (316, "md_stat"),
