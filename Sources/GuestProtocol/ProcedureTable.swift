@@ -57,6 +57,10 @@ extension Procedure {
                   "get the filesystem UUID"),
         Procedure("blkid", 303, ["device": .device], .hashtable,
                   "print block device attributes"),
+        Procedure("findfs_uuid", 265, ["uuid": .string], .string,
+                  "find a filesystem by UUID"),
+        Procedure("findfs_label", 266, ["label": .string], .string,
+                  "find a filesystem by label"),
 
         // Mounting.
         Procedure("mount", 1, ["mountable": .mountable, "mountpoint": .string], .none,
@@ -342,6 +346,22 @@ extension Procedure {
                   optionals: ["ro": .bool, "qgroupid": .string], group: "btrfs", "create a btrfs snapshot"),
         Procedure("btrfs_subvolume_set_default", 326, ["id": .int64, "fs": .pathname], .none, group: "btrfs",
                   "set default btrfs subvolume"),
+        Procedure("mkfs_btrfs", 317, ["devices": .deviceList], .none,
+                  optionals: ["allocstart": .int64, "bytecount": .int64, "datatype": .string, "leafsize": .int,
+                              "label": .string, "metadata": .string, "nodesize": .int, "sectorsize": .int],
+                  group: "btrfs", "create a btrfs filesystem"),
+        Procedure("btrfs_device_add", 329, ["devices": .deviceList, "fs": .pathname], .none, group: "btrfs",
+                  "add devices to a btrfs filesystem"),
+        Procedure("btrfs_device_delete", 330, ["devices": .deviceList, "fs": .pathname], .none, group: "btrfs",
+                  "remove devices from a btrfs filesystem"),
+        Procedure("btrfs_replace", 455, ["srcdev": .device, "targetdev": .device, "mntpoint": .pathname], .none,
+                  group: "btrfs", "replace a btrfs managed device with another device"),
+        Procedure("btrfs_filesystem_resize", 289, ["mountpoint": .pathname], .none, optionals: ["size": .int64],
+                  group: "btrfs", "resize a btrfs filesystem"),
+        Procedure("btrfs_filesystem_sync", 327, ["fs": .pathname], .none, group: "btrfs",
+                  "sync a btrfs filesystem"),
+        Procedure("btrfs_filesystem_balance", 328, ["fs": .pathname], .none, group: "btrfs",
+                  "balance a btrfs filesystem"),
 
         // md RAID (daemon/md.c, md.ml): mdadm run as the real daemon runs it.
         Procedure("md_create", 299, ["name": .string, "devices": .deviceList], .none,

@@ -38,7 +38,7 @@ struct HostFiles {
         ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat",
                         "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
         ("xfsprogs", ["/usr/sbin/mkfs.xfs"]),
-        ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs"]),
+        ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs", "/usr/bin/btrfstune"]),
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
         ("lvm2", ["/sbin/lvm"]),
         ("dmsetup", ["/sbin/dmsetup"]),

@@ -27,6 +27,33 @@ final class BtrfsTests: XCTestCase {
     }
 }
 
+extension BtrfsTests {
+    /// A filesystem over two disks, its devices and size changed, through real guestfish:
+    /// the same output and errors on ours as on the stock appliance.
+    func testMultiDeviceBtrfsProceduresMatchTheStockAppliance() throws {
+        let f = try Fixture.get()
+        let w = f.work + "/btrfs-pool"
+        let lines = ["run", "mkfs-btrfs \"/dev/sda /dev/sdb\" label:pool datatype:single metadata:single", "list-filesystems",
+                     "vfs-label /dev/sdb", "mount /dev/sda /", "write /hello \"hi there\"", "btrfs-filesystem-sync /",
+                     "btrfs-filesystem-balance /", "btrfs-device-delete /dev/sdb /", "btrfs-filesystem-resize / size:268435456",
+                     "btrfs-filesystem-resize /", "cat /hello", "-btrfs-filesystem-resize / size:0", "umount /",
+                     "set-uuid /dev/sda 12345678-1234-1234-1234-123456789012", "vfs-uuid /dev/sda",
+                     "-mkfs-btrfs /dev/sdb datatype:raid5", "-mkfs-btrfs /dev/sdb nodesize:3000"]
+        var outputs: [String] = []
+        for stock in [false, true] {
+            let made = try Fixture.sh("rm -rf \(w); mkdir -p \(w); truncate -s 300M \(w)/1.img \(w)/2.img", environment: [:])
+            XCTAssertEqual(made.status, 0, made.err)
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: w + "/script"))
+            let r = try f.runTool("guestfish -a \(w)/1.img -a \(w)/2.img -f \(w)/script", stock: stock)
+            XCTAssertEqual(r.status, 0, r.err)
+            outputs.append(r.out + r.err)
+        }
+        XCTAssertTrue(outputs[0].hasPrefix("/dev/sda: btrfs\n/dev/sdb: btrfs\npool\nhi there\n"), outputs[0])
+        XCTAssertTrue(outputs[0].contains("mkfs_btrfs: datatype not one of the allowed values"), outputs[0])
+        XCTAssertEqual(outputs[0], outputs[1])
+    }
+}
+
 /// The btrfs guest, made once per test run through our CLI: mkfs.btrfs, two subvolumes
 /// made by btrfs(8) and filled through `btrfsvol:` mounts.
 enum BtrfsGuestDisk {

@@ -28,7 +28,7 @@ final class ProcedureTableTests: XCTestCase {
         (235, "part_get_mbr_id"), (242, "base64_in"), (243, "base64_out"), (246, "internal_write"), (247, "pwrite"),
         (253, "vfs_label"), (254, "vfs_uuid"), (270, "is_symlink"), (272, "part_to_dev"), (273, "upload_offset"),
         (274, "download_offset"), (278, "mkfs"), (279, "getxattr"), (280, "lgetxattr"), (282, "internal_autosync"),
-        (283, "is_zero"), (290, "internal_write_append"), (293, "part_to_partnum"), (303, "blkid"), (304, "e2fsck"),
+        (283, "is_zero"), (290, "internal_write_append"), (293, "part_to_partnum"), (303, "blkid"), (265, "findfs_uuid"), (266, "findfs_label"), (304, "e2fsck"),
         (306, "wipefs"), (347, "ls0"), (367, "rm_f"), (394, "rename"), (396, "internal_parse_mountable"),
         (421, "statns"), (422, "lstatns"), (423, "internal_lstatnslist"), (458, "internal_feature_available"),
         (476, "list_filesystems"), (480, "inspect_os"), (481, "inspect_get_roots"), (482, "inspect_get_format"),
@@ -65,7 +65,7 @@ final class ProcedureTableTests: XCTestCase {
         (257, "luks_open"), (258, "luks_open_ro"), (259, "luks_close"), (260, "luks_format"), (261, "luks_format_cipher"),
         (262, "luks_add_key"), (263, "luks_kill_slot"), (507, "luks_uuid"), (508, "cryptsetup_open"), (509, "cryptsetup_close"),
         // btrfs subvolumes.
-        (322, "btrfs_subvolume_snapshot"), (323, "btrfs_subvolume_delete"), (324, "btrfs_subvolume_create"),
+        (322, "btrfs_subvolume_snapshot"), (323, "btrfs_subvolume_delete"), (324, "btrfs_subvolume_create"), (317, "mkfs_btrfs"), (329, "btrfs_device_add"), (330, "btrfs_device_delete"), (455, "btrfs_replace"), (289, "btrfs_filesystem_resize"), (327, "btrfs_filesystem_sync"), (328, "btrfs_filesystem_balance"),
         (325, "btrfs_subvolume_list"), (326, "btrfs_subvolume_set_default"), (425, "btrfs_subvolume_get_default"),
         // md RAID and NTFS.
         (299, "md_create"), (300, "list_md_devices"), (301, "md_detail"), (302, "md_stop"), (316, "md_stat"),

@@ -92,6 +92,14 @@ extension Session {
     public func blkid(_ device: String) throws -> [(String, String)] {
         return try invoke(.blkid, [.string(device)]).hashtable(.blkid)
     }
+    /// findfs_uuid (265): find a filesystem by UUID
+    public func findfsUUID(_ uuid: String) throws -> String {
+        return try invoke(.findfsUUID, [.string(uuid)]).string(.findfsUUID)
+    }
+    /// findfs_label (266): find a filesystem by label
+    public func findfsLabel(_ label: String) throws -> String {
+        return try invoke(.findfsLabel, [.string(label)]).string(.findfsLabel)
+    }
     /// mount (1): mount a guest disk at a position in the filesystem
     public func mount(_ mountable: String, _ mountpoint: String) throws {
         _ = try invoke(.mount, [.string(mountable), .string(mountpoint)])
@@ -639,6 +647,45 @@ extension Session {
     /// btrfs_subvolume_set_default (326): set default btrfs subvolume
     public func btrfsSubvolumeSetDefault(_ id: Int64, _ fs: String) throws {
         _ = try invoke(.btrfsSubvolumeSetDefault, [.int64(id), .string(fs)])
+    }
+    /// mkfs_btrfs (317): create a btrfs filesystem
+    public func mkfsBtrfs(_ devices: [String], allocstart: Int64? = nil, bytecount: Int64? = nil, datatype: String? = nil, leafsize: Int32? = nil, label: String? = nil, metadata: String? = nil, nodesize: Int32? = nil, sectorsize: Int32? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let allocstart { optionals[0] = .int64(allocstart) }
+        if let bytecount { optionals[1] = .int64(bytecount) }
+        if let datatype { optionals[2] = .string(datatype) }
+        if let leafsize { optionals[3] = .int(leafsize) }
+        if let label { optionals[4] = .string(label) }
+        if let metadata { optionals[5] = .string(metadata) }
+        if let nodesize { optionals[6] = .int(nodesize) }
+        if let sectorsize { optionals[7] = .int(sectorsize) }
+        _ = try invoke(.mkfsBtrfs, [.strings(devices)], optionals: optionals)
+    }
+    /// btrfs_device_add (329): add devices to a btrfs filesystem
+    public func btrfsDeviceAdd(_ devices: [String], _ fs: String) throws {
+        _ = try invoke(.btrfsDeviceAdd, [.strings(devices), .string(fs)])
+    }
+    /// btrfs_device_delete (330): remove devices from a btrfs filesystem
+    public func btrfsDeviceDelete(_ devices: [String], _ fs: String) throws {
+        _ = try invoke(.btrfsDeviceDelete, [.strings(devices), .string(fs)])
+    }
+    /// btrfs_replace (455): replace a btrfs managed device with another device
+    public func btrfsReplace(_ srcdev: String, _ targetdev: String, _ mntpoint: String) throws {
+        _ = try invoke(.btrfsReplace, [.string(srcdev), .string(targetdev), .string(mntpoint)])
+    }
+    /// btrfs_filesystem_resize (289): resize a btrfs filesystem
+    public func btrfsFilesystemResize(_ mountpoint: String, size: Int64? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let size { optionals[0] = .int64(size) }
+        _ = try invoke(.btrfsFilesystemResize, [.string(mountpoint)], optionals: optionals)
+    }
+    /// btrfs_filesystem_sync (327): sync a btrfs filesystem
+    public func btrfsFilesystemSync(_ fs: String) throws {
+        _ = try invoke(.btrfsFilesystemSync, [.string(fs)])
+    }
+    /// btrfs_filesystem_balance (328): balance a btrfs filesystem
+    public func btrfsFilesystemBalance(_ fs: String) throws {
+        _ = try invoke(.btrfsFilesystemBalance, [.string(fs)])
     }
     /// md_create (299): create a Linux md (RAID) device
     public func mdCreate(_ name: String, _ devices: [String], missingbitmap: Int64? = nil, nrdevices: Int32? = nil, spare: Int32? = nil, chunk: Int64? = nil, level: String? = nil) throws {

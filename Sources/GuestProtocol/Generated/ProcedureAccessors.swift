@@ -46,6 +46,10 @@ extension Procedure {
     public static let vfsUUID = numbered(254)!
     /// blkid (303): print block device attributes
     public static let blkid = numbered(303)!
+    /// findfs_uuid (265): find a filesystem by UUID
+    public static let findfsUUID = numbered(265)!
+    /// findfs_label (266): find a filesystem by label
+    public static let findfsLabel = numbered(266)!
     /// mount (1): mount a guest disk at a position in the filesystem
     public static let mount = numbered(1)!
     /// mount_ro (73): mount a guest disk, read-only
@@ -326,6 +330,20 @@ extension Procedure {
     public static let btrfsSubvolumeSnapshot = numbered(322)!
     /// btrfs_subvolume_set_default (326): set default btrfs subvolume
     public static let btrfsSubvolumeSetDefault = numbered(326)!
+    /// mkfs_btrfs (317): create a btrfs filesystem
+    public static let mkfsBtrfs = numbered(317)!
+    /// btrfs_device_add (329): add devices to a btrfs filesystem
+    public static let btrfsDeviceAdd = numbered(329)!
+    /// btrfs_device_delete (330): remove devices from a btrfs filesystem
+    public static let btrfsDeviceDelete = numbered(330)!
+    /// btrfs_replace (455): replace a btrfs managed device with another device
+    public static let btrfsReplace = numbered(455)!
+    /// btrfs_filesystem_resize (289): resize a btrfs filesystem
+    public static let btrfsFilesystemResize = numbered(289)!
+    /// btrfs_filesystem_sync (327): sync a btrfs filesystem
+    public static let btrfsFilesystemSync = numbered(327)!
+    /// btrfs_filesystem_balance (328): balance a btrfs filesystem
+    public static let btrfsFilesystemBalance = numbered(328)!
     /// md_create (299): create a Linux md (RAID) device
     public static let mdCreate = numbered(299)!
     /// list_md_devices (300): list Linux md (RAID) devices

@@ -51,6 +51,10 @@ protocol ProcedureHandlers {
     func doVfsUUID(mountable: String) throws(CallError) -> ByteString
     /// blkid (303): print block device attributes
     func doBlkid(device: String) throws(CallError) -> [(ByteString, ByteString)]
+    /// findfs_uuid (265): find a filesystem by UUID
+    func doFindfsUUID(uuid: ByteString) throws(CallError) -> ByteString
+    /// findfs_label (266): find a filesystem by label
+    func doFindfsLabel(label: ByteString) throws(CallError) -> ByteString
     /// mount (1): mount a guest disk at a position in the filesystem
     func doMount(mountable: String, mountpoint: ByteString) throws(CallError)
     /// mount_ro (73): mount a guest disk, read-only
@@ -331,6 +335,20 @@ protocol ProcedureHandlers {
     func doBtrfsSubvolumeSnapshot(source: ByteString, dest: ByteString, ro: Bool?, qgroupid: ByteString?) throws(CallError)
     /// btrfs_subvolume_set_default (326): set default btrfs subvolume
     func doBtrfsSubvolumeSetDefault(id: Int64, fs: ByteString) throws(CallError)
+    /// mkfs_btrfs (317): create a btrfs filesystem
+    func doMkfsBtrfs(devices: [String], allocstart: Int64?, bytecount: Int64?, datatype: ByteString?, leafsize: Int32?, label: ByteString?, metadata: ByteString?, nodesize: Int32?, sectorsize: Int32?) throws(CallError)
+    /// btrfs_device_add (329): add devices to a btrfs filesystem
+    func doBtrfsDeviceAdd(devices: [String], fs: ByteString) throws(CallError)
+    /// btrfs_device_delete (330): remove devices from a btrfs filesystem
+    func doBtrfsDeviceDelete(devices: [String], fs: ByteString) throws(CallError)
+    /// btrfs_replace (455): replace a btrfs managed device with another device
+    func doBtrfsReplace(srcdev: String, targetdev: String, mntpoint: ByteString) throws(CallError)
+    /// btrfs_filesystem_resize (289): resize a btrfs filesystem
+    func doBtrfsFilesystemResize(mountpoint: ByteString, size: Int64?) throws(CallError)
+    /// btrfs_filesystem_sync (327): sync a btrfs filesystem
+    func doBtrfsFilesystemSync(fs: ByteString) throws(CallError)
+    /// btrfs_filesystem_balance (328): balance a btrfs filesystem
+    func doBtrfsFilesystemBalance(fs: ByteString) throws(CallError)
     /// md_create (299): create a Linux md (RAID) device
     func doMdCreate(name: ByteString, devices: [String], missingbitmap: Int64?, nrdevices: Int32?, spare: Int32?, chunk: Int64?, level: ByteString?) throws(CallError)
     /// list_md_devices (300): list Linux md (RAID) devices
@@ -626,6 +644,8 @@ extension Daemon: ProcedureHandlers {
         (.vfsLabel, { d, c throws(CallError) in Reply.string(try d.doVfsLabel(mountable: c.argument(0))) }),
         (.vfsUUID, { d, c throws(CallError) in Reply.string(try d.doVfsUUID(mountable: c.argument(0))) }),
         (.blkid, { d, c throws(CallError) in Reply.hashtable(try d.doBlkid(device: c.argument(0))) }),
+        (.findfsUUID, { d, c throws(CallError) in Reply.string(try d.doFindfsUUID(uuid: c.argument(0))) }),
+        (.findfsLabel, { d, c throws(CallError) in Reply.string(try d.doFindfsLabel(label: c.argument(0))) }),
         (.mount, { d, c throws(CallError) in try d.doMount(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountRO, { d, c throws(CallError) in try d.doMountRO(mountable: c.argument(0), mountpoint: c.argument(1)); return .none }),
         (.mountOptions, { d, c throws(CallError) in try d.doMountOptions(options: c.argument(0), mountable: c.argument(1), mountpoint: c.argument(2)); return .none }),
@@ -766,6 +786,13 @@ extension Daemon: ProcedureHandlers {
         (.btrfsSubvolumeDelete, { d, c throws(CallError) in try d.doBtrfsSubvolumeDelete(subvolume: c.argument(0)); return .none }),
         (.btrfsSubvolumeSnapshot, { d, c throws(CallError) in try d.doBtrfsSubvolumeSnapshot(source: c.argument(0), dest: c.argument(1), ro: c.optional(0), qgroupid: c.optional(1)); return .none }),
         (.btrfsSubvolumeSetDefault, { d, c throws(CallError) in try d.doBtrfsSubvolumeSetDefault(id: c.argument(0), fs: c.argument(1)); return .none }),
+        (.mkfsBtrfs, { d, c throws(CallError) in try d.doMkfsBtrfs(devices: c.argument(0), allocstart: c.optional(0), bytecount: c.optional(1), datatype: c.optional(2), leafsize: c.optional(3), label: c.optional(4), metadata: c.optional(5), nodesize: c.optional(6), sectorsize: c.optional(7)); return .none }),
+        (.btrfsDeviceAdd, { d, c throws(CallError) in try d.doBtrfsDeviceAdd(devices: c.argument(0), fs: c.argument(1)); return .none }),
+        (.btrfsDeviceDelete, { d, c throws(CallError) in try d.doBtrfsDeviceDelete(devices: c.argument(0), fs: c.argument(1)); return .none }),
+        (.btrfsReplace, { d, c throws(CallError) in try d.doBtrfsReplace(srcdev: c.argument(0), targetdev: c.argument(1), mntpoint: c.argument(2)); return .none }),
+        (.btrfsFilesystemResize, { d, c throws(CallError) in try d.doBtrfsFilesystemResize(mountpoint: c.argument(0), size: c.optional(0)); return .none }),
+        (.btrfsFilesystemSync, { d, c throws(CallError) in try d.doBtrfsFilesystemSync(fs: c.argument(0)); return .none }),
+        (.btrfsFilesystemBalance, { d, c throws(CallError) in try d.doBtrfsFilesystemBalance(fs: c.argument(0)); return .none }),
         (.mdCreate, { d, c throws(CallError) in try d.doMdCreate(name: c.argument(0), devices: c.argument(1), missingbitmap: c.optional(0), nrdevices: c.optional(1), spare: c.optional(2), chunk: c.optional(3), level: c.optional(4)); return .none }),
         (.listMdDevices, { d, c throws(CallError) in Reply.strings(try d.doListMdDevices()) }),
         (.mdDetail, { d, c throws(CallError) in Reply.hashtable(try d.doMdDetail(md: c.argument(0))) }),

@@ -3,7 +3,7 @@ import GuestProtocol
 
 /// set_label, set_uuid, set_uuid_random (daemon/labels.c, uuids.c, ext2.c, swap.c,
 /// btrfs.c of libguestfs 1.48): by the filesystem's type, the tool that rewrites its
-/// superblock. ext2/3/4, FAT, swap, btrfs and NTFS labels and ext2/3/4 and swap UUIDs are
+/// superblock. ext2/3/4, FAT, swap, btrfs and NTFS labels and ext2/3/4, swap and btrfs UUIDs are
 /// served; other types get the real daemon's "don't know how" (ENOTSUP).
 extension Daemon {
     func doSetLabel(mountable: String, label: ByteString) throws(CallError) {
@@ -35,6 +35,8 @@ extension Daemon {
             try labelTool(["tune2fs", "-U", uuid, ByteString(device)])
         case "swap":
             try labelTool(["swaplabel", "-U", uuid, ByteString(device)])
+        case "btrfs":
+            try btrfstune(["-f", "-U", uuid], device)
         default:
             throw CallError("don't know how to set the UUID for '\(type)' filesystems", errno: ENOTSUP)
         }
@@ -47,6 +49,8 @@ extension Daemon {
             try labelTool(["tune2fs", "-U", "random", ByteString(device)])
         case "swap":
             try labelTool(["swaplabel", "-U", Daemon.randomUUID(), ByteString(device)])
+        case "btrfs":
+            try btrfstune(["-f", "-u"], device)
         default:
             throw CallError("don't know how to set the random UUID for '\(type)' filesystems", errno: ENOTSUP)
         }
@@ -57,6 +61,12 @@ extension Daemon {
         do throws(SysError) { return try Probe.filesystemType(device) } catch {
             throw CallError.perror("blkid: \(device): TYPE", error.errno)
         }
+    }
+
+    /// btrfstune -U/-u (btrfs-progs 4.1 and later): "DEVICE: STDERR" on failure.
+    private func btrfstune(_ args: [ByteString], _ device: String) throws(CallError) {
+        let r = try Subprocess.appliance(["btrfstune"] + args + [ByteString(device)])
+        guard r.succeeded else { throw CallError("\(devices.reverse(device)): \(Subprocess.errorText(r))") }
     }
 
     /// command(): the tool's stderr is the error.

@@ -3,7 +3,7 @@ import GuestProtocol
 import StorageText
 
 /// md RAID as the real appliance sees it: arrays under /sys/block/mdN, assembled by
-/// mdadm at launch (its init and udev's incremental rule) before LVM looks for PVs.
+/// mdadm at launch (as its init does) before LVM looks for PVs.
 enum MD {
     /// GET_ARRAY_INFO: _IOR(MD_MAJOR, 0x11, mdu_array_info_t), 18 ints.
     private static let getArrayInfo: UInt = 0x8048_0911

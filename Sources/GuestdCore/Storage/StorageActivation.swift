@@ -1,8 +1,9 @@
 import Glibc
 
-/// md arrays and volume groups on the user's disks are active before any call can look
-/// for them, as the real appliance's init runs `mdadm -As` and then `lvm pvscan --cache
-/// --activate ay` before serving.
+/// md arrays, volume groups and multi-device btrfs filesystems on the user's disks are
+/// ready before any call can look for them, as the real appliance's init runs `mdadm -As`
+/// and `lvm pvscan --cache --activate ay`, and its udev registers btrfs members, before
+/// serving.
 /// Here it happens before the first call after the set of disks changed: after boot, and
 /// after a warm start's disks were hot-plugged. Disks without LVM cost a blkid probe each.
 final class StorageActivation {
@@ -36,5 +37,14 @@ final class StorageActivation {
             }
         }
         if hasRaid { MD.runDegraded(console: console) }
+        // A btrfs filesystem over several devices mounts only once the kernel knows them
+        // all, which udev's rule (`btrfs device ready`) tells it elsewhere.
+        if types.contains("btrfs") { StorageActivation.scanBtrfs(modules: modules) }
+    }
+
+    /// `btrfs device scan`: every btrfs member on the disks registered with the kernel.
+    static func scanBtrfs(modules: ModuleLoader) {
+        modules.ensureFilesystem("btrfs")
+        _ = try? Subprocess.appliance(["btrfs", "device", "scan"])
     }
 }
