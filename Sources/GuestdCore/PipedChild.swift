@@ -67,6 +67,40 @@ extension PipedChild {
     }
 }
 
+extension PipedChild {
+    /// How a program fed a FileIn upload ended: the receiver's failure (nil when every
+    /// chunk went in), the program's exit status and its stderr.
+    struct Fed {
+        var failure: FileInReceiver.Failure?
+        var status: Int32
+        var errors: ByteString
+    }
+
+    /// The upload's chunks as a program's stdin (popen "w" with "2> error_file", as the
+    /// real daemon's tar_in and ntfsclone_in run theirs).
+    static func feed(_ argv: [ByteString], from fileIn: FileInReceiver?, stub: String) throws(CallError) -> Fed {
+        let errors: TempFile
+        do throws(SysError) { errors = try TempFile(prefix: String(decoding: argv[0].bytes, as: UTF8.self)) } catch {
+            throw CallError.perror("mkstemp", error.errno)
+        }
+        defer { errors.remove() }
+        let child: PipedChild
+        do throws(SysError) { child = try PipedChild.start(argv, .toStdin, stderr: errors.fd) } catch {
+            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
+        }
+        guard let fileIn else { _ = child.finish(); throw CallError("\(stub): no file transfer") }
+        let failure: FileInReceiver.Failure?
+        do throws(CallError) {
+            failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(child.fd, data, argv[0]) }
+        } catch {
+            _ = child.finish()
+            throw error
+        }
+        let status = child.finish()
+        return Fed(failure: failure, status: status, errors: errors.contents())
+    }
+}
+
 /// A file in /tmp for a program's stderr (mkstemp), read back for the error text and
 /// removed; excludes lists for tar -X are written the same way.
 struct TempFile {

@@ -15,11 +15,8 @@ final class BtrfsTests: XCTestCase {
             + " : mounts : mountpoints : cat /home/user/notes.txt : list-filesystems"
             + " : btrfs-subvolume-list /dev/sda2 : btrfs-subvolume-get-default /home : is-lv \(root)"
         for tool in [inspect, "virt-filesystems --all --long -a \(disk)", "virt-cat -a \(disk) /etc/hostname"] {
-            let ours = try f.runTool(tool, stock: false)
-            let stock = try f.runTool(tool, stock: true)
-            XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
-            XCTAssertEqual(stock.status, 0, "\(tool) (stock): \(stock.err)")
-            XCTAssertEqual(ours.out, stock.out, tool)
+            let (ours, stock) = try f.runOnBoth(tool)
+            XCTAssertEqual(ours, stock, tool)
         }
         let ours = try f.runTool(inspect, stock: false)
         XCTAssertTrue(ours.out.hasPrefix("\(root)\n/boot: /dev/sda1\n/home: btrfsvol:/dev/sda2/home\n/: \(root)\n"), ours.out)

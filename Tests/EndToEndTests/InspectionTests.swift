@@ -100,12 +100,8 @@ final class InspectionTests: XCTestCase {
         let f = try Fixture.get()
         let disk = try FakeDebianDisk.path(f)
         for tool in ["virt-cat -a \(disk) /etc/hostname", "virt-ls -lR --checksum -a \(disk) /boot"] {
-            let ours = try f.runTool(tool, stock: false)
-            let stock = try f.runTool(tool, stock: true)
-            XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
-            XCTAssertEqual(stock.status, 0, "\(tool) (stock): \(stock.err)")
-            XCTAssertFalse(stock.out.isEmpty, tool)
-            XCTAssertEqual(ours.out, stock.out, tool)
+            let (ours, stock) = try f.runOnBoth(tool)
+            XCTAssertEqual(ours, stock, tool)
         }
     }
 

@@ -14,12 +14,8 @@ final class LVMTests: XCTestCase {
             + " : mountpoints : umount /dev/vg0/home : mounts"
         for tool in ["virt-cat -a \(disk) /etc/hostname", "virt-ls -lR -a \(disk) /home", "virt-df -a \(disk)",
                      "virt-filesystems --all --long -a \(disk)", inspect] {
-            let ours = try f.runTool(tool, stock: false)
-            let stock = try f.runTool(tool, stock: true)
-            XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
-            XCTAssertEqual(stock.status, 0, "\(tool) (stock): \(stock.err)")
-            XCTAssertFalse(stock.out.isEmpty, tool)
-            XCTAssertEqual(ours.out, stock.out, tool)
+            let (ours, stock) = try f.runOnBoth(tool)
+            XCTAssertEqual(ours, stock, tool)
         }
         let ours = try f.runTool(inspect, stock: false)
         XCTAssertTrue(ours.out.hasPrefix("/dev/vg0/root\n/home: /dev/vg0/home\n/boot: /dev/sda1\n/: /dev/vg0/root\n"), ours.out)

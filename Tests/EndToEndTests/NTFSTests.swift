@@ -15,12 +15,8 @@ final class NTFSTests: XCTestCase {
         // No Windows registry on it, so no inspection: the tools are told the filesystem.
         for tool in ["virt-cat -a \(disk) -m /dev/sda1 /Windows/System32/hello.txt", "virt-ls -lR -a \(disk) -m /dev/sda1 /",
                      "virt-filesystems --all --long -a \(disk)", probe] {
-            let ours = try f.runTool(tool, stock: false)
-            let stock = try f.runTool(tool, stock: true)
-            XCTAssertEqual(ours.status, 0, "\(tool): \(ours.err)")
-            XCTAssertEqual(stock.status, 0, "\(tool) (stock): \(stock.err)")
-            XCTAssertFalse(stock.out.isEmpty, tool)
-            XCTAssertEqual(ours.out, stock.out, tool)
+            let (ours, stock) = try f.runOnBoth(tool)
+            XCTAssertEqual(ours, stock, tool)
         }
         let ours = try f.runTool(probe, stock: false)
         XCTAssertTrue(ours.out.hasPrefix("ntfs\n0\n0\n"), ours.out)

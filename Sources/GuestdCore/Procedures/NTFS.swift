@@ -58,30 +58,15 @@ extension Daemon {
 
     /// ntfsclone --restore-image from the uploaded chunks onto the device.
     func doNtfscloneIn(device: String, fileIn: FileInReceiver?) throws(CallError) {
-        let errors: TempFile
-        do throws(SysError) { errors = try TempFile(prefix: "ntfsclone") } catch { throw CallError.perror("mkstemp", error.errno) }
-        defer { errors.remove() }
         let argv: [ByteString] = ["ntfsclone", "-O", ByteString(device), "--restore-image", "-"]
-        let child: PipedChild
-        do throws(SysError) { child = try PipedChild.start(argv, .toStdin, stderr: errors.fd) } catch {
-            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
-        }
-        guard let fileIn else { _ = child.finish(); throw CallError("ntfsclone_in: no file transfer") }
-        let failure: FileInReceiver.Failure?
-        do throws(CallError) {
-            failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(child.fd, data, "ntfsclone") }
-        } catch {
-            _ = child.finish()
-            throw error
-        }
-        let status = child.finish()
+        let fed = try PipedChild.feed(argv, from: fileIn, stub: "ntfsclone_in")
         let name = devices.reverse(device)
-        switch failure {
-        case .sinkFailed?: throw CallError(ByteString("write error on device: \(name): ") + devices.reverseNames(in: errors.contents()))
+        switch fed.failure {
+        case .sinkFailed?: throw CallError(ByteString("write error on device: \(name): ") + devices.reverseNames(in: fed.errors))
         case .cancelledByLibrary?: throw CallError("ntfsclone cancelled")
         case nil:
-            guard status == 0 else {
-                throw CallError(ByteString("ntfsclone subcommand failed on device: \(name): ") + devices.reverseNames(in: errors.contents()))
+            guard fed.status == 0 else {
+                throw CallError(ByteString("ntfsclone subcommand failed on device: \(name): ") + devices.reverseNames(in: fed.errors))
             }
         }
     }

@@ -74,28 +74,13 @@ extension Daemon {
         let target = ByteString(options.sysroot) + dir
         let chownSupported = try Daemon.chownSupported(target, dir)
         let filter = try Daemon.tarFilter(compress)
-        let errors: TempFile
-        do throws(SysError) { errors = try TempFile(prefix: "tar") } catch { throw CallError.perror("mkstemp", error.errno) }
-        defer { errors.remove() }
         let argv: [ByteString] = ["tar", "-C", target] + filter + ["-xf", "-"] + (chownSupported ? [] : ["--no-same-owner"]) + flags
-        let child: PipedChild
-        do throws(SysError) { child = try PipedChild.start(argv, .toStdin, stderr: errors.fd) } catch {
-            throw CallError.perror(Subprocess.commandLine(argv), error.errno)
-        }
-        guard let fileIn else { _ = child.finish(); throw CallError("\(stub): no file transfer") }
-        let failure: FileInReceiver.Failure?
-        do throws(CallError) {
-            failure = try fileIn.receive { (data: [UInt8]) throws(SysError) in try Daemon.writeAll(child.fd, data, "tar") }
-        } catch {
-            _ = child.finish()
-            throw error
-        }
-        let status = child.finish()
-        switch failure {
-        case .sinkFailed?: throw CallError("write error on directory: \(dir): \(errors.contents())")
+        let fed = try PipedChild.feed(argv, from: fileIn, stub: stub)
+        switch fed.failure {
+        case .sinkFailed?: throw CallError("write error on directory: \(dir): \(fed.errors)")
         case .cancelledByLibrary?: throw CallError("file upload cancelled")
         case nil:
-            guard status == 0 else { throw CallError("tar subcommand failed on directory: \(dir): \(errors.contents())") }
+            guard fed.status == 0 else { throw CallError("tar subcommand failed on directory: \(dir): \(fed.errors)") }
         }
     }
 
