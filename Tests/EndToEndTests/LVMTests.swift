@@ -91,7 +91,6 @@ final class LVMTests: XCTestCase {
         -lvm-canonical-lv-name sda1
         -lvcreate-free X VG3 101
         -vgremove NOPE
-        -pvcreate /dev/sdc
         lvm-remove-all
         pvs
         vgs

@@ -87,7 +87,6 @@ final class NTFSTests: XCTestCase {
         cat /new.txt
         cat /Windows/System32/hello.txt
         umount-all
-        -ntfs-3g-probe true /dev/sdc
 
         """
     }
