@@ -138,6 +138,13 @@ extension Daemon {
         guard r != -1 else { throw CallError.perror("failed", errno) }
     }
 
+    /// hivex_finalize: umount_all and internal_autosync close the handle first, as its
+    /// mapping of the hive would keep the filesystem busy.
+    static func closeHive() {
+        if let open = hive { _ = open.library.close(open.handle) }
+        hive = nil
+    }
+
     private func needHive(_ function: String) throws(CallError) -> (library: HivexLibrary, handle: HivexLibrary.Handle) {
         guard let open = Daemon.hive else {
             throw CallError("\(function): you must call 'hivex-open' first to initialize the hivex handle")
