@@ -549,6 +549,9 @@ extension Procedure {
         Procedure("aug_transform", 469, ["lens": .string, "file": .string], .none,
                   optionals: ["remove": .bool],
                   "add/remove an Augeas lens transformation"),
+        // Windows paths: the guest's spelling of a path given in any case.
+        Procedure("case_sensitive_path", 197, ["path": .pathname], .string,
+                  "return true path on case-insensitive filesystem"),
         // Windows Registry hives (hivex, through libhivex).
         Procedure("hivex_open", 350, ["filename": .pathname], .none,
                   optionals: ["verbose": .bool, "debug": .bool, "write": .bool, "unsafe": .bool], group: "hivex",

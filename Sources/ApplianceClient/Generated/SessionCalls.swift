@@ -993,6 +993,10 @@ extension Session {
         if let remove { optionals[0] = .bool(remove) }
         _ = try invoke(.augTransform, [.string(lens), .string(file)], optionals: optionals)
     }
+    /// case_sensitive_path (197): return true path on case-insensitive filesystem
+    public func caseSensitivePath(_ path: String) throws -> String {
+        return try invoke(.caseSensitivePath, [.string(path)]).string(.caseSensitivePath)
+    }
     /// hivex_open (350): open a Windows Registry hive file
     public func hivexOpen(_ filename: String, verbose: Bool? = nil, debug: Bool? = nil, write: Bool? = nil, unsafe: Bool? = nil) throws {
         var optionals: [Int: CallArgument] = [:]

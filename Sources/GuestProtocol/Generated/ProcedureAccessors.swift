@@ -504,6 +504,8 @@ extension Procedure {
     public static let augLabel = numbered(412)!
     /// aug_transform (469): add/remove an Augeas lens transformation
     public static let augTransform = numbered(469)!
+    /// case_sensitive_path (197): return true path on case-insensitive filesystem
+    public static let caseSensitivePath = numbered(197)!
     /// hivex_open (350): open a Windows Registry hive file
     public static let hivexOpen = numbered(350)!
     /// hivex_close (351): close the current hivex handle

@@ -509,6 +509,8 @@ protocol ProcedureHandlers {
     func doAugLabel(augpath: ByteString) throws(CallError) -> ByteString
     /// aug_transform (469): add/remove an Augeas lens transformation
     func doAugTransform(lens: ByteString, file: ByteString, remove: Bool?) throws(CallError)
+    /// case_sensitive_path (197): return true path on case-insensitive filesystem
+    func doCaseSensitivePath(path: ByteString) throws(CallError) -> ByteString
     /// hivex_open (350): open a Windows Registry hive file
     func doHivexOpen(filename: ByteString, verbose: Bool?, debug: Bool?, write: Bool?, unsafe: Bool?) throws(CallError)
     /// hivex_close (351): close the current hivex handle
@@ -909,6 +911,7 @@ extension Daemon: ProcedureHandlers {
         (.augSetm, { d, c throws(CallError) in Reply.int(try d.doAugSetm(base: c.argument(0), sub: c.optionalString(1), val: c.argument(2))) }),
         (.augLabel, { d, c throws(CallError) in Reply.string(try d.doAugLabel(augpath: c.argument(0))) }),
         (.augTransform, { d, c throws(CallError) in try d.doAugTransform(lens: c.argument(0), file: c.argument(1), remove: c.optional(0)); return .none }),
+        (.caseSensitivePath, { d, c throws(CallError) in Reply.string(try d.doCaseSensitivePath(path: c.argument(0))) }),
         (.hivexOpen, { d, c throws(CallError) in try d.doHivexOpen(filename: c.argument(0), verbose: c.optional(0), debug: c.optional(1), write: c.optional(2), unsafe: c.optional(3)); return .none }),
         (.hivexClose, { d, c throws(CallError) in try d.doHivexClose(); return .none }),
         (.hivexRoot, { d, c throws(CallError) in Reply.int64(try d.doHivexRoot()) }),
