@@ -4,7 +4,7 @@ import XCTest
 /// Windows guests on our appliance as on libguestfs's stock one: a phony Windows disk
 /// (NTFS, a system root with SOFTWARE and SYSTEM hives and a PE cmd.exe) inspected by
 /// guestfish and virt-inspector, its registry exported by virt-win-reg, files read by
-/// drive-letter paths, and the hivex_* calls run on a copy, with the same outputs and
+/// drive-letter paths and case_sensitive_path, and the hivex_* calls run on a copy, with the same outputs and
 /// error texts on both.
 final class WindowsTests: XCTestCase {
     func testInspectionAndWindowsToolsMatchTheStockAppliance() throws {
@@ -19,7 +19,9 @@ final class WindowsTests: XCTestCase {
                      "virt-win-reg \(disk) 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'",
                      "virt-win-reg \(disk) 'HKLM\\SYSTEM\\MountedDevices'",
                      "virt-cat -a \(disk) 'c:\\windows\\system32\\drivers\\etc\\hosts'",
-                     "virt-ls -a \(disk) 'C:\\WINDOWS\\System32'"] {
+                     "virt-ls -R -a \(disk) /Windows",
+                     "guestfish --ro -a \(disk) -i case-sensitive-path /WINDOWS/system32/DRIVERS/etc/hosts"
+                        + " : case-sensitive-path /windows/system32/new.txt"] {
             let (ours, stock) = try f.runOnBoth(tool)
             XCTAssertEqual(ours, stock, tool)
         }
