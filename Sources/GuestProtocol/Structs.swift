@@ -69,6 +69,10 @@ public struct StructLayout: Sendable, Equatable {
     /// guestfs_int_int_bool (aug_defnode).
     public static let intBool = StructLayout("int_bool", [("i", .int32), ("b", .int32)])
 
+    /// Node and value handles of the hivex calls, one int64 each.
+    public static let hivexNode = StructLayout("hivex_node", [("hivex_node_h", .int64)])
+    public static let hivexValue = StructLayout("hivex_value", [("hivex_value_h", .int64)])
+
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
     ])

@@ -57,8 +57,11 @@ struct HostFiles {
 
     /// Configuration the programs read: mke2fs's defaults (features, inode size) come
     /// from this file, so without it ext4 would differ from the stock appliance's; file(1)
-    /// reads its compiled magic through the /usr/share/misc link.
-    static let dataFiles = ["/etc/mke2fs.conf", "/usr/share/misc/magic.mgc"]
+    /// reads its compiled magic through the /usr/share/misc link; libhivex recodes
+    /// registry names and strings through iconv's LATIN1 and UTF-16LE, which glibc loads
+    /// from its gconv folder.
+    static let dataFiles = ["/etc/mke2fs.conf", "/usr/share/misc/magic.mgc", "/usr/lib/x86_64-linux-gnu/gconv/gconv-modules",
+                            "/usr/lib/x86_64-linux-gnu/gconv/ISO8859-1.so", "/usr/lib/x86_64-linux-gnu/gconv/UTF-16.so"]
     /// Folders copied whole: the Augeas lenses libaugeas reads at aug_init (package
     /// augeas-lenses, which libaugeas0 depends on).
     static let dataTrees = ["/usr/share/augeas/lenses"]

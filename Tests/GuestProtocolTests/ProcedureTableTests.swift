@@ -76,6 +76,13 @@ final class ProcedureTableTests: XCTestCase {
         (22, "aug_rm"), (23, "aug_mv"), (24, "aug_match"), (25, "aug_save"), (26, "aug_close"), (27, "aug_load"),
         (28, "aug_ls"), (239, "aug_clear"), (411, "aug_setm"), (412, "aug_label"), (469, "aug_transform"),
         (113, "glob_expand"), (373, "mktemp"), (117, "mkdtemp"),
+        // hivex, and case_sensitive_path for Windows paths.
+        (197, "case_sensitive_path"),
+        (350, "hivex_open"), (351, "hivex_close"), (352, "hivex_root"), (353, "hivex_node_name"), (354, "hivex_node_children"),
+        (355, "hivex_node_get_child"), (356, "hivex_node_parent"), (357, "hivex_node_values"), (358, "hivex_node_get_value"),
+        (359, "hivex_value_key"), (360, "hivex_value_type"), (361, "hivex_value_value"), (479, "hivex_value_string"),
+        (478, "hivex_value_utf8"), (362, "hivex_commit"), (363, "hivex_node_add_child"), (364, "hivex_node_delete_child"),
+        (365, "hivex_node_set_value"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

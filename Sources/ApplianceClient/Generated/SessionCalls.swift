@@ -993,6 +993,87 @@ extension Session {
         if let remove { optionals[0] = .bool(remove) }
         _ = try invoke(.augTransform, [.string(lens), .string(file)], optionals: optionals)
     }
+    /// case_sensitive_path (197): return true path on case-insensitive filesystem
+    public func caseSensitivePath(_ path: String) throws -> String {
+        return try invoke(.caseSensitivePath, [.string(path)]).string(.caseSensitivePath)
+    }
+    /// hivex_open (350): open a Windows Registry hive file
+    public func hivexOpen(_ filename: String, verbose: Bool? = nil, debug: Bool? = nil, write: Bool? = nil, unsafe: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let verbose { optionals[0] = .bool(verbose) }
+        if let debug { optionals[1] = .bool(debug) }
+        if let write { optionals[2] = .bool(write) }
+        if let unsafe { optionals[3] = .bool(unsafe) }
+        _ = try invoke(.hivexOpen, [.string(filename)], optionals: optionals)
+    }
+    /// hivex_close (351): close the current hivex handle
+    public func hivexClose() throws {
+        _ = try invoke(.hivexClose, [])
+    }
+    /// hivex_root (352): return the root node of the hive
+    public func hivexRoot() throws -> Int64 {
+        return try invoke(.hivexRoot, []).int64(.hivexRoot)
+    }
+    /// hivex_node_name (353): return the name of the node
+    public func hivexNodeName(_ nodeh: Int64) throws -> String {
+        return try invoke(.hivexNodeName, [.int64(nodeh)]).string(.hivexNodeName)
+    }
+    /// hivex_node_children (354): return list of nodes which are subkeys of node
+    public func hivexNodeChildren(_ nodeh: Int64) throws -> [StructValue] {
+        return try invoke(.hivexNodeChildren, [.int64(nodeh)]).structList(.hivexNodeChildren)
+    }
+    /// hivex_node_get_child (355): return the named child of node
+    public func hivexNodeGetChild(_ nodeh: Int64, _ name: String) throws -> Int64 {
+        return try invoke(.hivexNodeGetChild, [.int64(nodeh), .string(name)]).int64(.hivexNodeGetChild)
+    }
+    /// hivex_node_parent (356): return the parent of node
+    public func hivexNodeParent(_ nodeh: Int64) throws -> Int64 {
+        return try invoke(.hivexNodeParent, [.int64(nodeh)]).int64(.hivexNodeParent)
+    }
+    /// hivex_node_values (357): return list of values attached to node
+    public func hivexNodeValues(_ nodeh: Int64) throws -> [StructValue] {
+        return try invoke(.hivexNodeValues, [.int64(nodeh)]).structList(.hivexNodeValues)
+    }
+    /// hivex_node_get_value (358): return the named value
+    public func hivexNodeGetValue(_ nodeh: Int64, _ key: String) throws -> Int64 {
+        return try invoke(.hivexNodeGetValue, [.int64(nodeh), .string(key)]).int64(.hivexNodeGetValue)
+    }
+    /// hivex_value_key (359): return the key field from the (key, datatype, data) tuple
+    public func hivexValueKey(_ valueh: Int64) throws -> String {
+        return try invoke(.hivexValueKey, [.int64(valueh)]).string(.hivexValueKey)
+    }
+    /// hivex_value_type (360): return the data type from the (key, datatype, data) tuple
+    public func hivexValueType(_ valueh: Int64) throws -> Int64 {
+        return try invoke(.hivexValueType, [.int64(valueh)]).int64(.hivexValueType)
+    }
+    /// hivex_value_value (361): return the data field from the (key, datatype, data) tuple
+    public func hivexValueValue(_ valueh: Int64) throws -> [UInt8] {
+        return try invoke(.hivexValueValue, [.int64(valueh)]).buffer(.hivexValueValue)
+    }
+    /// hivex_value_string (479): return the data field as a UTF-8 string
+    public func hivexValueString(_ valueh: Int64) throws -> String {
+        return try invoke(.hivexValueString, [.int64(valueh)]).string(.hivexValueString)
+    }
+    /// hivex_value_utf8 (478): return the data field as a UTF-8 string
+    public func hivexValueUtf8(_ valueh: Int64) throws -> String {
+        return try invoke(.hivexValueUtf8, [.int64(valueh)]).string(.hivexValueUtf8)
+    }
+    /// hivex_commit (362): commit (write) changes back to the hive
+    public func hivexCommit(_ filename: String?) throws {
+        _ = try invoke(.hivexCommit, [.optString(filename.map { ByteString($0) })])
+    }
+    /// hivex_node_add_child (363): add a child node
+    public func hivexNodeAddChild(_ parent: Int64, _ name: String) throws -> Int64 {
+        return try invoke(.hivexNodeAddChild, [.int64(parent), .string(name)]).int64(.hivexNodeAddChild)
+    }
+    /// hivex_node_delete_child (364): delete a node (recursively)
+    public func hivexNodeDeleteChild(_ nodeh: Int64) throws {
+        _ = try invoke(.hivexNodeDeleteChild, [.int64(nodeh)])
+    }
+    /// hivex_node_set_value (365): set or replace a single value in a node
+    public func hivexNodeSetValue(_ nodeh: Int64, _ key: String, _ t: Int64, _ val: [UInt8]) throws {
+        _ = try invoke(.hivexNodeSetValue, [.int64(nodeh), .string(key), .int64(t), .buffer(val)])
+    }
     /// glob_expand (113): expand a wildcard path
     public func globExpand(_ pattern: String, directoryslash: Bool? = nil) throws -> [String] {
         var optionals: [Int: CallArgument] = [:]

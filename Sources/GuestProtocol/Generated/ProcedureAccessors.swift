@@ -504,6 +504,44 @@ extension Procedure {
     public static let augLabel = numbered(412)!
     /// aug_transform (469): add/remove an Augeas lens transformation
     public static let augTransform = numbered(469)!
+    /// case_sensitive_path (197): return true path on case-insensitive filesystem
+    public static let caseSensitivePath = numbered(197)!
+    /// hivex_open (350): open a Windows Registry hive file
+    public static let hivexOpen = numbered(350)!
+    /// hivex_close (351): close the current hivex handle
+    public static let hivexClose = numbered(351)!
+    /// hivex_root (352): return the root node of the hive
+    public static let hivexRoot = numbered(352)!
+    /// hivex_node_name (353): return the name of the node
+    public static let hivexNodeName = numbered(353)!
+    /// hivex_node_children (354): return list of nodes which are subkeys of node
+    public static let hivexNodeChildren = numbered(354)!
+    /// hivex_node_get_child (355): return the named child of node
+    public static let hivexNodeGetChild = numbered(355)!
+    /// hivex_node_parent (356): return the parent of node
+    public static let hivexNodeParent = numbered(356)!
+    /// hivex_node_values (357): return list of values attached to node
+    public static let hivexNodeValues = numbered(357)!
+    /// hivex_node_get_value (358): return the named value
+    public static let hivexNodeGetValue = numbered(358)!
+    /// hivex_value_key (359): return the key field from the (key, datatype, data) tuple
+    public static let hivexValueKey = numbered(359)!
+    /// hivex_value_type (360): return the data type from the (key, datatype, data) tuple
+    public static let hivexValueType = numbered(360)!
+    /// hivex_value_value (361): return the data field from the (key, datatype, data) tuple
+    public static let hivexValueValue = numbered(361)!
+    /// hivex_value_string (479): return the data field as a UTF-8 string
+    public static let hivexValueString = numbered(479)!
+    /// hivex_value_utf8 (478): return the data field as a UTF-8 string
+    public static let hivexValueUtf8 = numbered(478)!
+    /// hivex_commit (362): commit (write) changes back to the hive
+    public static let hivexCommit = numbered(362)!
+    /// hivex_node_add_child (363): add a child node
+    public static let hivexNodeAddChild = numbered(363)!
+    /// hivex_node_delete_child (364): delete a node (recursively)
+    public static let hivexNodeDeleteChild = numbered(364)!
+    /// hivex_node_set_value (365): set or replace a single value in a node
+    public static let hivexNodeSetValue = numbered(365)!
     /// glob_expand (113): expand a wildcard path
     public static let globExpand = numbered(113)!
     /// mktemp (373): create a temporary file

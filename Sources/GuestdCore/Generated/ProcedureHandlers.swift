@@ -509,6 +509,44 @@ protocol ProcedureHandlers {
     func doAugLabel(augpath: ByteString) throws(CallError) -> ByteString
     /// aug_transform (469): add/remove an Augeas lens transformation
     func doAugTransform(lens: ByteString, file: ByteString, remove: Bool?) throws(CallError)
+    /// case_sensitive_path (197): return true path on case-insensitive filesystem
+    func doCaseSensitivePath(path: ByteString) throws(CallError) -> ByteString
+    /// hivex_open (350): open a Windows Registry hive file
+    func doHivexOpen(filename: ByteString, verbose: Bool?, debug: Bool?, write: Bool?, unsafe: Bool?) throws(CallError)
+    /// hivex_close (351): close the current hivex handle
+    func doHivexClose() throws(CallError)
+    /// hivex_root (352): return the root node of the hive
+    func doHivexRoot() throws(CallError) -> Int64
+    /// hivex_node_name (353): return the name of the node
+    func doHivexNodeName(nodeh: Int64) throws(CallError) -> ByteString
+    /// hivex_node_children (354): return list of nodes which are subkeys of node
+    func doHivexNodeChildren(nodeh: Int64) throws(CallError) -> [StructValue]
+    /// hivex_node_get_child (355): return the named child of node
+    func doHivexNodeGetChild(nodeh: Int64, name: ByteString) throws(CallError) -> Int64
+    /// hivex_node_parent (356): return the parent of node
+    func doHivexNodeParent(nodeh: Int64) throws(CallError) -> Int64
+    /// hivex_node_values (357): return list of values attached to node
+    func doHivexNodeValues(nodeh: Int64) throws(CallError) -> [StructValue]
+    /// hivex_node_get_value (358): return the named value
+    func doHivexNodeGetValue(nodeh: Int64, key: ByteString) throws(CallError) -> Int64
+    /// hivex_value_key (359): return the key field from the (key, datatype, data) tuple
+    func doHivexValueKey(valueh: Int64) throws(CallError) -> ByteString
+    /// hivex_value_type (360): return the data type from the (key, datatype, data) tuple
+    func doHivexValueType(valueh: Int64) throws(CallError) -> Int64
+    /// hivex_value_value (361): return the data field from the (key, datatype, data) tuple
+    func doHivexValueValue(valueh: Int64) throws(CallError) -> [UInt8]
+    /// hivex_value_string (479): return the data field as a UTF-8 string
+    func doHivexValueString(valueh: Int64) throws(CallError) -> ByteString
+    /// hivex_value_utf8 (478): return the data field as a UTF-8 string
+    func doHivexValueUtf8(valueh: Int64) throws(CallError) -> ByteString
+    /// hivex_commit (362): commit (write) changes back to the hive
+    func doHivexCommit(filename: ByteString?) throws(CallError)
+    /// hivex_node_add_child (363): add a child node
+    func doHivexNodeAddChild(parent: Int64, name: ByteString) throws(CallError) -> Int64
+    /// hivex_node_delete_child (364): delete a node (recursively)
+    func doHivexNodeDeleteChild(nodeh: Int64) throws(CallError)
+    /// hivex_node_set_value (365): set or replace a single value in a node
+    func doHivexNodeSetValue(nodeh: Int64, key: ByteString, t: Int64, val: [UInt8]) throws(CallError)
     /// glob_expand (113): expand a wildcard path
     func doGlobExpand(pattern: ByteString, directoryslash: Bool?) throws(CallError) -> [ByteString]
     /// mktemp (373): create a temporary file
@@ -873,6 +911,25 @@ extension Daemon: ProcedureHandlers {
         (.augSetm, { d, c throws(CallError) in Reply.int(try d.doAugSetm(base: c.argument(0), sub: c.optionalString(1), val: c.argument(2))) }),
         (.augLabel, { d, c throws(CallError) in Reply.string(try d.doAugLabel(augpath: c.argument(0))) }),
         (.augTransform, { d, c throws(CallError) in try d.doAugTransform(lens: c.argument(0), file: c.argument(1), remove: c.optional(0)); return .none }),
+        (.caseSensitivePath, { d, c throws(CallError) in Reply.string(try d.doCaseSensitivePath(path: c.argument(0))) }),
+        (.hivexOpen, { d, c throws(CallError) in try d.doHivexOpen(filename: c.argument(0), verbose: c.optional(0), debug: c.optional(1), write: c.optional(2), unsafe: c.optional(3)); return .none }),
+        (.hivexClose, { d, c throws(CallError) in try d.doHivexClose(); return .none }),
+        (.hivexRoot, { d, c throws(CallError) in Reply.int64(try d.doHivexRoot()) }),
+        (.hivexNodeName, { d, c throws(CallError) in Reply.string(try d.doHivexNodeName(nodeh: c.argument(0))) }),
+        (.hivexNodeChildren, { d, c throws(CallError) in Reply.structList(try d.doHivexNodeChildren(nodeh: c.argument(0))) }),
+        (.hivexNodeGetChild, { d, c throws(CallError) in Reply.int64(try d.doHivexNodeGetChild(nodeh: c.argument(0), name: c.argument(1))) }),
+        (.hivexNodeParent, { d, c throws(CallError) in Reply.int64(try d.doHivexNodeParent(nodeh: c.argument(0))) }),
+        (.hivexNodeValues, { d, c throws(CallError) in Reply.structList(try d.doHivexNodeValues(nodeh: c.argument(0))) }),
+        (.hivexNodeGetValue, { d, c throws(CallError) in Reply.int64(try d.doHivexNodeGetValue(nodeh: c.argument(0), key: c.argument(1))) }),
+        (.hivexValueKey, { d, c throws(CallError) in Reply.string(try d.doHivexValueKey(valueh: c.argument(0))) }),
+        (.hivexValueType, { d, c throws(CallError) in Reply.int64(try d.doHivexValueType(valueh: c.argument(0))) }),
+        (.hivexValueValue, { d, c throws(CallError) in Reply.buffer(try d.doHivexValueValue(valueh: c.argument(0))) }),
+        (.hivexValueString, { d, c throws(CallError) in Reply.string(try d.doHivexValueString(valueh: c.argument(0))) }),
+        (.hivexValueUtf8, { d, c throws(CallError) in Reply.string(try d.doHivexValueUtf8(valueh: c.argument(0))) }),
+        (.hivexCommit, { d, c throws(CallError) in try d.doHivexCommit(filename: c.optionalString(0)); return .none }),
+        (.hivexNodeAddChild, { d, c throws(CallError) in Reply.int64(try d.doHivexNodeAddChild(parent: c.argument(0), name: c.argument(1))) }),
+        (.hivexNodeDeleteChild, { d, c throws(CallError) in try d.doHivexNodeDeleteChild(nodeh: c.argument(0)); return .none }),
+        (.hivexNodeSetValue, { d, c throws(CallError) in try d.doHivexNodeSetValue(nodeh: c.argument(0), key: c.argument(1), t: c.argument(2), val: c.argument(3)); return .none }),
         (.globExpand, { d, c throws(CallError) in Reply.strings(try d.doGlobExpand(pattern: c.argument(0), directoryslash: c.optional(0))) }),
         (.mktemp, { d, c throws(CallError) in Reply.string(try d.doMktemp(tmpl: c.argument(0), suffix: c.optional(0))) }),
         (.mkdtemp, { d, c throws(CallError) in Reply.string(try d.doMkdtemp(tmpl: c.argument(0))) }),

@@ -16,6 +16,13 @@ struct InspectionData {
     /// (device, mountpoint) in the order the real daemon keeps them: Augeas hands the
     /// fstab entries back last first.
     var fstab: [(device: String, mountpoint: ByteString)] = []
+    /// Windows: guest paths as the guest spells them, the control set's name, and the
+    /// drive letters of MountedDevices with the partitions they name.
+    var windowsSystemroot: String?
+    var windowsSoftwareHive: String?
+    var windowsSystemHive: String?
+    var windowsCurrentControlSet: String?
+    var driveMappings: [(letter: String, device: String)] = []
 
     /// merge_inspection_data: the parent's fields win; the child's fill the gaps.
     mutating func merge(from child: InspectionData) {
@@ -28,6 +35,11 @@ struct InspectionData {
         version = version ?? child.version
         arch = arch ?? child.arch
         hostname = hostname ?? child.hostname
+        windowsSystemroot = windowsSystemroot ?? child.windowsSystemroot
+        windowsSoftwareHive = windowsSoftwareHive ?? child.windowsSoftwareHive
+        windowsSystemHive = windowsSystemHive ?? child.windowsSystemHive
+        windowsCurrentControlSet = windowsCurrentControlSet ?? child.windowsCurrentControlSet
+        if driveMappings.isEmpty { driveMappings = child.driveMappings }
         fstab = child.fstab + fstab
     }
 }

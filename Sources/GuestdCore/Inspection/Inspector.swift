@@ -5,8 +5,8 @@ import StorageText
 /// inspect_os for Linux guests (daemon/inspect.ml, inspect_fs.ml, inspect_fs_unix.ml of
 /// libguestfs 1.48): every filesystem is mounted read-only on the sysroot in turn and
 /// classified; a Linux root's release files, a binary's ELF header, its hostname and
-/// fstab give the facts. BSD, Hurd, Minix, CoreOS and Windows are not recognised, so
-/// such guests have no roots here.
+/// fstab give the facts; a Windows root's come from its registry (WindowsRoot). BSD,
+/// Hurd, Minix and CoreOS are not recognised, so such guests have no roots here.
 struct Inspector {
     let daemon: Daemon
 
@@ -32,14 +32,18 @@ struct Inspector {
             daemon.console.debug("inspect_os: \(device) (\(vfsType)) does not mount: \(error.message)")
             return nil
         }
-        let role = classify(device)
+        let role: InspectedFilesystem.Role
+        do { role = try classify(device) } catch {
+            try? daemon.mounts.unmountAll()
+            throw error
+        }
         try daemon.mounts.unmountAll()
         return InspectedFilesystem(device: device, vfsType: vfsType, role: role)
     }
 
-    /// check_filesystem, the Linux cases, in the real order: a GRUB /boot first, then a
-    /// root, a /usr/local, a /usr.
-    private func classify(_ device: String) -> InspectedFilesystem.Role {
+    /// check_filesystem, the Linux and Windows cases, in the real order: a GRUB /boot
+    /// first, then a root, a /usr/local, a /usr, a Windows system root.
+    private func classify(_ device: String) throws(CallError) -> InspectedFilesystem.Role {
         let f = files
         var data = InspectionData()
         var role = InspectedFilesystem.Role.other
@@ -58,6 +62,9 @@ struct Inspector {
             }
             if let arch = architecture() { data.arch = arch }
             role = .usr(data)
+        } else if let systemroot = WindowsRoot(daemon: daemon).systemroot() {
+            try WindowsRoot(daemon: daemon).check(systemroot: systemroot, &data)
+            role = .root(data)
         }
         // Package format and manager follow from the distribution (and version).
         func withPackages(_ d: InspectionData) -> InspectionData {

@@ -18,7 +18,8 @@ extension Daemon {
     /// attributes, mknod, the discard ioctls and the retired groups always; the tool-backed groups when the
     /// root has the program, as the real daemon's prog_exists tests ("lvm2" only in the
     /// appliance: a daemon on the host for tests never drives the host's volumes); the
-    /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal.
+    /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal;
+    /// hivex when libhivex loads.
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
@@ -31,6 +32,7 @@ extension Daemon {
         case "ntfs3g": LVM.isPrepared && hasProgram("ntfs-3g.probe")
         case "ntfsprogs": LVM.isPrepared && hasProgram("ntfsresize")
         case "journal": Journal.libraryLoads
+        case "hivex": HivexLibrary.loads
         default: false
         }
     }

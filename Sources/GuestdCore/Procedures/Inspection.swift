@@ -30,16 +30,16 @@ extension Daemon {
     }
 
     func doInspectGetWindowsSystemroot(root: String) throws(CallError) -> ByteString {
-        try windows(root, "not a Windows guest, or systemroot could not be determined")
+        try windows(root, \.windowsSystemroot, "not a Windows guest, or systemroot could not be determined")
     }
     func doInspectGetWindowsSoftwareHive(root: String) throws(CallError) -> ByteString {
-        try windows(root, "not a Windows guest, or software hive not found")
+        try windows(root, \.windowsSoftwareHive, "not a Windows guest, or software hive not found")
     }
     func doInspectGetWindowsSystemHive(root: String) throws(CallError) -> ByteString {
-        try windows(root, "not a Windows guest, or system hive not found")
+        try windows(root, \.windowsSystemHive, "not a Windows guest, or system hive not found")
     }
     func doInspectGetWindowsCurrentControlSet(root: String) throws(CallError) -> ByteString {
-        try windows(root, "not a Windows guest, or CurrentControlSet could not be determined")
+        try windows(root, \.windowsCurrentControlSet, "not a Windows guest, or CurrentControlSet could not be determined")
     }
 
     func doInspectIsLive(root: String) throws(CallError) -> Bool { false }
@@ -59,9 +59,9 @@ extension Daemon {
         return (fstab.isEmpty ? [root] : fstab.map(\.device)).map { ByteString(devices.reverse($0)) }
     }
 
+    /// Drive letters and the partitions they name, in the registry's order.
     func doInspectGetDriveMappings(root: String) throws(CallError) -> [(ByteString, ByteString)] {
-        _ = try inspectedRoot(root)
-        return []
+        try inspectedRoot(root).driveMappings.map { (ByteString($0.letter), ByteString(devices.reverse($0.device))) }
     }
 
     /// A string field of the root's data, "unknown" when inspection found none.
@@ -69,10 +69,10 @@ extension Daemon {
         ByteString(get(try inspectedRoot(root)) ?? "unknown")
     }
 
-    /// The Windows fields: never found on the Linux guests this inspection knows.
-    private func windows(_ root: String, _ message: ByteString) throws(CallError) -> ByteString {
-        _ = try inspectedRoot(root)
-        throw CallError(message)
+    /// A Windows field, or the call's error when inspection found none.
+    private func windows(_ root: String, _ field: KeyPath<InspectionData, String?>, _ message: ByteString) throws(CallError) -> ByteString {
+        guard let value = try inspectedRoot(root)[keyPath: field] else { throw CallError(message) }
+        return ByteString(value)
     }
 
     /// inspect_get_roots: the roots in the order inspect_os met them.

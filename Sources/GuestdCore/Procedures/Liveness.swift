@@ -14,6 +14,7 @@ extension Daemon {
     /// At close the library asks for everything to be unmounted and flushed.
     func doInternalAutosync() throws(CallError) {
         defer { syncDisks() }
+        Daemon.closeHive()
         try mounts.unmountAll()
     }
 

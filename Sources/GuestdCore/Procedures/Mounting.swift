@@ -16,7 +16,10 @@ extension Daemon {
         try mount(device: mountable, mountpoint: mountpoint, options: options.description)
     }
 
-    func doUmountAll() throws(CallError) { try mounts.unmountAll() }
+    func doUmountAll() throws(CallError) {
+        Daemon.closeHive()
+        try mounts.unmountAll()
+    }
 
     func doUmount(pathordevice: ByteString, force: Bool?, lazyunmount: Bool?) throws(CallError) {
         try umount(pathordevice, force: force ?? false, lazy: lazyunmount ?? false)
