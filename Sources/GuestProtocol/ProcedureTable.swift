@@ -406,6 +406,11 @@ extension Procedure {
                               "maxmem": .int64, "ihashsize": .int64, "bhashsize": .int64, "agstride": .int64,
                               "logdev": .string, "rtdev": .string],
                   group: "xfs", "repair an XFS filesystem"),
+        // The Sleuth Kit's programs (daemon/sleuthkit.c): icat and blkls streamed to the caller.
+        Procedure("download_inode", 464, ["device": .mountable, "inode": .int64, "filename": .fileOut], .none,
+                  group: "sleuthkit", "download a file to the local machine given its inode"),
+        Procedure("download_blocks", 468, ["device": .mountable, "start": .int64, "stop": .int64, "filename": .fileOut], .none,
+                  optionals: ["unallocated": .bool], group: "sleuthkit", "download the given data units from the disk"),
         Procedure("selinux_relabel", 467, ["specfile": .string, "path": .pathname], .none, optionals: ["force": .bool],
                   group: "selinuxrelabel", "relabel parts of the filesystem"),
 

@@ -43,6 +43,8 @@ struct HostFiles {
                       "/usr/sbin/xfs_repair", "/usr/sbin/xfs_db", "/usr/sbin/xfs_spaceman"]),
         ("util-linux", ["/usr/bin/findmnt"]),
         ("policycoreutils", ["/usr/sbin/setfiles"]),
+        // The sleuthkit group: download_inode and download_blocks.
+        ("sleuthkit", ["/usr/bin/icat", "/usr/bin/blkls"]),
         ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs", "/usr/bin/btrfstune"]),
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
         ("lvm2", ["/sbin/lvm"]),

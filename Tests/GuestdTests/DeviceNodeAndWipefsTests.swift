@@ -31,9 +31,9 @@ final class DeviceNodeAndWipefsTests: SysrootTestCase {
         // btrfs is served where the btrfs program is (prog_exists), as on this host or not.
         let btrfs = FileManager.default.isExecutableFile(atPath: "/usr/bin/btrfs") || FileManager.default.isExecutableFile(atPath: "/bin/btrfs")
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["btrfs"]).int(), btrfs ? 0 : 1)
-        // xfs by mkfs.xfs and selinuxrelabel by setfiles, the same way.
-        for (group, program) in [("xfs", "mkfs.xfs"), ("selinuxrelabel", "setfiles")] {
-            let present = ["/usr/sbin/", "/sbin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + program) }
+        // xfs by mkfs.xfs, selinuxrelabel by setfiles and sleuthkit by icat, the same way.
+        for (group, program) in [("xfs", "mkfs.xfs"), ("selinuxrelabel", "setfiles"), ("sleuthkit", "icat")] {
+            let present = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + program) }
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), present ? 0 : 1, group)
         }
     }
