@@ -376,6 +376,10 @@ extension Procedure {
     public static let xfsAdmin = numbered(349)!
     /// xfs_repair (366): repair an XFS filesystem
     public static let xfsRepair = numbered(366)!
+    /// download_inode (464): download a file to the local machine given its inode
+    public static let downloadInode = numbered(464)!
+    /// download_blocks (468): download the given data units from the disk
+    public static let downloadBlocks = numbered(468)!
     /// selinux_relabel (467): relabel parts of the filesystem
     public static let selinuxRelabel = numbered(467)!
     /// sync (2): sync disks, writes are flushed through to the disk image

@@ -381,6 +381,10 @@ protocol ProcedureHandlers {
     func doXfsAdmin(device: String, extunwritten: Bool?, imgfile: Bool?, v2log: Bool?, projid32bit: Bool?, lazycounter: Bool?, label: ByteString?, uuid: ByteString?) throws(CallError)
     /// xfs_repair (366): repair an XFS filesystem
     func doXfsRepair(device: ByteString, forcelogzero: Bool?, nomodify: Bool?, noprefetch: Bool?, forcegeometry: Bool?, maxmem: Int64?, ihashsize: Int64?, bhashsize: Int64?, agstride: Int64?, logdev: ByteString?, rtdev: ByteString?) throws(CallError) -> Int32
+    /// download_inode (464): download a file to the local machine given its inode
+    func doDownloadInode(device: String, inode: Int64) throws(CallError) -> Answer
+    /// download_blocks (468): download the given data units from the disk
+    func doDownloadBlocks(device: String, start: Int64, stop: Int64, unallocated: Bool?) throws(CallError) -> Answer
     /// selinux_relabel (467): relabel parts of the filesystem
     func doSelinuxRelabel(specfile: ByteString, path: ByteString, force: Bool?) throws(CallError)
     /// sync (2): sync disks, writes are flushed through to the disk image
@@ -819,6 +823,8 @@ extension Daemon: ProcedureHandlers {
         (.xfsGrowfs, { d, c throws(CallError) in try d.doXfsGrowfs(path: c.argument(0), datasec: c.optional(0), logsec: c.optional(1), rtsec: c.optional(2), datasize: c.optional(3), logsize: c.optional(4), rtsize: c.optional(5), rtextsize: c.optional(6), maxpct: c.optional(7)); return .none }),
         (.xfsAdmin, { d, c throws(CallError) in try d.doXfsAdmin(device: c.argument(0), extunwritten: c.optional(0), imgfile: c.optional(1), v2log: c.optional(2), projid32bit: c.optional(3), lazycounter: c.optional(4), label: c.optional(5), uuid: c.optional(6)); return .none }),
         (.xfsRepair, { d, c throws(CallError) in Reply.int(try d.doXfsRepair(device: c.argument(0), forcelogzero: c.optional(0), nomodify: c.optional(1), noprefetch: c.optional(2), forcegeometry: c.optional(3), maxmem: c.optional(4), ihashsize: c.optional(5), bhashsize: c.optional(6), agstride: c.optional(7), logdev: c.optional(8), rtdev: c.optional(9))) }),
+        (.downloadInode, { d, c throws(CallError) in try d.doDownloadInode(device: c.argument(0), inode: c.argument(1)) }),
+        (.downloadBlocks, { d, c throws(CallError) in try d.doDownloadBlocks(device: c.argument(0), start: c.argument(1), stop: c.argument(2), unallocated: c.optional(0)) }),
         (.selinuxRelabel, { d, c throws(CallError) in try d.doSelinuxRelabel(specfile: c.argument(0), path: c.argument(1), force: c.optional(0)); return .none }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
