@@ -411,6 +411,11 @@ extension Procedure {
                   group: "sleuthkit", "download a file to the local machine given its inode"),
         Procedure("download_blocks", 468, ["device": .mountable, "start": .int64, "stop": .int64, "filename": .fileOut], .none,
                   optionals: ["unallocated": .bool], group: "sleuthkit", "download the given data units from the disk"),
+        // libtsk (daemon/tsk.c): the library's filesystem_walk and find_inode decode these streams.
+        Procedure("internal_filesystem_walk", 466, ["device": .mountable, "filename": .fileOut], .none, group: "libtsk",
+                  "walk through the filesystem content"),
+        Procedure("internal_find_inode", 470, ["device": .mountable, "inode": .int64, "filename": .fileOut], .none,
+                  group: "libtsk", "search the entries associated to the given inode"),
         Procedure("selinux_relabel", 467, ["specfile": .string, "path": .pathname], .none, optionals: ["force": .bool],
                   group: "selinuxrelabel", "relabel parts of the filesystem"),
 

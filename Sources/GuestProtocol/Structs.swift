@@ -80,6 +80,14 @@ public struct StructLayout: Sendable, Equatable {
         ("xfs_rtextents", .uint64),
     ])
 
+    /// One entry of a Sleuth Kit walk (internal_filesystem_walk's stream).
+    public static let tskDirent = StructLayout("tsk_dirent", [
+        ("tsk_inode", .uint64), ("tsk_type", .char), ("tsk_size", .int64), ("tsk_name", .string), ("tsk_flags", .uint32),
+        ("tsk_atime_sec", .int64), ("tsk_atime_nsec", .int64), ("tsk_mtime_sec", .int64), ("tsk_mtime_nsec", .int64),
+        ("tsk_ctime_sec", .int64), ("tsk_ctime_nsec", .int64), ("tsk_crtime_sec", .int64), ("tsk_crtime_nsec", .int64),
+        ("tsk_nlink", .int64), ("tsk_link", .string), ("tsk_spare1", .int64),
+    ])
+
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
     ])

@@ -8,9 +8,9 @@ struct RootImage {
     let inputs: BuildInputs
     let uuid: String
     let progress: @Sendable (String) -> Void
-    /// Libraries guestd opens with dlopen (its Kmod.swift, AugeasLibrary.swift and
-    /// Journal.swift), which no ELF header names.
-    static let guestdDlopened = ["libkmod.so.2", "libaugeas.so.0", "libsystemd.so.0"]
+    /// Libraries guestd opens with dlopen (its Kmod.swift, AugeasLibrary.swift,
+    /// Journal.swift and TSK.swift), which no ELF header names.
+    static let guestdDlopened = ["libkmod.so.2", "libaugeas.so.0", "libsystemd.so.0", "libtsk.so.19"]
 
     /// Mount points and work folders guestd expects to exist in a read-only root.
     static let directories = ["/proc", "/sys", "/dev", "/tmp", "/run", "/sysroot", "/etc"]

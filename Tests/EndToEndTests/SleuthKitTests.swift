@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 
-/// download_inode and download_blocks (icat, blkls) on an unmounted ext4: the same bytes
-/// and errors on ours as on the stock appliance.
+/// download_inode and download_blocks (icat, blkls), filesystem_walk and find_inode
+/// (libtsk) on an unmounted ext4: the same bytes, entries and errors on ours as on the
+/// stock appliance.
 final class SleuthKitTests: XCTestCase {
     func testIcatAndBlklsDownloadsMatchTheStockAppliance() throws {
         let f = try Fixture.get()
@@ -24,6 +25,9 @@ final class SleuthKitTests: XCTestCase {
                 "download-blocks /dev/sda1 0 16383 \(o)-unalloc-false unallocated:false",
                 "-download-inode /dev/sda1 -1 \(o)-x", "-download-blocks /dev/sda1 -1 4 \(o)-x",
                 "-download-blocks /dev/sda1 5 5 \(o)-x", "-download-inode /dev/sda1 999999 \(o)-x",
+                // libtsk: every entry with its times, flags and links; one inode's names.
+                "feature-available libtsk", "filesystem-walk /dev/sda1", "find-inode /dev/sda1 12", "find-inode /dev/sda1 2",
+                "-filesystem-walk /dev/sda",
             ]
             try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: "\(o).script"))
             let r = try f.runTool("guestfish --ro -a \(w)/disk.img -f \(o).script", stock: side == "stock")
@@ -32,6 +36,10 @@ final class SleuthKitTests: XCTestCase {
         }
         XCTAssertEqual(outputs[0], outputs[1])
         XCTAssertTrue(outputs[0].hasPrefix("true\n"), outputs[0])
+        for expected in ["true\n[0] = {\n  tsk_inode: 2\n  tsk_type: d\n", "  tsk_name: hello\n", "  tsk_name: dir/other\n",
+                         "  tsk_name: lost+found\n", "filesystem_walk: tsk_fs_open_img: "] {
+            XCTAssertTrue(outputs[0].contains(expected), "\(expected) not in:\n\(outputs[0])")
+        }
         XCTAssertTrue(outputs[0].contains("download_inode: inode must be >= 0"), outputs[0])
         XCTAssertTrue(outputs[0].contains("download_blocks: starting address must be greater than zero"), outputs[0])
         XCTAssertTrue(outputs[0].contains("download_blocks: stopping address must greater than starting address"), outputs[0])

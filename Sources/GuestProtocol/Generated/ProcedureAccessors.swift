@@ -380,6 +380,10 @@ extension Procedure {
     public static let downloadInode = numbered(464)!
     /// download_blocks (468): download the given data units from the disk
     public static let downloadBlocks = numbered(468)!
+    /// internal_filesystem_walk (466): walk through the filesystem content
+    public static let internalFilesystemWalk = numbered(466)!
+    /// internal_find_inode (470): search the entries associated to the given inode
+    public static let internalFindInode = numbered(470)!
     /// selinux_relabel (467): relabel parts of the filesystem
     public static let selinuxRelabel = numbered(467)!
     /// sync (2): sync disks, writes are flushed through to the disk image

@@ -385,6 +385,10 @@ protocol ProcedureHandlers {
     func doDownloadInode(device: String, inode: Int64) throws(CallError) -> Answer
     /// download_blocks (468): download the given data units from the disk
     func doDownloadBlocks(device: String, start: Int64, stop: Int64, unallocated: Bool?) throws(CallError) -> Answer
+    /// internal_filesystem_walk (466): walk through the filesystem content
+    func doInternalFilesystemWalk(device: String) throws(CallError) -> Answer
+    /// internal_find_inode (470): search the entries associated to the given inode
+    func doInternalFindInode(device: String, inode: Int64) throws(CallError) -> Answer
     /// selinux_relabel (467): relabel parts of the filesystem
     func doSelinuxRelabel(specfile: ByteString, path: ByteString, force: Bool?) throws(CallError)
     /// sync (2): sync disks, writes are flushed through to the disk image
@@ -825,6 +829,8 @@ extension Daemon: ProcedureHandlers {
         (.xfsRepair, { d, c throws(CallError) in Reply.int(try d.doXfsRepair(device: c.argument(0), forcelogzero: c.optional(0), nomodify: c.optional(1), noprefetch: c.optional(2), forcegeometry: c.optional(3), maxmem: c.optional(4), ihashsize: c.optional(5), bhashsize: c.optional(6), agstride: c.optional(7), logdev: c.optional(8), rtdev: c.optional(9))) }),
         (.downloadInode, { d, c throws(CallError) in try d.doDownloadInode(device: c.argument(0), inode: c.argument(1)) }),
         (.downloadBlocks, { d, c throws(CallError) in try d.doDownloadBlocks(device: c.argument(0), start: c.argument(1), stop: c.argument(2), unallocated: c.optional(0)) }),
+        (.internalFilesystemWalk, { d, c throws(CallError) in try d.doInternalFilesystemWalk(device: c.argument(0)) }),
+        (.internalFindInode, { d, c throws(CallError) in try d.doInternalFindInode(device: c.argument(0), inode: c.argument(1)) }),
         (.selinuxRelabel, { d, c throws(CallError) in try d.doSelinuxRelabel(specfile: c.argument(0), path: c.argument(1), force: c.optional(0)); return .none }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),

@@ -28,6 +28,7 @@ extension Daemon {
         case "xfs": hasProgram("mkfs.xfs")
         case "selinuxrelabel": hasProgram("setfiles")
         case "sleuthkit": hasProgram("icat")
+        case "libtsk": TSK.loads
         case "lvm2": LVM.isPrepared && hasProgram("lvm")
         // Like lvm2, only in the appliance: a daemon on the host never drives its disks.
         case "mdadm": LVM.isPrepared && hasProgram("mdadm")
