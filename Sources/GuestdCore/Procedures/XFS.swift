@@ -23,7 +23,8 @@ extension Daemon {
 
     func xfsInfo(_ target: ByteString) throws(CallError) -> XFSInfo {
         let r = try Subprocess.appliance(["xfs_info", target])
-        guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
+        // The tools name devices as this kernel does: the caller's names in the error.
+        guard r.succeeded else { throw CallError(devices.reverseNames(in: Subprocess.errorText(r))) }
         do throws(XFSInfo.ParseError) {
             return try XFSInfo.parse(String(decoding: r.out, as: UTF8.self))
         } catch {
@@ -78,7 +79,9 @@ extension Daemon {
         argv.append(ByteString(device))
         // xfs_admin's messages go to stdout: both streams make the error.
         let r = try Subprocess.appliance(argv, foldStdout: true)
-        guard r.succeeded else { throw CallError("\(devices.reverse(device)): \(Subprocess.errorText(r))") }
+        guard r.succeeded else {
+            throw CallError(ByteString("\(devices.reverse(device)): ") + devices.reverseNames(in: Subprocess.errorText(r)))
+        }
     }
 
     /// XFS_LABEL_MAX: the superblock's label field.
@@ -115,7 +118,7 @@ extension Daemon {
         }
         let r = try Subprocess.appliance(argv)
         // A signal's death (128 + signal) is what the real daemon's command gives -1 for.
-        guard r.status < 128 else { throw CallError(shown + ": " + Subprocess.errorText(r)) }
+        guard r.status < 128 else { throw CallError(shown + ": " + devices.reverseNames(in: Subprocess.errorText(r))) }
         return r.status
     }
 
