@@ -32,4 +32,39 @@ final class SELinuxRelabelTests: XCTestCase {
         XCTAssertTrue(r.err.contains("selinux_relabel: Can't stat exclude path \"/sysroot/proc\""), r.err)
         XCTAssertTrue(r.err.contains("/sysroot/etc/nonexistent: No such file or directory"), r.err)
     }
+
+    /// virt-customize --selinux-relabel on an SELinux guest (load_policy and
+    /// /etc/selinux/config present): ours relabels through selinux_relabel with the spec
+    /// file of the config's SELINUXTYPE; the stock appliance, without setfiles, leaves
+    /// /.autorelabel for the guest's next boot instead.
+    func testVirtCustomizeRelabelsAnSELinuxGuest() throws {
+        let f = try Fixture.get()
+        let disk = try CustomizableGuestDisk.path(f)
+        let w = f.work + "/selinux-customize"
+        let made = try Fixture.sh("rm -rf \(w); mkdir -p \(w)")
+        XCTAssertEqual(made.status, 0, made.err)
+        try Data("SELINUX=enforcing\nSELINUXTYPE=mls\n".utf8).write(to: URL(fileURLWithPath: w + "/config"))
+        try Data("/.*\tsystem_u:object_r:default_t:s0\n/etc(/.*)?\tsystem_u:object_r:etc_t:s0\n".utf8)
+            .write(to: URL(fileURLWithPath: w + "/fc"))
+        let prepare = ["run", "mount /dev/sda1 /", "mkdir-p /etc/selinux/mls/contexts/files", "upload \(w)/config /etc/selinux/config",
+                       "upload \(w)/fc /etc/selinux/mls/contexts/files/file_contexts", "touch /usr/sbin/load_policy"]
+        try Data((prepare.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: w + "/prepare"))
+        try Data("-getxattr /etc/hostname security.selinux\necho\nis-file /.autorelabel\n".utf8)
+            .write(to: URL(fileURLWithPath: w + "/check"))
+        var checks: [String] = []
+        for side in ["ours", "stock"] {
+            let copy = "\(w)/\(side).img"
+            let copied = try Fixture.sh("cp --sparse=always \(disk) \(copy)")
+            XCTAssertEqual(copied.status, 0, copied.err)
+            let prepared = try f.runTool("guestfish -a \(copy) -f \(w)/prepare", stock: false)
+            XCTAssertEqual(prepared.status, 0, prepared.err)
+            let customized = try f.runTool("virt-customize -a \(copy) --selinux-relabel", stock: side == "stock")
+            XCTAssertEqual(customized.status, 0, "\(side): \(customized.err)")
+            let checked = try f.runTool("guestfish --ro -a \(copy) -m /dev/sda1 -f \(w)/check", stock: false)
+            XCTAssertEqual(checked.status, 0, checked.err)
+            checks.append(checked.out.replacingOccurrences(of: "\0\n", with: "\n"))
+        }
+        XCTAssertEqual(checks[0], "system_u:object_r:etc_t:s0\nfalse\n")
+        XCTAssertEqual(checks[1], "\ntrue\n")
+    }
 }
