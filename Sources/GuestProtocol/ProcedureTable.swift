@@ -390,6 +390,35 @@ extension Procedure {
         Procedure("ntfscat_i", 463, ["device": .mountable, "inode": .int64, "filename": .fileOut], .none,
                   "download a file to the local machine given its inode"),
 
+        // XFS (daemon/xfs.c): xfsprogs' tools; SELinux relabelling (selinux-relabel.c): setfiles.
+        Procedure("xfs_info", 337, ["pathordevice": .devOrPath], .structure(.xfsinfo), group: "xfs",
+                  "get geometry of XFS filesystem"),
+        Procedure("xfs_growfs", 343, ["path": .pathname], .none,
+                  optionals: ["datasec": .bool, "logsec": .bool, "rtsec": .bool, "datasize": .int64, "logsize": .int64,
+                              "rtsize": .int64, "rtextsize": .int64, "maxpct": .int],
+                  group: "xfs", "expand an existing XFS filesystem"),
+        Procedure("xfs_admin", 349, ["device": .device], .none,
+                  optionals: ["extunwritten": .bool, "imgfile": .bool, "v2log": .bool, "projid32bit": .bool,
+                              "lazycounter": .bool, "label": .string, "uuid": .string],
+                  group: "xfs", "change parameters of an XFS filesystem"),
+        Procedure("xfs_repair", 366, ["device": .devOrPath], .int,
+                  optionals: ["forcelogzero": .bool, "nomodify": .bool, "noprefetch": .bool, "forcegeometry": .bool,
+                              "maxmem": .int64, "ihashsize": .int64, "bhashsize": .int64, "agstride": .int64,
+                              "logdev": .string, "rtdev": .string],
+                  group: "xfs", "repair an XFS filesystem"),
+        // The Sleuth Kit's programs (daemon/sleuthkit.c): icat and blkls streamed to the caller.
+        Procedure("download_inode", 464, ["device": .mountable, "inode": .int64, "filename": .fileOut], .none,
+                  group: "sleuthkit", "download a file to the local machine given its inode"),
+        Procedure("download_blocks", 468, ["device": .mountable, "start": .int64, "stop": .int64, "filename": .fileOut], .none,
+                  optionals: ["unallocated": .bool], group: "sleuthkit", "download the given data units from the disk"),
+        // libtsk (daemon/tsk.c): the library's filesystem_walk and find_inode decode these streams.
+        Procedure("internal_filesystem_walk", 466, ["device": .mountable, "filename": .fileOut], .none, group: "libtsk",
+                  "walk through the filesystem content"),
+        Procedure("internal_find_inode", 470, ["device": .mountable, "inode": .int64, "filename": .fileOut], .none,
+                  group: "libtsk", "search the entries associated to the given inode"),
+        Procedure("selinux_relabel", 467, ["specfile": .string, "path": .pathname], .none, optionals: ["force": .bool],
+                  group: "selinuxrelabel", "relabel parts of the filesystem"),
+
         // The daemon itself.
         Procedure("sync", 2, [:], .none,
                   "sync disks, writes are flushed through to the disk image"),

@@ -3,7 +3,7 @@
 /// string, FChar as one byte in a 4-byte int, FBuffer as opaque, FUUID as 32 bytes of
 /// fixed opaque (LVM's dashless UUIDs), FOptPercent as an XDR float (-1: not present).
 public enum FieldKind: Sendable, Equatable {
-    case int64, uint64, int32, string, char, buffer, uuid, optPercent
+    case int64, uint64, int32, uint32, string, char, buffer, uuid, optPercent
 }
 
 public struct StructLayout: Sendable, Equatable {
@@ -72,6 +72,24 @@ public struct StructLayout: Sendable, Equatable {
     /// Node and value handles of the hivex calls, one int64 each.
     public static let hivexNode = StructLayout("hivex_node", [("hivex_node_h", .int64)])
     public static let hivexValue = StructLayout("hivex_value", [("hivex_value_h", .int64)])
+    /// xfs_info's geometry; a field xfs_info did not print is -1 (all bits set).
+    public static let xfsinfo = StructLayout("xfsinfo", [
+        ("xfs_mntpoint", .string), ("xfs_inodesize", .uint32), ("xfs_agcount", .uint32), ("xfs_agsize", .uint32),
+        ("xfs_sectsize", .uint32), ("xfs_attr", .uint32), ("xfs_blocksize", .uint32), ("xfs_datablocks", .uint64),
+        ("xfs_imaxpct", .uint32), ("xfs_sunit", .uint32), ("xfs_swidth", .uint32), ("xfs_dirversion", .uint32),
+        ("xfs_dirblocksize", .uint32), ("xfs_cimode", .uint32), ("xfs_logname", .string), ("xfs_logblocksize", .uint32),
+        ("xfs_logblocks", .uint32), ("xfs_logversion", .uint32), ("xfs_logsectsize", .uint32), ("xfs_logsunit", .uint32),
+        ("xfs_lazycount", .uint32), ("xfs_rtname", .string), ("xfs_rtextsize", .uint32), ("xfs_rtblocks", .uint64),
+        ("xfs_rtextents", .uint64),
+    ])
+
+    /// One entry of a Sleuth Kit walk (internal_filesystem_walk's stream).
+    public static let tskDirent = StructLayout("tsk_dirent", [
+        ("tsk_inode", .uint64), ("tsk_type", .char), ("tsk_size", .int64), ("tsk_name", .string), ("tsk_flags", .uint32),
+        ("tsk_atime_sec", .int64), ("tsk_atime_nsec", .int64), ("tsk_mtime_sec", .int64), ("tsk_mtime_nsec", .int64),
+        ("tsk_ctime_sec", .int64), ("tsk_ctime_nsec", .int64), ("tsk_crtime_sec", .int64), ("tsk_crtime_nsec", .int64),
+        ("tsk_nlink", .int64), ("tsk_link", .string), ("tsk_spare1", .int64),
+    ])
 
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
@@ -111,6 +129,7 @@ public struct StructValue: Sendable, Equatable {
             case .int64: e.i64(v.int)
             case .uint64: e.u64(UInt64(bitPattern: v.int))
             case .int32, .char: e.i32(Int32(truncatingIfNeeded: v.int))
+            case .uint32: e.u32(UInt32(truncatingIfNeeded: v.int))
             case .string: if case let .string(s) = v { e.string(s) } else { e.string("") }
             case .buffer: if case let .bytes(b) = v { e.opaque(b) } else { e.opaque([UInt8]()) }
             case .uuid:
@@ -131,6 +150,7 @@ public struct StructValue: Sendable, Equatable {
             case .int64: values.append(.int(try d.i64()))
             case .uint64: values.append(.int(Int64(bitPattern: try d.u64())))
             case .int32, .char: values.append(.int(Int64(try d.i32())))
+            case .uint32: values.append(.int(Int64(try d.u32())))
             case .string: values.append(.string(try d.byteString(field: f.name)))
             case .buffer: values.append(.bytes(try d.opaque(field: f.name)))
             case .uuid: values.append(.bytes(try d.fixedOpaque(32)))
@@ -146,6 +166,7 @@ public struct StructValue: Sendable, Equatable {
         for (f, v) in zip(layout.fields, values) {
             switch (f.kind, v) {
             case let (.uint64, .int(x)): out += "\(indent)\(f.name): \(UInt64(bitPattern: x))\n"
+            case let (.uint32, .int(x)): out += "\(indent)\(f.name): \(UInt32(truncatingIfNeeded: x))\n"
             case let (.char, .int(x)): out += "\(indent)\(f.name): \(Character(UnicodeScalar(UInt8(truncatingIfNeeded: x))))\n"
             case let (_, .int(x)): out += "\(indent)\(f.name): \(x)\n"
             case let (_, .string(s)): out += "\(indent)\(f.name): \(s)\n"

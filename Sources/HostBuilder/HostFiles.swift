@@ -37,7 +37,14 @@ struct HostFiles {
         ("file", ["/usr/bin/file"]),
         ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat",
                         "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
-        ("xfsprogs", ["/usr/sbin/mkfs.xfs"]),
+        // The xfs group: xfs_info and xfs_admin are scripts over xfs_db and xfs_spaceman
+        // (findmnt tells xfs_info a mounted filesystem); setfiles for selinux_relabel.
+        ("xfsprogs", ["/usr/sbin/mkfs.xfs", "/usr/sbin/xfs_info", "/usr/sbin/xfs_admin", "/usr/sbin/xfs_growfs",
+                      "/usr/sbin/xfs_repair", "/usr/sbin/xfs_db", "/usr/sbin/xfs_spaceman"]),
+        ("util-linux", ["/usr/bin/findmnt"]),
+        ("policycoreutils", ["/usr/sbin/setfiles"]),
+        // The sleuthkit group: download_inode and download_blocks.
+        ("sleuthkit", ["/usr/bin/icat", "/usr/bin/blkls"]),
         ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs", "/usr/bin/btrfstune"]),
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
         ("lvm2", ["/sbin/lvm"]),

@@ -71,6 +71,9 @@ final class ProcedureTableTests: XCTestCase {
         (299, "md_create"), (300, "list_md_devices"), (301, "md_detail"), (302, "md_stop"), (316, "md_stat"),
         (110, "ntfs_3g_probe"), (250, "ntfsresize_size"), (288, "ntfsresize"), (307, "ntfsfix"),
         (308, "ntfsclone_out"), (309, "ntfsclone_in"), (463, "ntfscat_i"),
+        // XFS, SELinux relabelling, the Sleuth Kit's programs.
+        (337, "xfs_info"), (343, "xfs_growfs"), (349, "xfs_admin"), (366, "xfs_repair"), (467, "selinux_relabel"),
+        (464, "download_inode"), (468, "download_blocks"), (466, "internal_filesystem_walk"), (470, "internal_find_inode"),
         // Augeas and glob_expand.
         (16, "aug_init"), (17, "aug_defvar"), (18, "aug_defnode"), (19, "aug_get"), (20, "aug_set"), (21, "aug_insert"),
         (22, "aug_rm"), (23, "aug_mv"), (24, "aug_match"), (25, "aug_save"), (26, "aug_close"), (27, "aug_load"),

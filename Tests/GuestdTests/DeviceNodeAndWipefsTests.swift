@@ -25,12 +25,20 @@ final class DeviceNodeAndWipefsTests: SysrootTestCase {
         for group in ["linuxxattrs", "mknod", "xz", "wipefs"] {
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 0, group)
         }
-        for group in ["lvm2", "xfs", "acl"] {
+        for group in ["lvm2", "acl", "ldm"] {
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 1, group)
         }
         // btrfs is served where the btrfs program is (prog_exists), as on this host or not.
         let btrfs = FileManager.default.isExecutableFile(atPath: "/usr/bin/btrfs") || FileManager.default.isExecutableFile(atPath: "/bin/btrfs")
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["btrfs"]).int(), btrfs ? 0 : 1)
+        // xfs by mkfs.xfs, selinuxrelabel by setfiles and sleuthkit by icat, the same way.
+        for (group, program) in [("xfs", "mkfs.xfs"), ("selinuxrelabel", "setfiles"), ("sleuthkit", "icat")] {
+            let present = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + program) }
+            XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), present ? 0 : 1, group)
+        }
+        // libtsk where the Sleuth Kit's library opens.
+        let tsk = dlopen("libtsk.so.19", RTLD_NOW | RTLD_LOCAL) != nil
+        XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["libtsk"]).int(), tsk ? 0 : 1)
     }
 
     /// wipefs on a recorded disk whose partition node is an ext4 image.

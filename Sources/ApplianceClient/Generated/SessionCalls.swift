@@ -734,6 +734,56 @@ extension Session {
         if let clearbadsectors { optionals[0] = .bool(clearbadsectors) }
         _ = try invoke(.ntfsfix, [.string(device)], optionals: optionals)
     }
+    /// xfs_info (337): get geometry of XFS filesystem
+    public func xfsInfo(_ pathordevice: String) throws -> StructValue {
+        return try invoke(.xfsInfo, [.string(pathordevice)]).structure(.xfsInfo)
+    }
+    /// xfs_growfs (343): expand an existing XFS filesystem
+    public func xfsGrowfs(_ path: String, datasec: Bool? = nil, logsec: Bool? = nil, rtsec: Bool? = nil, datasize: Int64? = nil, logsize: Int64? = nil, rtsize: Int64? = nil, rtextsize: Int64? = nil, maxpct: Int32? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let datasec { optionals[0] = .bool(datasec) }
+        if let logsec { optionals[1] = .bool(logsec) }
+        if let rtsec { optionals[2] = .bool(rtsec) }
+        if let datasize { optionals[3] = .int64(datasize) }
+        if let logsize { optionals[4] = .int64(logsize) }
+        if let rtsize { optionals[5] = .int64(rtsize) }
+        if let rtextsize { optionals[6] = .int64(rtextsize) }
+        if let maxpct { optionals[7] = .int(maxpct) }
+        _ = try invoke(.xfsGrowfs, [.string(path)], optionals: optionals)
+    }
+    /// xfs_admin (349): change parameters of an XFS filesystem
+    public func xfsAdmin(_ device: String, extunwritten: Bool? = nil, imgfile: Bool? = nil, v2log: Bool? = nil, projid32bit: Bool? = nil, lazycounter: Bool? = nil, label: String? = nil, uuid: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let extunwritten { optionals[0] = .bool(extunwritten) }
+        if let imgfile { optionals[1] = .bool(imgfile) }
+        if let v2log { optionals[2] = .bool(v2log) }
+        if let projid32bit { optionals[3] = .bool(projid32bit) }
+        if let lazycounter { optionals[4] = .bool(lazycounter) }
+        if let label { optionals[5] = .string(label) }
+        if let uuid { optionals[6] = .string(uuid) }
+        _ = try invoke(.xfsAdmin, [.string(device)], optionals: optionals)
+    }
+    /// xfs_repair (366): repair an XFS filesystem
+    public func xfsRepair(_ device: String, forcelogzero: Bool? = nil, nomodify: Bool? = nil, noprefetch: Bool? = nil, forcegeometry: Bool? = nil, maxmem: Int64? = nil, ihashsize: Int64? = nil, bhashsize: Int64? = nil, agstride: Int64? = nil, logdev: String? = nil, rtdev: String? = nil) throws -> Int32 {
+        var optionals: [Int: CallArgument] = [:]
+        if let forcelogzero { optionals[0] = .bool(forcelogzero) }
+        if let nomodify { optionals[1] = .bool(nomodify) }
+        if let noprefetch { optionals[2] = .bool(noprefetch) }
+        if let forcegeometry { optionals[3] = .bool(forcegeometry) }
+        if let maxmem { optionals[4] = .int64(maxmem) }
+        if let ihashsize { optionals[5] = .int64(ihashsize) }
+        if let bhashsize { optionals[6] = .int64(bhashsize) }
+        if let agstride { optionals[7] = .int64(agstride) }
+        if let logdev { optionals[8] = .string(logdev) }
+        if let rtdev { optionals[9] = .string(rtdev) }
+        return try invoke(.xfsRepair, [.string(device)], optionals: optionals).int32(.xfsRepair)
+    }
+    /// selinux_relabel (467): relabel parts of the filesystem
+    public func selinuxRelabel(_ specfile: String, _ path: String, force: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let force { optionals[0] = .bool(force) }
+        _ = try invoke(.selinuxRelabel, [.string(specfile), .string(path)], optionals: optionals)
+    }
     /// sync (2): sync disks, writes are flushed through to the disk image
     public func sync() throws {
         _ = try invoke(.sync, [])

@@ -368,6 +368,24 @@ extension Procedure {
     public static let ntfscloneIn = numbered(309)!
     /// ntfscat_i (463): download a file to the local machine given its inode
     public static let ntfscatI = numbered(463)!
+    /// xfs_info (337): get geometry of XFS filesystem
+    public static let xfsInfo = numbered(337)!
+    /// xfs_growfs (343): expand an existing XFS filesystem
+    public static let xfsGrowfs = numbered(343)!
+    /// xfs_admin (349): change parameters of an XFS filesystem
+    public static let xfsAdmin = numbered(349)!
+    /// xfs_repair (366): repair an XFS filesystem
+    public static let xfsRepair = numbered(366)!
+    /// download_inode (464): download a file to the local machine given its inode
+    public static let downloadInode = numbered(464)!
+    /// download_blocks (468): download the given data units from the disk
+    public static let downloadBlocks = numbered(468)!
+    /// internal_filesystem_walk (466): walk through the filesystem content
+    public static let internalFilesystemWalk = numbered(466)!
+    /// internal_find_inode (470): search the entries associated to the given inode
+    public static let internalFindInode = numbered(470)!
+    /// selinux_relabel (467): relabel parts of the filesystem
+    public static let selinuxRelabel = numbered(467)!
     /// sync (2): sync disks, writes are flushed through to the disk image
     public static let sync = numbered(2)!
     /// ping_daemon (92): ping the guest daemon

@@ -373,6 +373,24 @@ protocol ProcedureHandlers {
     func doNtfscloneIn(device: String, fileIn: FileInReceiver?) throws(CallError)
     /// ntfscat_i (463): download a file to the local machine given its inode
     func doNtfscatI(device: String, inode: Int64) throws(CallError) -> Answer
+    /// xfs_info (337): get geometry of XFS filesystem
+    func doXfsInfo(pathordevice: ByteString) throws(CallError) -> StructValue
+    /// xfs_growfs (343): expand an existing XFS filesystem
+    func doXfsGrowfs(path: ByteString, datasec: Bool?, logsec: Bool?, rtsec: Bool?, datasize: Int64?, logsize: Int64?, rtsize: Int64?, rtextsize: Int64?, maxpct: Int32?) throws(CallError)
+    /// xfs_admin (349): change parameters of an XFS filesystem
+    func doXfsAdmin(device: String, extunwritten: Bool?, imgfile: Bool?, v2log: Bool?, projid32bit: Bool?, lazycounter: Bool?, label: ByteString?, uuid: ByteString?) throws(CallError)
+    /// xfs_repair (366): repair an XFS filesystem
+    func doXfsRepair(device: ByteString, forcelogzero: Bool?, nomodify: Bool?, noprefetch: Bool?, forcegeometry: Bool?, maxmem: Int64?, ihashsize: Int64?, bhashsize: Int64?, agstride: Int64?, logdev: ByteString?, rtdev: ByteString?) throws(CallError) -> Int32
+    /// download_inode (464): download a file to the local machine given its inode
+    func doDownloadInode(device: String, inode: Int64) throws(CallError) -> Answer
+    /// download_blocks (468): download the given data units from the disk
+    func doDownloadBlocks(device: String, start: Int64, stop: Int64, unallocated: Bool?) throws(CallError) -> Answer
+    /// internal_filesystem_walk (466): walk through the filesystem content
+    func doInternalFilesystemWalk(device: String) throws(CallError) -> Answer
+    /// internal_find_inode (470): search the entries associated to the given inode
+    func doInternalFindInode(device: String, inode: Int64) throws(CallError) -> Answer
+    /// selinux_relabel (467): relabel parts of the filesystem
+    func doSelinuxRelabel(specfile: ByteString, path: ByteString, force: Bool?) throws(CallError)
     /// sync (2): sync disks, writes are flushed through to the disk image
     func doSync() throws(CallError)
     /// ping_daemon (92): ping the guest daemon
@@ -843,6 +861,15 @@ extension Daemon: ProcedureHandlers {
         (.ntfscloneOut, { d, c throws(CallError) in try d.doNtfscloneOut(device: c.argument(0), metadataonly: c.optional(0), rescue: c.optional(1), ignorefscheck: c.optional(2), preservetimestamps: c.optional(3), force: c.optional(4)) }),
         (.ntfscloneIn, { d, c throws(CallError) in try d.doNtfscloneIn(device: c.argument(0), fileIn: c.fileIn); return .none }),
         (.ntfscatI, { d, c throws(CallError) in try d.doNtfscatI(device: c.argument(0), inode: c.argument(1)) }),
+        (.xfsInfo, { d, c throws(CallError) in Reply.structure(try d.doXfsInfo(pathordevice: c.argument(0))) }),
+        (.xfsGrowfs, { d, c throws(CallError) in try d.doXfsGrowfs(path: c.argument(0), datasec: c.optional(0), logsec: c.optional(1), rtsec: c.optional(2), datasize: c.optional(3), logsize: c.optional(4), rtsize: c.optional(5), rtextsize: c.optional(6), maxpct: c.optional(7)); return .none }),
+        (.xfsAdmin, { d, c throws(CallError) in try d.doXfsAdmin(device: c.argument(0), extunwritten: c.optional(0), imgfile: c.optional(1), v2log: c.optional(2), projid32bit: c.optional(3), lazycounter: c.optional(4), label: c.optional(5), uuid: c.optional(6)); return .none }),
+        (.xfsRepair, { d, c throws(CallError) in Reply.int(try d.doXfsRepair(device: c.argument(0), forcelogzero: c.optional(0), nomodify: c.optional(1), noprefetch: c.optional(2), forcegeometry: c.optional(3), maxmem: c.optional(4), ihashsize: c.optional(5), bhashsize: c.optional(6), agstride: c.optional(7), logdev: c.optional(8), rtdev: c.optional(9))) }),
+        (.downloadInode, { d, c throws(CallError) in try d.doDownloadInode(device: c.argument(0), inode: c.argument(1)) }),
+        (.downloadBlocks, { d, c throws(CallError) in try d.doDownloadBlocks(device: c.argument(0), start: c.argument(1), stop: c.argument(2), unallocated: c.optional(0)) }),
+        (.internalFilesystemWalk, { d, c throws(CallError) in try d.doInternalFilesystemWalk(device: c.argument(0)) }),
+        (.internalFindInode, { d, c throws(CallError) in try d.doInternalFindInode(device: c.argument(0), inode: c.argument(1)) }),
+        (.selinuxRelabel, { d, c throws(CallError) in try d.doSelinuxRelabel(specfile: c.argument(0), path: c.argument(1), force: c.optional(0)); return .none }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.echoDaemon, { d, c throws(CallError) in Reply.string(try d.doEchoDaemon(words: c.argument(0))) }),

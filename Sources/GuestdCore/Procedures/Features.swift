@@ -26,6 +26,10 @@ extension Daemon {
         case "xz", "wipefs", "fstrim", "zerofree", "btrfs": hasProgram(group)
         case "luks": hasProgram("cryptsetup")
         case "gdisk": hasProgram("sgdisk")
+        case "xfs": hasProgram("mkfs.xfs")
+        case "selinuxrelabel": hasProgram("setfiles")
+        case "sleuthkit": hasProgram("icat")
+        case "libtsk": TSK.loads
         case "lvm2": LVM.isPrepared && hasProgram("lvm")
         // Like lvm2, only in the appliance: a daemon on the host never drives its disks.
         case "mdadm": LVM.isPrepared && hasProgram("mdadm")

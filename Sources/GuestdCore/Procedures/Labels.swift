@@ -2,9 +2,9 @@ import Glibc
 import GuestProtocol
 
 /// set_label, set_uuid, set_uuid_random (daemon/labels.c, uuids.c, ext2.c, swap.c,
-/// btrfs.c of libguestfs 1.48): by the filesystem's type, the tool that rewrites its
-/// superblock. ext2/3/4, FAT, swap, btrfs and NTFS labels and ext2/3/4, swap and btrfs UUIDs are
-/// served; other types get the real daemon's "don't know how" (ENOTSUP).
+/// btrfs.c, xfs.c of libguestfs 1.48): by the filesystem's type, the tool that rewrites its
+/// superblock. ext2/3/4, FAT, swap, btrfs, NTFS and XFS labels and ext2/3/4, swap, btrfs and
+/// XFS UUIDs are served; other types get the real daemon's "don't know how" (ENOTSUP).
 extension Daemon {
     func doSetLabel(mountable: String, label: ByteString) throws(CallError) {
         let type = try doVfsType(mountable: mountable).description
@@ -21,6 +21,8 @@ extension Daemon {
             try labelTool(["btrfs", "filesystem", "label", ByteString(mountable), label])
         case "ntfs":
             try labelTool(["ntfslabel", ByteString(mountable), label])
+        case "xfs":
+            try xfsSetLabel(Mountable(mountable).device, label)
         default:
             throw CallError("don't know how to set the label for '\(type)' filesystems", errno: ENOTSUP)
         }
@@ -37,6 +39,8 @@ extension Daemon {
             try labelTool(["swaplabel", "-U", uuid, ByteString(device)])
         case "btrfs":
             try btrfstune(["-f", "-U", uuid], device)
+        case "xfs":
+            try xfsSetUUID(device, uuid)
         default:
             throw CallError("don't know how to set the UUID for '\(type)' filesystems", errno: ENOTSUP)
         }
@@ -51,6 +55,8 @@ extension Daemon {
             try labelTool(["swaplabel", "-U", Daemon.randomUUID(), ByteString(device)])
         case "btrfs":
             try btrfstune(["-f", "-u"], device)
+        case "xfs":
+            try xfsAdminUUID(device, "generate")
         default:
             throw CallError("don't know how to set the random UUID for '\(type)' filesystems", errno: ENOTSUP)
         }

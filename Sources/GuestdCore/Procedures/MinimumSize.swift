@@ -4,7 +4,7 @@ import GuestProtocol
 /// vfs_minimum_size (daemon/fs-min-size.c of libguestfs 1.48): how small a filesystem
 /// can shrink, which virt-resize --shrink asks before it moves anything. ext2/3/4 from
 /// resize2fs -P times the block size; btrfs (mounted) from btrfs inspect-internal
-/// min-dev-size; other types are ENOTSUP, as on a daemon without their tools.
+/// min-dev-size; XFS (mounted) its current size from xfs_info; other types are ENOTSUP, as on a daemon without their tools.
 extension Daemon {
     func doVfsMinimumSize(mountable: String) throws(CallError) -> Int64 {
         let type = try doVfsType(mountable: mountable).description
@@ -14,6 +14,8 @@ extension Daemon {
             return try extMinimumSize(device)
         case "btrfs":
             return try btrfsMinimumSize(try mountPoint(of: device))
+        case "xfs":
+            return try xfsMinimumSize(try mountPoint(of: device))
         default:
             throw CallError("don't know how to get minimum size of '\(type)' filesystems", errno: ENOTSUP)
         }
