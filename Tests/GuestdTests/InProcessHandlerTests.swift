@@ -4,24 +4,11 @@ import GuestProtocol
 import XCTest
 
 /// guestd's handlers called directly, in this process: no binary to find, nothing stale.
-/// The daemon gets a socketpair for a channel it never reads and a fresh sysroot.
-final class InProcessHandlerTests: XCTestCase {
-    var base: URL!
-    var daemon: Daemon!
-    var fds: [Int32] = [-1, -1]
-
+/// Their sysroot holds a folder `dir`.
+final class InProcessHandlerTests: InProcessDaemonTestCase {
     override func setUpWithError() throws {
-        base = FileManager.default.temporaryDirectory.appendingPathComponent("guestd-inprocess-\(UUID().uuidString)")
+        try super.setUpWithError()
         try FileManager.default.createDirectory(at: base.appendingPathComponent("dir"), withIntermediateDirectories: true)
-        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
-        let options = try Options.parse(["--sysroot", base.path], isPID1: false)
-        daemon = Daemon(channel: FrameChannel(fd: fds[0]), options: options, console: Console(quiet: true, verbose: false))
-    }
-
-    override func tearDownWithError() throws {
-        daemon = nil
-        fds.forEach { close($0) }
-        try? FileManager.default.removeItem(at: base)
     }
 
     func testFileHandlersWorkInsideTheSysroot() throws {

@@ -6,25 +6,7 @@ import XCTest
 /// The xfs and sleuthkit handlers in process, on an XFS image file in the sysroot (the
 /// host's xfsprogs read a file as they read a device), and their argument checks, which
 /// come before any tool runs.
-final class XFSProcedureTests: XCTestCase {
-    var base: URL!
-    var daemon: Daemon!
-    var fds: [Int32] = [-1, -1]
-
-    override func setUpWithError() throws {
-        base = FileManager.default.temporaryDirectory.appendingPathComponent("guestd-xfs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        XCTAssertEqual(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds), 0)
-        let options = try Options.parse(["--sysroot", base.path], isPID1: false)
-        daemon = Daemon(channel: FrameChannel(fd: fds[0]), options: options, console: Console(quiet: true, verbose: false))
-    }
-
-    override func tearDownWithError() throws {
-        daemon = nil
-        fds.forEach { close($0) }
-        try? FileManager.default.removeItem(at: base)
-    }
-
+final class XFSProcedureTests: InProcessDaemonTestCase {
     private func assertError<T>(_ body: @autoclosure () throws -> T, _ message: String, line: UInt = #line) {
         XCTAssertThrowsError(try body(), line: line) { error in
             XCTAssertEqual((error as? CallError)?.message.description, message, line: line)
