@@ -24,7 +24,8 @@ struct HostFiles {
         ("e2fsprogs", ["/usr/sbin/mke2fs", "/usr/sbin/mkfs.ext2", "/usr/sbin/mkfs.ext3", "/usr/sbin/mkfs.ext4",
                        "/usr/sbin/e2fsck", "/usr/sbin/fsck.ext2", "/usr/sbin/fsck.ext3", "/usr/sbin/fsck.ext4",
                        "/usr/sbin/tune2fs", "/usr/sbin/dumpe2fs", "/usr/sbin/resize2fs", "/usr/sbin/e2label"]),
-        ("util-linux", ["/usr/sbin/mkfs", "/usr/sbin/fsck", "/usr/sbin/wipefs", "/usr/sbin/fstrim", "/usr/sbin/swaplabel"]),
+        ("util-linux", ["/usr/sbin/mkfs", "/usr/sbin/fsck", "/usr/sbin/wipefs", "/usr/sbin/fstrim", "/usr/sbin/swaplabel",
+                        "/usr/sbin/mkswap", "/usr/sbin/swapon", "/usr/sbin/swapoff"]),
         // debug sh's mount (virt-rescue -i binds /dev, /proc and /sys into the guest with
         // `mount --rbind`) and a rescue shell's.
         ("mount", ["/usr/bin/mount", "/usr/bin/umount"]),

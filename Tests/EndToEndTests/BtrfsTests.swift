@@ -1,10 +1,10 @@
 import Foundation
 import XCTest
 
-/// btrfs subvolumes on our appliance as on libguestfs's stock one: Fedora's layout, one
-/// btrfs filesystem with subvolumes `root` and `home` that the fstab mounts with
-/// subvol=, beside an ext4 /boot. list_filesystems names each subvolume as a
-/// `btrfsvol:DEVICE/SUBVOL` mountable; inspection resolves the fstab to them.
+/// btrfs subvolumes on our appliance as on libguestfs's stock one: an installed Debian 12
+/// in Fedora's btrfs layout, one filesystem with subvolumes `root` and `home` that the
+/// fstab mounts with subvol=, beside an ext4 /boot. list_filesystems names each
+/// subvolume as a `btrfsvol:DEVICE/SUBVOL` mountable; inspection resolves the fstab to them.
 final class BtrfsTests: XCTestCase {
     func testToolsOnABtrfsSubvolumeGuestMatchTheStockAppliance() throws {
         let f = try Fixture.get()
@@ -14,13 +14,17 @@ final class BtrfsTests: XCTestCase {
             + " : inspect-get-filesystems \(root) : inspect-get-distro \(root) : inspect-get-hostname \(root)"
             + " : mounts : mountpoints : cat /home/user/notes.txt : list-filesystems"
             + " : btrfs-subvolume-list /dev/sda2 : btrfs-subvolume-get-default /home : is-lv \(root)"
-        for tool in [inspect, "virt-filesystems --all --long -a \(disk)", "virt-cat -a \(disk) /etc/hostname"] {
+        var inspected = ""
+        for tool in ["virt-cat -a \(disk) /etc/hostname", "virt-ls -lR -a \(disk) /home", "virt-df -a \(disk)",
+                     "virt-filesystems --all --long -a \(disk)", "virt-inspector -a \(disk)", inspect] {
+            // The last tool is guestfish -i, whose output is checked below.
             let (ours, stock) = try f.runOnBoth(tool)
             XCTAssertEqual(ours, stock, tool)
+            inspected = ours
         }
-        let ours = try f.runTool(inspect, stock: false)
-        XCTAssertTrue(ours.out.hasPrefix("\(root)\n/boot: /dev/sda1\n/home: btrfsvol:/dev/sda2/home\n/: \(root)\n"), ours.out)
-        XCTAssertTrue(ours.out.contains("hello home\n"), ours.out)
+        XCTAssertTrue(inspected.hasPrefix("\(root)\n/boot: /dev/sda1\n/home: btrfsvol:/dev/sda2/home\n/: \(root)\n"), inspected)
+        XCTAssertTrue(inspected.contains("debian\nbtrguest\n"), inspected)
+        XCTAssertTrue(inspected.contains("hello home\n"), inspected)
     }
 }
 
@@ -51,29 +55,28 @@ extension BtrfsTests {
     }
 }
 
-/// The btrfs guest, made once per test run through our CLI: mkfs.btrfs, two subvolumes
-/// made by btrfs(8) and filled through `btrfsvol:` mounts.
+/// The btrfs guest, made once per test run through our CLI from the installed Debian 12
+/// of `DebianTree`: mkfs.btrfs, two subvolumes made by btrfs(8) and filled through
+/// `btrfsvol:` mounts; the system's own hostname and fstab written over it.
 enum BtrfsGuestDisk {
     static let made = LockedPath()
 
     static func path(_ f: Fixture) throws -> String {
         if let p = made.get() { return p }
-        let w = f.work + "/btrfs-guest", disk = w + "/btrfs.img", r = w + "/root"
+        let w = f.work + "/btrfs-guest", disk = w + "/btrfs.img", etc = w + "/etc"
         let script = """
             set -eu
-            rm -rf \(w); mkdir -p \(r)/etc \(r)/usr/bin \(r)/boot \(r)/home \(w)/home/user
-            ln -s usr/bin \(r)/bin
-            printf '%s\\n' 'NAME="Fedora Linux"' 'VERSION="38 (Workstation Edition)"' 'ID=fedora' 'VERSION_ID=38' > \(r)/etc/os-release
-            echo 'Fedora release 38 (Thirty Eight)' > \(r)/etc/fedora-release; echo btrguest > \(r)/etc/hostname
-            printf '%s\\n' 'LABEL=fedora / btrfs subvol=root,compress=zstd:1 0 0' 'LABEL=fedora /home btrfs subvol=home 0 0' \
-              'LABEL=boot /boot ext4 defaults 0 2' > \(r)/etc/fstab
-            cp /usr/bin/true \(r)/usr/bin/ls; echo hello home > \(w)/home/user/notes.txt
-            tar -C \(r) -cf \(w)/root.tar .; tar -C \(w)/home -cf \(w)/home.tar .
-            truncate -s 300M \(disk)
-            \(f.productsDir)/appliance run -a \(disk) -- part-init /dev/sda gpt : part-add /dev/sda p 2048 65535 \
-              : part-add /dev/sda p 65536 -2048 : mkfs ext4 /dev/sda1 label:boot : mkfs btrfs /dev/sda2 label:fedora \
-              : mount /dev/sda2 / : btrfs-subvolume-create /root : btrfs-subvolume-create /home : umount / \
-              : mount btrfsvol:/dev/sda2/root / : tar-in \(w)/root.tar / : umount / \
+            rm -rf \(w); mkdir -p \(etc)/etc \(w)/home/user
+            echo btrguest > \(etc)/etc/hostname
+            printf '%s\\n' 'LABEL=debian / btrfs subvol=root,compress=zstd:1 0 0' 'LABEL=debian /home btrfs subvol=home 0 0' \\
+              'LABEL=boot /boot ext4 defaults 0 2' > \(etc)/etc/fstab
+            echo hello home > \(w)/home/user/notes.txt
+            tar -C \(etc) -cf \(w)/etc.tar etc; tar -C \(w)/home -cf \(w)/home.tar .
+            truncate -s 700M \(disk)
+            \(f.productsDir)/appliance run -a \(disk) -- part-init /dev/sda gpt : part-add /dev/sda p 2048 65535 \\
+              : part-add /dev/sda p 65536 -2048 : mkfs ext4 /dev/sda1 label:boot : mkfs btrfs /dev/sda2 label:debian \\
+              : mount /dev/sda2 / : btrfs-subvolume-create /root : btrfs-subvolume-create /home : umount / \\
+              : mount btrfsvol:/dev/sda2/root / : tar-in \(try DebianTree.tarball(f)) / : tar-in \(w)/etc.tar / : umount / \\
               : mount btrfsvol:/dev/sda2/home / : tar-in \(w)/home.tar /
             """
         let result = try Fixture.sh(script, environment: ["APPLIANCE_CACHE": f.work + "/cache", "APPLIANCE_LIBEXEC": f.productsDir])

@@ -3,11 +3,11 @@ import XCTest
 
 /// Calls that libguestfs's own test files make and that the tools lean on — fallocate,
 /// fallocate64, mount_loop (tests/protocol/test-cancellation-download-librarycancels.sh,
-/// tests/regressions/rhbz1011907-1165785.sh) and vfs_minimum_size (virt-resize --shrink)
-/// — through Debian's guestfish on a scratch disk, on ours and on the stock appliance:
+/// tests/regressions/rhbz1011907-1165785.sh), vfs_minimum_size (virt-resize --shrink) and
+/// the swap calls (mkswap and swapon/swapoff by device, file, label and UUID) — through Debian's guestfish on a scratch disk, on ours and on the stock appliance:
 /// the same output and the same error lines.
 final class SmallCallsEndToEndTests: XCTestCase {
-    func testFallocateMountLoopAndMinimumSizeMatchTheStockAppliance() throws {
+    func testFallocateMountLoopSwapAndMinimumSizeMatchTheStockAppliance() throws {
         let f = try Fixture.get()
         let loopImage = f.work + "/small-calls-loop.img"
         try Fixture.sh("rm -rf \(f.work)/loop-content && mkdir \(f.work)/loop-content && echo inside > \(f.work)/loop-content/in-loop"
@@ -18,6 +18,22 @@ final class SmallCallsEndToEndTests: XCTestCase {
             sparse \(scratch) 64M
             run
             part-disk /dev/sdb mbr
+            mkswap /dev/sdb1 label:swapit uuid:01234567-89ab-cdef-0123-456789abcdef
+            vfs-type /dev/sdb1
+            vfs-label /dev/sdb1
+            vfs-uuid /dev/sdb1
+            swapon-label swapit
+            swapoff-label swapit
+            swapon-uuid 01234567-89ab-cdef-0123-456789abcdef
+            swapoff-uuid 01234567-89ab-cdef-0123-456789abcdef
+            swapon-device /dev/sdb1
+            swapoff-device /dev/sdb1
+            mkswap-L other /dev/sdb1
+            vfs-label /dev/sdb1
+            mkswap-U 11111111-2222-3333-4444-555555555555 /dev/sdb1
+            vfs-uuid /dev/sdb1
+            -mkswap /dev/sdb1 label:seventeen-bytes-x
+            -swapon-label seventeen-bytes-x
             mkfs ext4 /dev/sdb1
             mount /dev/sdb1 /
             fallocate64 /f 1000000
@@ -32,6 +48,11 @@ final class SmallCallsEndToEndTests: XCTestCase {
             cat /mnt/in-loop
             umount /mnt
             -mount-loop /nothing.img /mnt
+            fill 0 1048576 /swapfile
+            mkswap-file /swapfile
+            swapon-file /swapfile
+            swapoff-file /swapfile
+            -swapon-file /nothing
             vfs-minimum-size /dev/sdb1
             umount /
             vfs-minimum-size /dev/sdb1
@@ -45,9 +66,9 @@ final class SmallCallsEndToEndTests: XCTestCase {
         XCTAssertEqual(ours.status, 0, ours.err)
         XCTAssertEqual(stock.status, 0, stock.err)
         XCTAssertEqual(ours.out, stock.out)
-        XCTAssertTrue(stock.out.hasPrefix("1000000\n1000\ninside\n"), stock.out)
+        XCTAssertTrue(stock.out.hasPrefix("swap\nswapit\n01234567-89ab-cdef-0123-456789abcdef\nother\n11111111-2222-3333-4444-555555555555\n1000000\n1000\ninside\n"), stock.out)
         XCTAssertEqual(GuestfishScriptTests.errorLines(ours.err), GuestfishScriptTests.errorLines(stock.err))
-        XCTAssertEqual(GuestfishScriptTests.errorLines(stock.err).count, 4, stock.err)
+        XCTAssertEqual(GuestfishScriptTests.errorLines(stock.err).count, 7, stock.err)
     }
 
     /// A disk added with iface:ide sits on the PIIX IDE controller

@@ -74,6 +74,10 @@ final class ProcedureTableTests: XCTestCase {
         // XFS, SELinux relabelling, the Sleuth Kit's programs.
         (337, "xfs_info"), (343, "xfs_growfs"), (349, "xfs_admin"), (366, "xfs_repair"), (467, "selinux_relabel"),
         (464, "download_inode"), (468, "download_blocks"), (466, "internal_filesystem_walk"), (470, "internal_find_inode"),
+        // Swap.
+        (130, "mkswap"), (131, "mkswap_L"), (132, "mkswap_U"), (178, "mkswap_file"), (170, "swapon_device"),
+        (171, "swapoff_device"), (172, "swapon_file"), (173, "swapoff_file"), (174, "swapon_label"),
+        (175, "swapoff_label"), (176, "swapon_uuid"), (177, "swapoff_uuid"),
         // Augeas and glob_expand.
         (16, "aug_init"), (17, "aug_defvar"), (18, "aug_defnode"), (19, "aug_get"), (20, "aug_set"), (21, "aug_insert"),
         (22, "aug_rm"), (23, "aug_mv"), (24, "aug_match"), (25, "aug_save"), (26, "aug_close"), (27, "aug_load"),

@@ -834,6 +834,57 @@ extension Session {
         if let label { optionals[4] = .string(label) }
         _ = try invoke(.mkfs, [.string(fstype), .string(device)], optionals: optionals)
     }
+    /// mkswap (130): create a swap partition
+    public func mkswap(_ device: String, label: String? = nil, uuid: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let label { optionals[0] = .string(label) }
+        if let uuid { optionals[1] = .string(uuid) }
+        _ = try invoke(.mkswap, [.string(device)], optionals: optionals)
+    }
+    /// mkswap_L (131): create a swap partition with a label
+    public func mkswapL(_ label: String, _ device: String) throws {
+        _ = try invoke(.mkswapL, [.string(label), .string(device)])
+    }
+    /// mkswap_U (132): create a swap partition with an explicit UUID
+    public func mkswapU(_ uuid: String, _ device: String) throws {
+        _ = try invoke(.mkswapU, [.string(uuid), .string(device)])
+    }
+    /// mkswap_file (178): create a swap file
+    public func mkswapFile(_ path: String) throws {
+        _ = try invoke(.mkswapFile, [.string(path)])
+    }
+    /// swapon_device (170): enable swap on device
+    public func swaponDevice(_ device: String) throws {
+        _ = try invoke(.swaponDevice, [.string(device)])
+    }
+    /// swapoff_device (171): disable swap on device
+    public func swapoffDevice(_ device: String) throws {
+        _ = try invoke(.swapoffDevice, [.string(device)])
+    }
+    /// swapon_file (172): enable swap on file
+    public func swaponFile(_ file: String) throws {
+        _ = try invoke(.swaponFile, [.string(file)])
+    }
+    /// swapoff_file (173): disable swap on file
+    public func swapoffFile(_ file: String) throws {
+        _ = try invoke(.swapoffFile, [.string(file)])
+    }
+    /// swapon_label (174): enable swap on labeled swap partition
+    public func swaponLabel(_ label: String) throws {
+        _ = try invoke(.swaponLabel, [.string(label)])
+    }
+    /// swapoff_label (175): disable swap on labeled swap partition
+    public func swapoffLabel(_ label: String) throws {
+        _ = try invoke(.swapoffLabel, [.string(label)])
+    }
+    /// swapon_uuid (176): enable swap on swap partition by UUID
+    public func swaponUUID(_ uuid: String) throws {
+        _ = try invoke(.swaponUUID, [.string(uuid)])
+    }
+    /// swapoff_uuid (177): disable swap on swap partition by UUID
+    public func swapoffUUID(_ uuid: String) throws {
+        _ = try invoke(.swapoffUUID, [.string(uuid)])
+    }
     /// e2fsck (304): check an ext2/ext3 filesystem
     public func e2fsck(_ device: String, correct: Bool? = nil, forceall: Bool? = nil) throws {
         var optionals: [Int: CallArgument] = [:]

@@ -420,6 +420,30 @@ extension Procedure {
     public static let txzOut = numbered(230)!
     /// mkfs (278): make a filesystem
     public static let mkfs = numbered(278)!
+    /// mkswap (130): create a swap partition
+    public static let mkswap = numbered(130)!
+    /// mkswap_L (131): create a swap partition with a label
+    public static let mkswapL = numbered(131)!
+    /// mkswap_U (132): create a swap partition with an explicit UUID
+    public static let mkswapU = numbered(132)!
+    /// mkswap_file (178): create a swap file
+    public static let mkswapFile = numbered(178)!
+    /// swapon_device (170): enable swap on device
+    public static let swaponDevice = numbered(170)!
+    /// swapoff_device (171): disable swap on device
+    public static let swapoffDevice = numbered(171)!
+    /// swapon_file (172): enable swap on file
+    public static let swaponFile = numbered(172)!
+    /// swapoff_file (173): disable swap on file
+    public static let swapoffFile = numbered(173)!
+    /// swapon_label (174): enable swap on labeled swap partition
+    public static let swaponLabel = numbered(174)!
+    /// swapoff_label (175): disable swap on labeled swap partition
+    public static let swapoffLabel = numbered(175)!
+    /// swapon_uuid (176): enable swap on swap partition by UUID
+    public static let swaponUUID = numbered(176)!
+    /// swapoff_uuid (177): disable swap on swap partition by UUID
+    public static let swapoffUUID = numbered(177)!
     /// e2fsck (304): check an ext2/ext3 filesystem
     public static let e2fsck = numbered(304)!
     /// e2fsck_f (108): check an ext2/ext3 filesystem

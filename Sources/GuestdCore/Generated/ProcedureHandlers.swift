@@ -425,6 +425,30 @@ protocol ProcedureHandlers {
     func doTxzOut(directory: ByteString) throws(CallError) -> Answer
     /// mkfs (278): make a filesystem
     func doMkfs(fstype: ByteString, device: String, blocksize: Int32?, features: ByteString?, inode: Int32?, sectorsize: Int32?, label: ByteString?) throws(CallError)
+    /// mkswap (130): create a swap partition
+    func doMkswap(device: String, label: ByteString?, uuid: ByteString?) throws(CallError)
+    /// mkswap_L (131): create a swap partition with a label
+    func doMkswapL(label: ByteString, device: String) throws(CallError)
+    /// mkswap_U (132): create a swap partition with an explicit UUID
+    func doMkswapU(uuid: ByteString, device: String) throws(CallError)
+    /// mkswap_file (178): create a swap file
+    func doMkswapFile(path: ByteString) throws(CallError)
+    /// swapon_device (170): enable swap on device
+    func doSwaponDevice(device: String) throws(CallError)
+    /// swapoff_device (171): disable swap on device
+    func doSwapoffDevice(device: String) throws(CallError)
+    /// swapon_file (172): enable swap on file
+    func doSwaponFile(file: ByteString) throws(CallError)
+    /// swapoff_file (173): disable swap on file
+    func doSwapoffFile(file: ByteString) throws(CallError)
+    /// swapon_label (174): enable swap on labeled swap partition
+    func doSwaponLabel(label: ByteString) throws(CallError)
+    /// swapoff_label (175): disable swap on labeled swap partition
+    func doSwapoffLabel(label: ByteString) throws(CallError)
+    /// swapon_uuid (176): enable swap on swap partition by UUID
+    func doSwaponUUID(uuid: ByteString) throws(CallError)
+    /// swapoff_uuid (177): disable swap on swap partition by UUID
+    func doSwapoffUUID(uuid: ByteString) throws(CallError)
     /// e2fsck (304): check an ext2/ext3 filesystem
     func doE2fsck(device: String, correct: Bool?, forceall: Bool?) throws(CallError)
     /// e2fsck_f (108): check an ext2/ext3 filesystem
@@ -887,6 +911,18 @@ extension Daemon: ProcedureHandlers {
         (.txzIn, { d, c throws(CallError) in try d.doTxzIn(directory: c.argument(0), fileIn: c.fileIn); return .none }),
         (.txzOut, { d, c throws(CallError) in try d.doTxzOut(directory: c.argument(0)) }),
         (.mkfs, { d, c throws(CallError) in try d.doMkfs(fstype: c.argument(0), device: c.argument(1), blocksize: c.optional(0), features: c.optional(1), inode: c.optional(2), sectorsize: c.optional(3), label: c.optional(4)); return .none }),
+        (.mkswap, { d, c throws(CallError) in try d.doMkswap(device: c.argument(0), label: c.optional(0), uuid: c.optional(1)); return .none }),
+        (.mkswapL, { d, c throws(CallError) in try d.doMkswapL(label: c.argument(0), device: c.argument(1)); return .none }),
+        (.mkswapU, { d, c throws(CallError) in try d.doMkswapU(uuid: c.argument(0), device: c.argument(1)); return .none }),
+        (.mkswapFile, { d, c throws(CallError) in try d.doMkswapFile(path: c.argument(0)); return .none }),
+        (.swaponDevice, { d, c throws(CallError) in try d.doSwaponDevice(device: c.argument(0)); return .none }),
+        (.swapoffDevice, { d, c throws(CallError) in try d.doSwapoffDevice(device: c.argument(0)); return .none }),
+        (.swaponFile, { d, c throws(CallError) in try d.doSwaponFile(file: c.argument(0)); return .none }),
+        (.swapoffFile, { d, c throws(CallError) in try d.doSwapoffFile(file: c.argument(0)); return .none }),
+        (.swaponLabel, { d, c throws(CallError) in try d.doSwaponLabel(label: c.argument(0)); return .none }),
+        (.swapoffLabel, { d, c throws(CallError) in try d.doSwapoffLabel(label: c.argument(0)); return .none }),
+        (.swaponUUID, { d, c throws(CallError) in try d.doSwaponUUID(uuid: c.argument(0)); return .none }),
+        (.swapoffUUID, { d, c throws(CallError) in try d.doSwapoffUUID(uuid: c.argument(0)); return .none }),
         (.e2fsck, { d, c throws(CallError) in try d.doE2fsck(device: c.argument(0), correct: c.optional(0), forceall: c.optional(1)); return .none }),
         (.e2fsckF, { d, c throws(CallError) in try d.doE2fsckF(device: c.argument(0)); return .none }),
         (.fsck, { d, c throws(CallError) in Reply.int(try d.doFsck(fstype: c.argument(0), device: c.argument(1))) }),

@@ -25,6 +25,7 @@ extension Daemon {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
         case "xz", "wipefs", "fstrim", "zerofree", "btrfs": hasProgram(group)
         case "luks": hasProgram("cryptsetup")
+        case "linuxfsuuid": hasProgram("mkswap")
         case "gdisk": hasProgram("sgdisk")
         case "xfs": hasProgram("mkfs.xfs")
         case "selinuxrelabel": hasProgram("setfiles")
