@@ -74,6 +74,11 @@ final class ProcedureTableTests: XCTestCase {
         // XFS, SELinux relabelling, the Sleuth Kit's programs.
         (337, "xfs_info"), (343, "xfs_growfs"), (349, "xfs_admin"), (366, "xfs_repair"), (467, "selinux_relabel"),
         (464, "download_inode"), (468, "download_blocks"), (466, "internal_filesystem_walk"), (470, "internal_find_inode"),
+        // ACLs, file capabilities, rsync and inotify (generator/proc_nr.ml).
+        (375, "acl_get_file"), (376, "acl_set_file"), (377, "acl_delete_def_file"), (378, "cap_get_file"),
+        (379, "cap_set_file"), (344, "rsync"), (345, "rsync_in"), (346, "rsync_out"), (179, "inotify_init"),
+        (180, "inotify_add_watch"), (181, "inotify_rm_watch"), (182, "inotify_read"), (183, "inotify_files"),
+        (184, "inotify_close"),
         // Augeas and glob_expand.
         (16, "aug_init"), (17, "aug_defvar"), (18, "aug_defnode"), (19, "aug_get"), (20, "aug_set"), (21, "aug_insert"),
         (22, "aug_rm"), (23, "aug_mv"), (24, "aug_match"), (25, "aug_save"), (26, "aug_close"), (27, "aug_load"),
