@@ -62,6 +62,22 @@ final class InotifyProcedureTests: SysrootTestCase {
         try assertAlive()
     }
 
+    /// A watch through an absolute symlink lands on its target inside the guest;
+    /// IN_DONT_FOLLOW watches the link itself.
+    func testWatchesFollowSymlinksInsideTheGuest() throws {
+        XCTAssertEqual(symlink("/inside.txt", path("/dir/ln")), 0)
+        assertOK(try daemon.call(.inotifyInit, args: [.i(0)]))
+        let inModify: Int32 = 0x2, inDontFollow: Int32 = 0x0200_0000
+        XCTAssertEqual(try daemon.call(.inotifyAddWatch, args: [.s("/dir/ln"), .i(inModify)]).int64(), 1)
+        XCTAssertEqual(try daemon.call(.inotifyAddWatch, args: [.s("/dir/ln"), .i(inModify | inDontFollow)]).int64(), 2)
+        try write("/inside.txt", "again\n")
+        let seen = try events()
+        XCTAssertFalse(seen.isEmpty)
+        XCTAssertEqual(seen.filter { $0[0] != .int(1) }, [])
+        // The target's own watch is the same one.
+        XCTAssertEqual(try daemon.call(.inotifyAddWatch, args: [.s("/inside.txt"), .i(inModify)]).int64(), 1)
+    }
+
     /// The whole queue comes in one inotify_read, as one read(2) into the real daemon's
     /// 64 MiB buffer takes it; inotify_files reads until the queue is empty.
     func testTheQueueComesInOneRead() throws {
