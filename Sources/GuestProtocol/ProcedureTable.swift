@@ -257,6 +257,43 @@ extension Procedure {
                   group: "linuxxattrs",
                   "remove extended attribute of a file or directory"),
 
+        // POSIX ACLs (group acl) and file capabilities (group linuxcaps), through libacl
+        // and libcap as the real daemon (daemon/acl.c, daemon/cap.c).
+        Procedure("acl_get_file", 375, ["path": .pathname, "acltype": .string], .string, group: "acl",
+                  "get the POSIX ACL attached to a file"),
+        Procedure("acl_set_file", 376, ["path": .pathname, "acltype": .string, "acl": .string], .none, group: "acl",
+                  "set the POSIX ACL attached to a file"),
+        Procedure("acl_delete_def_file", 377, ["dir": .pathname], .none, group: "acl",
+                  "delete the default POSIX ACL of a directory"),
+        Procedure("cap_get_file", 378, ["path": .pathname], .string, group: "linuxcaps",
+                  "get the Linux capabilities attached to a file"),
+        Procedure("cap_set_file", 379, ["path": .pathname, "cap": .string], .none, group: "linuxcaps",
+                  "set the Linux capabilities attached to a file"),
+        // rsync(1) between guest directories, or with a remote over the appliance's network
+        // (daemon/rsync.c).
+        Procedure("rsync", 344, ["src": .pathname, "dest": .pathname], .none,
+                  optionals: ["archive": .bool, "deletedest": .bool], group: "rsync",
+                  "synchronize the contents of two directories"),
+        Procedure("rsync_in", 345, ["remote": .string, "dest": .pathname], .none,
+                  optionals: ["archive": .bool, "deletedest": .bool], group: "rsync",
+                  "synchronize host or remote filesystem with filesystem"),
+        Procedure("rsync_out", 346, ["src": .pathname, "remote": .string], .none,
+                  optionals: ["archive": .bool, "deletedest": .bool], group: "rsync",
+                  "synchronize filesystem with host or remote filesystem"),
+        // One inotify handle per daemon (daemon/inotify.c).
+        Procedure("inotify_init", 179, ["maxevents": .int], .none, group: "inotify",
+                  "create an inotify handle"),
+        Procedure("inotify_add_watch", 180, ["path": .pathname, "mask": .int], .int64, group: "inotify",
+                  "add an inotify watch"),
+        Procedure("inotify_rm_watch", 181, ["wd": .int], .none, group: "inotify",
+                  "remove an inotify watch"),
+        Procedure("inotify_read", 182, [:], .structList(.inotifyEvent), group: "inotify",
+                  "return list of inotify events"),
+        Procedure("inotify_files", 183, [:], .stringList, group: "inotify",
+                  "return list of watched files that had events"),
+        Procedure("inotify_close", 184, [:], .none, group: "inotify",
+                  "close the inotify handle"),
+
         // What libguestfs's tools ask before they work: features, mountables, volumes.
         Procedure("internal_feature_available", 458, ["group": .string], .int,
                   "test availability of some parts of the API"),

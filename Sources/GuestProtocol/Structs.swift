@@ -91,6 +91,11 @@ public struct StructLayout: Sendable, Equatable {
         ("tsk_nlink", .int64), ("tsk_link", .string), ("tsk_spare1", .int64),
     ])
 
+    /// One inotify event (inotify_read): the kernel's struct inotify_event, the name "" when none.
+    public static let inotifyEvent = StructLayout("inotify_event", [
+        ("in_wd", .int64), ("in_mask", .uint32), ("in_cookie", .uint32), ("in_name", .string),
+    ])
+
     public static let partition = StructLayout("partition", [
         ("part_num", .int32), ("part_start", .uint64), ("part_end", .uint64), ("part_size", .uint64),
     ])

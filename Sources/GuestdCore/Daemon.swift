@@ -45,6 +45,8 @@ final class Daemon {
     let progress: ProgressNotifier
     /// journal_open's journal, open until journal_close.
     let journal = Journal()
+    /// inotify_init's handle, open until inotify_close.
+    let inotify = InotifyHandle()
     /// What the last inspect_os found (Inspect_types.inspect_fses); empty before.
     var inspected: [InspectedFilesystem] = []
 

@@ -46,6 +46,8 @@ struct HostFiles {
         ("policycoreutils", ["/usr/sbin/setfiles"]),
         // The sleuthkit group: download_inode and download_blocks.
         ("sleuthkit", ["/usr/bin/icat", "/usr/bin/blkls"]),
+        // The rsync group: rsync, rsync_in, rsync_out.
+        ("rsync", ["/usr/bin/rsync"]),
         ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs", "/usr/bin/btrfstune"]),
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
         ("lvm2", ["/sbin/lvm"]),

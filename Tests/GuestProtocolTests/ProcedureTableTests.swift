@@ -78,6 +78,11 @@ final class ProcedureTableTests: XCTestCase {
         (130, "mkswap"), (131, "mkswap_L"), (132, "mkswap_U"), (178, "mkswap_file"), (170, "swapon_device"),
         (171, "swapoff_device"), (172, "swapon_file"), (173, "swapoff_file"), (174, "swapon_label"),
         (175, "swapoff_label"), (176, "swapon_uuid"), (177, "swapoff_uuid"),
+        // ACLs, file capabilities, rsync and inotify (generator/proc_nr.ml).
+        (375, "acl_get_file"), (376, "acl_set_file"), (377, "acl_delete_def_file"), (378, "cap_get_file"),
+        (379, "cap_set_file"), (344, "rsync"), (345, "rsync_in"), (346, "rsync_out"), (179, "inotify_init"),
+        (180, "inotify_add_watch"), (181, "inotify_rm_watch"), (182, "inotify_read"), (183, "inotify_files"),
+        (184, "inotify_close"),
         // Augeas and glob_expand.
         (16, "aug_init"), (17, "aug_defvar"), (18, "aug_defnode"), (19, "aug_get"), (20, "aug_set"), (21, "aug_insert"),
         (22, "aug_rm"), (23, "aug_mv"), (24, "aug_match"), (25, "aug_save"), (26, "aug_close"), (27, "aug_load"),

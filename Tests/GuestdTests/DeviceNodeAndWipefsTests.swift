@@ -25,7 +25,7 @@ final class DeviceNodeAndWipefsTests: SysrootTestCase {
         for group in ["linuxxattrs", "mknod", "xz", "wipefs"] {
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 0, group)
         }
-        for group in ["lvm2", "acl", "ldm"] {
+        for group in ["lvm2", "f2fs", "ldm"] {
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 1, group)
         }
         // btrfs is served where the btrfs program is (prog_exists), as on this host or not.
@@ -36,6 +36,14 @@ final class DeviceNodeAndWipefsTests: SysrootTestCase {
             let present = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + program) }
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), present ? 0 : 1, group)
         }
+        // acl and linuxcaps where libacl and libcap open, rsync where its program is,
+        // inotify always.
+        for (group, lib) in [("acl", "libacl.so.1"), ("linuxcaps", "libcap.so.2")] {
+            XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), dlopen(lib, RTLD_NOW | RTLD_LOCAL) != nil ? 0 : 1, group)
+        }
+        let rsync = FileManager.default.isExecutableFile(atPath: "/usr/bin/rsync")
+        XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["rsync"]).int(), rsync ? 0 : 1)
+        XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["inotify"]).int(), 0)
         // libtsk where the Sleuth Kit's library opens.
         let tsk = dlopen("libtsk.so.19", RTLD_NOW | RTLD_LOCAL) != nil
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["libtsk"]).int(), tsk ? 0 : 1)

@@ -412,6 +412,71 @@ extension Session {
     public func lremovexattr(_ xattr: String, _ path: String) throws {
         _ = try invoke(.lremovexattr, [.string(xattr), .string(path)])
     }
+    /// acl_get_file (375): get the POSIX ACL attached to a file
+    public func aclGetFile(_ path: String, _ acltype: String) throws -> String {
+        return try invoke(.aclGetFile, [.string(path), .string(acltype)]).string(.aclGetFile)
+    }
+    /// acl_set_file (376): set the POSIX ACL attached to a file
+    public func aclSetFile(_ path: String, _ acltype: String, _ acl: String) throws {
+        _ = try invoke(.aclSetFile, [.string(path), .string(acltype), .string(acl)])
+    }
+    /// acl_delete_def_file (377): delete the default POSIX ACL of a directory
+    public func aclDeleteDefFile(_ dir: String) throws {
+        _ = try invoke(.aclDeleteDefFile, [.string(dir)])
+    }
+    /// cap_get_file (378): get the Linux capabilities attached to a file
+    public func capGetFile(_ path: String) throws -> String {
+        return try invoke(.capGetFile, [.string(path)]).string(.capGetFile)
+    }
+    /// cap_set_file (379): set the Linux capabilities attached to a file
+    public func capSetFile(_ path: String, _ cap: String) throws {
+        _ = try invoke(.capSetFile, [.string(path), .string(cap)])
+    }
+    /// rsync (344): synchronize the contents of two directories
+    public func rsync(_ src: String, _ dest: String, archive: Bool? = nil, deletedest: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let archive { optionals[0] = .bool(archive) }
+        if let deletedest { optionals[1] = .bool(deletedest) }
+        _ = try invoke(.rsync, [.string(src), .string(dest)], optionals: optionals)
+    }
+    /// rsync_in (345): synchronize host or remote filesystem with filesystem
+    public func rsyncIn(_ remote: String, _ dest: String, archive: Bool? = nil, deletedest: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let archive { optionals[0] = .bool(archive) }
+        if let deletedest { optionals[1] = .bool(deletedest) }
+        _ = try invoke(.rsyncIn, [.string(remote), .string(dest)], optionals: optionals)
+    }
+    /// rsync_out (346): synchronize filesystem with host or remote filesystem
+    public func rsyncOut(_ src: String, _ remote: String, archive: Bool? = nil, deletedest: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let archive { optionals[0] = .bool(archive) }
+        if let deletedest { optionals[1] = .bool(deletedest) }
+        _ = try invoke(.rsyncOut, [.string(src), .string(remote)], optionals: optionals)
+    }
+    /// inotify_init (179): create an inotify handle
+    public func inotifyInit(_ maxevents: Int32) throws {
+        _ = try invoke(.inotifyInit, [.int(maxevents)])
+    }
+    /// inotify_add_watch (180): add an inotify watch
+    public func inotifyAddWatch(_ path: String, _ mask: Int32) throws -> Int64 {
+        return try invoke(.inotifyAddWatch, [.string(path), .int(mask)]).int64(.inotifyAddWatch)
+    }
+    /// inotify_rm_watch (181): remove an inotify watch
+    public func inotifyRmWatch(_ wd: Int32) throws {
+        _ = try invoke(.inotifyRmWatch, [.int(wd)])
+    }
+    /// inotify_read (182): return list of inotify events
+    public func inotifyRead() throws -> [StructValue] {
+        return try invoke(.inotifyRead, []).structList(.inotifyRead)
+    }
+    /// inotify_files (183): return list of watched files that had events
+    public func inotifyFiles() throws -> [String] {
+        return try invoke(.inotifyFiles, []).strings(.inotifyFiles)
+    }
+    /// inotify_close (184): close the inotify handle
+    public func inotifyClose() throws {
+        _ = try invoke(.inotifyClose, [])
+    }
     /// internal_feature_available (458): test availability of some parts of the API
     public func internalFeatureAvailable(_ group: String) throws -> Int32 {
         return try invoke(.internalFeatureAvailable, [.string(group)]).int32(.internalFeatureAvailable)

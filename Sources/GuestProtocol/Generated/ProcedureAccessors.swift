@@ -216,6 +216,34 @@ extension Procedure {
     public static let removexattr = numbered(145)!
     /// lremovexattr (146): remove extended attribute of a file or directory
     public static let lremovexattr = numbered(146)!
+    /// acl_get_file (375): get the POSIX ACL attached to a file
+    public static let aclGetFile = numbered(375)!
+    /// acl_set_file (376): set the POSIX ACL attached to a file
+    public static let aclSetFile = numbered(376)!
+    /// acl_delete_def_file (377): delete the default POSIX ACL of a directory
+    public static let aclDeleteDefFile = numbered(377)!
+    /// cap_get_file (378): get the Linux capabilities attached to a file
+    public static let capGetFile = numbered(378)!
+    /// cap_set_file (379): set the Linux capabilities attached to a file
+    public static let capSetFile = numbered(379)!
+    /// rsync (344): synchronize the contents of two directories
+    public static let rsync = numbered(344)!
+    /// rsync_in (345): synchronize host or remote filesystem with filesystem
+    public static let rsyncIn = numbered(345)!
+    /// rsync_out (346): synchronize filesystem with host or remote filesystem
+    public static let rsyncOut = numbered(346)!
+    /// inotify_init (179): create an inotify handle
+    public static let inotifyInit = numbered(179)!
+    /// inotify_add_watch (180): add an inotify watch
+    public static let inotifyAddWatch = numbered(180)!
+    /// inotify_rm_watch (181): remove an inotify watch
+    public static let inotifyRmWatch = numbered(181)!
+    /// inotify_read (182): return list of inotify events
+    public static let inotifyRead = numbered(182)!
+    /// inotify_files (183): return list of watched files that had events
+    public static let inotifyFiles = numbered(183)!
+    /// inotify_close (184): close the inotify handle
+    public static let inotifyClose = numbered(184)!
     /// internal_feature_available (458): test availability of some parts of the API
     public static let internalFeatureAvailable = numbered(458)!
     /// internal_parse_mountable (396): parse a mountable string

@@ -221,6 +221,34 @@ protocol ProcedureHandlers {
     func doRemovexattr(xattr: ByteString, path: ByteString) throws(CallError)
     /// lremovexattr (146): remove extended attribute of a file or directory
     func doLremovexattr(xattr: ByteString, path: ByteString) throws(CallError)
+    /// acl_get_file (375): get the POSIX ACL attached to a file
+    func doAclGetFile(path: ByteString, acltype: ByteString) throws(CallError) -> ByteString
+    /// acl_set_file (376): set the POSIX ACL attached to a file
+    func doAclSetFile(path: ByteString, acltype: ByteString, acl: ByteString) throws(CallError)
+    /// acl_delete_def_file (377): delete the default POSIX ACL of a directory
+    func doAclDeleteDefFile(dir: ByteString) throws(CallError)
+    /// cap_get_file (378): get the Linux capabilities attached to a file
+    func doCapGetFile(path: ByteString) throws(CallError) -> ByteString
+    /// cap_set_file (379): set the Linux capabilities attached to a file
+    func doCapSetFile(path: ByteString, cap: ByteString) throws(CallError)
+    /// rsync (344): synchronize the contents of two directories
+    func doRsync(src: ByteString, dest: ByteString, archive: Bool?, deletedest: Bool?) throws(CallError)
+    /// rsync_in (345): synchronize host or remote filesystem with filesystem
+    func doRsyncIn(remote: ByteString, dest: ByteString, archive: Bool?, deletedest: Bool?) throws(CallError)
+    /// rsync_out (346): synchronize filesystem with host or remote filesystem
+    func doRsyncOut(src: ByteString, remote: ByteString, archive: Bool?, deletedest: Bool?) throws(CallError)
+    /// inotify_init (179): create an inotify handle
+    func doInotifyInit(maxevents: Int32) throws(CallError)
+    /// inotify_add_watch (180): add an inotify watch
+    func doInotifyAddWatch(path: ByteString, mask: Int32) throws(CallError) -> Int64
+    /// inotify_rm_watch (181): remove an inotify watch
+    func doInotifyRmWatch(wd: Int32) throws(CallError)
+    /// inotify_read (182): return list of inotify events
+    func doInotifyRead() throws(CallError) -> [StructValue]
+    /// inotify_files (183): return list of watched files that had events
+    func doInotifyFiles() throws(CallError) -> [ByteString]
+    /// inotify_close (184): close the inotify handle
+    func doInotifyClose() throws(CallError)
     /// internal_feature_available (458): test availability of some parts of the API
     func doInternalFeatureAvailable(group: ByteString) throws(CallError) -> Int32
     /// internal_parse_mountable (396): parse a mountable string
@@ -809,6 +837,20 @@ extension Daemon: ProcedureHandlers {
         (.lsetxattr, { d, c throws(CallError) in try d.doLsetxattr(xattr: c.argument(0), val: c.argument(1), vallen: c.argument(2), path: c.argument(3)); return .none }),
         (.removexattr, { d, c throws(CallError) in try d.doRemovexattr(xattr: c.argument(0), path: c.argument(1)); return .none }),
         (.lremovexattr, { d, c throws(CallError) in try d.doLremovexattr(xattr: c.argument(0), path: c.argument(1)); return .none }),
+        (.aclGetFile, { d, c throws(CallError) in Reply.string(try d.doAclGetFile(path: c.argument(0), acltype: c.argument(1))) }),
+        (.aclSetFile, { d, c throws(CallError) in try d.doAclSetFile(path: c.argument(0), acltype: c.argument(1), acl: c.argument(2)); return .none }),
+        (.aclDeleteDefFile, { d, c throws(CallError) in try d.doAclDeleteDefFile(dir: c.argument(0)); return .none }),
+        (.capGetFile, { d, c throws(CallError) in Reply.string(try d.doCapGetFile(path: c.argument(0))) }),
+        (.capSetFile, { d, c throws(CallError) in try d.doCapSetFile(path: c.argument(0), cap: c.argument(1)); return .none }),
+        (.rsync, { d, c throws(CallError) in try d.doRsync(src: c.argument(0), dest: c.argument(1), archive: c.optional(0), deletedest: c.optional(1)); return .none }),
+        (.rsyncIn, { d, c throws(CallError) in try d.doRsyncIn(remote: c.argument(0), dest: c.argument(1), archive: c.optional(0), deletedest: c.optional(1)); return .none }),
+        (.rsyncOut, { d, c throws(CallError) in try d.doRsyncOut(src: c.argument(0), remote: c.argument(1), archive: c.optional(0), deletedest: c.optional(1)); return .none }),
+        (.inotifyInit, { d, c throws(CallError) in try d.doInotifyInit(maxevents: c.argument(0)); return .none }),
+        (.inotifyAddWatch, { d, c throws(CallError) in Reply.int64(try d.doInotifyAddWatch(path: c.argument(0), mask: c.argument(1))) }),
+        (.inotifyRmWatch, { d, c throws(CallError) in try d.doInotifyRmWatch(wd: c.argument(0)); return .none }),
+        (.inotifyRead, { d, c throws(CallError) in Reply.structList(try d.doInotifyRead()) }),
+        (.inotifyFiles, { d, c throws(CallError) in Reply.strings(try d.doInotifyFiles()) }),
+        (.inotifyClose, { d, c throws(CallError) in try d.doInotifyClose(); return .none }),
         (.internalFeatureAvailable, { d, c throws(CallError) in Reply.int(try d.doInternalFeatureAvailable(group: c.argument(0))) }),
         (.internalParseMountable, { d, c throws(CallError) in Reply.structure(try d.doInternalParseMountable(mountable: c.argument(0))) }),
         (.pvs, { d, c throws(CallError) in Reply.strings(try d.doPvs()) }),

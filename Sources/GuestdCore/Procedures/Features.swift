@@ -19,7 +19,7 @@ extension Daemon {
     /// root has the program, as the real daemon's prog_exists tests ("lvm2" only in the
     /// appliance: a daemon on the host for tests never drives the host's volumes); the
     /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal;
-    /// hivex when libhivex loads.
+    /// hivex, acl and linuxcaps when libhivex, libacl and libcap load.
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
@@ -38,6 +38,12 @@ extension Daemon {
         case "ntfsprogs": LVM.isPrepared && hasProgram("ntfsresize")
         case "journal": Journal.libraryLoads
         case "hivex": HivexLibrary.loads
+        // As a daemon linked with libacl and libcap: available when they load.
+        case "acl": AclLibrary.loads
+        case "linuxcaps": CapLibrary.loads
+        case "rsync": hasProgram("rsync")
+        // Every Linux kernel the appliance boots has inotify.
+        case "inotify": true
         default: false
         }
     }
