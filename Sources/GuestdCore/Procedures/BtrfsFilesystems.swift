@@ -68,7 +68,7 @@ extension Daemon {
     private static let btrfsProfiles: Set<ByteString> = ["raid0", "raid1", "raid10", "single"]
 
     /// commandv: "PREFIX: STDERR" on failure, device names in the caller's terms.
-    private func btrfsTool(_ argv: [ByteString], prefix: String) throws(CallError) {
+    func btrfsTool(_ argv: [ByteString], prefix: String) throws(CallError) {
         let r = try Subprocess.appliance(argv)
         guard r.succeeded else { throw CallError(devices.reverseNames(in: ByteString(prefix) + ": " + Subprocess.errorText(r))) }
     }
