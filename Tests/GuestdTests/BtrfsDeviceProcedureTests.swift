@@ -58,6 +58,18 @@ final class BtrfsDeviceProcedureTests: InProcessDaemonTestCase {
         }
     }
 
+    /// A missing last name is given to the tool (which says so in its own words); a
+    /// missing directory before it is our error.
+    func testToolPathOfMissingNames() throws {
+        XCTAssertEqual(try daemon.toolPath("/missing"), ByteString(base.path + "/missing"))
+        XCTAssertEqual(try daemon.toolPath("/"), ByteString(base.path + "/"))
+        XCTAssertThrowsError(try daemon.toolPath("/nodir/missing")) { error in
+            XCTAssertEqual((error as? CallError)?.message.description, "/nodir/missing: No such file or directory")
+        }
+        XCTAssertEqual(symlink("/nowhere", base.path + "/dangling"), 0)
+        XCTAssertThrowsError(try daemon.toolPath("/dangling"))
+    }
+
     func testArgumentChecksComeFirst() {
         assertError(try daemon.doBtrfsFsck(device: "/dev/sda1", superblock: -1, repair: nil), "super block offset must be >= 0")
         assertError(try daemon.doBtrfsImage(source: [], image: "/x.img", compresslevel: nil), "list of sources must be non-empty")

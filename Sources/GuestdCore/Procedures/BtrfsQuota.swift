@@ -7,7 +7,7 @@ import StorageText
 /// it in /tmp made and undone around the one command; the real daemon's error texts.
 extension Daemon {
     func doBtrfsSubvolumeShow(subvolume: ByteString) throws(CallError) -> [(ByteString, ByteString)] {
-        let r = try Subprocess.appliance(["btrfs", "subvolume", "show", try sysrootPath(subvolume)])
+        let r = try Subprocess.appliance(["btrfs", "subvolume", "show", try toolPath(subvolume)])
         guard r.succeeded else { throw CallError(devices.reverseNames(in: "\(subvolume): " + Subprocess.errorText(r))) }
         let out = String(decoding: r.out, as: UTF8.self)
         // btrfs-progs before 4.4 said "is btrfs root", later ones "is toplevel subvolume".
@@ -77,9 +77,26 @@ extension Daemon {
     /// `btrfs ARGS… SYSROOT/PATH`, failing with "PATH: stderr"; its stdout.
     @discardableResult
     func btrfsOnPath(_ args: [ByteString], _ path: ByteString) throws(CallError) -> [UInt8] {
-        let r = try Subprocess.appliance(["btrfs"] + args + [try sysrootPath(path)])
+        let r = try Subprocess.appliance(["btrfs"] + args + [try toolPath(path)])
         guard r.succeeded else { throw CallError(devices.reverseNames(in: "\(path): " + Subprocess.errorText(r))) }
         return r.out
+    }
+
+    /// sysroot_path for a tool's argument: the path resolved in the sysroot; one whose last
+    /// name does not exist (nor as a dangling link) is its resolved directory and that
+    /// name, so that the tool says it is missing in its own words, as in the real daemon.
+    func toolPath(_ path: ByteString) throws(CallError) -> ByteString {
+        do {
+            return try sysrootPath(path)
+        } catch where error.errno == ENOENT {
+            var parts = path.components.filter { $0 != "." }
+            guard let last = parts.popLast(), last != "..",
+                  let dir = try? sysroot.hostPath("/" + ByteString.joined(parts)) else { throw error }
+            let candidate = dir + "/" + last
+            var st = stat()
+            guard lstat(candidate.cString, &st) != 0, errno == ENOENT else { throw error }
+            return candidate
+        }
     }
 
     /// The real daemon's mount()/umount() pair in btrfs.c: a guest path is used in the

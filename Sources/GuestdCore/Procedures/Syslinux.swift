@@ -11,7 +11,7 @@ extension Daemon {
     }
 
     func doExtlinux(directory: ByteString) throws(CallError) {
-        let r = try Subprocess.appliance(["extlinux", "--install", try sysrootPath(directory)])
+        let r = try Subprocess.appliance(["extlinux", "--install", try toolPath(directory)])
         guard r.succeeded else { throw CallError(devices.reverseNames(in: "\(directory): " + Subprocess.errorText(r))) }
     }
 }
