@@ -35,8 +35,9 @@ struct HostFiles {
         ("zerofree", ["/usr/sbin/zerofree"]),
         // file(1) for the file procedure; its magic database is a data file below.
         ("file", ["/usr/bin/file"]),
-        ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat",
-                        "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
+        // mkfs.msdos: `mkfs msdos`, which FAT for syslinux is often made with.
+        ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/mkfs.msdos", "/usr/sbin/fsck.fat",
+                        "/usr/sbin/fsck.vfat", "/usr/sbin/fsck.msdos", "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
         // The xfs group: xfs_info and xfs_admin are scripts over xfs_db and xfs_spaceman
         // (findmnt tells xfs_info a mounted filesystem); setfiles for selinux_relabel.
         ("xfsprogs", ["/usr/sbin/mkfs.xfs", "/usr/sbin/xfs_info", "/usr/sbin/xfs_admin", "/usr/sbin/xfs_growfs",

@@ -4,7 +4,8 @@ import StorageText
 
 /// btrfs tools on unmounted devices (daemon/btrfs.c of libguestfs 1.48): btrfsck,
 /// btrfs rescue, btrfstune, btrfs-image and `btrfs filesystem show`, with the real
-/// daemon's checks and "DEVICE: stderr" errors (device names in the caller's terms).
+/// daemon's checks and "DEVICE: stderr" errors (the reply puts device names in the
+/// caller's terms).
 extension Daemon {
     /// btrfstune -S: its exit status is not looked at (the real daemon's commandr), so
     /// clearing the flag, which btrfstune asks to confirm on /dev/null, "succeeds".
@@ -54,13 +55,12 @@ extension Daemon {
 
     func doBtrfsFilesystemShow(device: String) throws(CallError) -> [ByteString] {
         let r = try Subprocess.appliance(["btrfs", "filesystem", "show", ByteString(device)])
-        let shown = devices.reverse(device)
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: "\(shown): " + Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError("\(device): " + Subprocess.errorText(r)) }
         do throws(BtrfsFilesystemShow.Failure) {
             return try BtrfsFilesystemShow.devices(String(decoding: r.out, as: UTF8.self)).map { ByteString(devices.reverse($0)) }
         } catch {
             switch error {
-            case .missingDevices: throw CallError("\(shown): missing devices", errno: ENODEV)
+            case .missingDevices: throw CallError("\(device): missing devices", errno: ENODEV)
             case let .report(report): throw CallError(ByteString(report.message))
             }
         }

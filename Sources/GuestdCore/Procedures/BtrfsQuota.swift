@@ -8,7 +8,7 @@ import StorageText
 extension Daemon {
     func doBtrfsSubvolumeShow(subvolume: ByteString) throws(CallError) -> [(ByteString, ByteString)] {
         let r = try Subprocess.appliance(["btrfs", "subvolume", "show", try toolPath(subvolume)])
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: "\(subvolume): " + Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError("\(subvolume): " + Subprocess.errorText(r)) }
         let out = String(decoding: r.out, as: UTF8.self)
         // btrfs-progs before 4.4 said "is btrfs root", later ones "is toplevel subvolume".
         if out.contains("is btrfs root") || out.contains("is toplevel subvolume") {
@@ -78,7 +78,7 @@ extension Daemon {
     @discardableResult
     func btrfsOnPath(_ args: [ByteString], _ path: ByteString) throws(CallError) -> [UInt8] {
         let r = try Subprocess.appliance(["btrfs"] + args + [try toolPath(path)])
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: "\(path): " + Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError("\(path): " + Subprocess.errorText(r)) }
         return r.out
     }
 
@@ -115,7 +115,7 @@ extension Daemon {
         let mounted = try Subprocess.appliance(["mount", "-o", ByteString(options), ByteString(m.device), dir])
         guard mounted.succeeded else {
             rmdir(dir.description)
-            throw CallError(devices.reverseNames(in: "\(m.device) on <internal> (options: ''): " + Subprocess.errorText(mounted)))
+            throw CallError("\(m.device) on <internal> (options: ''): " + Subprocess.errorText(mounted))
         }
         var failure: CallError?
         do { try body(dir) } catch { failure = error }

@@ -7,11 +7,11 @@ extension Daemon {
     func doSyslinux(device: String, directory: ByteString?) throws(CallError) {
         let argv: [ByteString] = ["syslinux", "--install", "--force"] + (directory.map { ["--directory", $0] } ?? []) + [ByteString(device)]
         let r = try Subprocess.appliance(argv)
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
     }
 
     func doExtlinux(directory: ByteString) throws(CallError) {
         let r = try Subprocess.appliance(["extlinux", "--install", try toolPath(directory)])
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: "\(directory): " + Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError("\(directory): " + Subprocess.errorText(r)) }
     }
 }
