@@ -61,6 +61,28 @@ public struct StructLayout: Sendable, Equatable {
         ("btrfssubvolume_id", .uint64), ("btrfssubvolume_top_level_id", .uint64), ("btrfssubvolume_path", .string),
     ])
 
+    /// A line of `btrfs qgroup show --raw`: the qgroup and its referenced and exclusive bytes.
+    public static let btrfsQgroup = StructLayout("btrfsqgroup", [
+        ("btrfsqgroup_id", .string), ("btrfsqgroup_rfer", .uint64), ("btrfsqgroup_excl", .uint64),
+    ])
+
+    /// `btrfs balance status`: "none", "running" or "paused", and the chunk counts.
+    public static let btrfsBalance = StructLayout("btrfsbalance", [
+        ("btrfsbalance_status", .string), ("btrfsbalance_total", .uint64), ("btrfsbalance_balanced", .uint64),
+        ("btrfsbalance_considered", .uint64), ("btrfsbalance_left", .uint64),
+    ])
+
+    /// `btrfs scrub status -R`'s raw counters.
+    public static let btrfsScrub = StructLayout("btrfsscrub", [
+        ("btrfsscrub_data_extents_scrubbed", .uint64), ("btrfsscrub_tree_extents_scrubbed", .uint64),
+        ("btrfsscrub_data_bytes_scrubbed", .uint64), ("btrfsscrub_tree_bytes_scrubbed", .uint64),
+        ("btrfsscrub_read_errors", .uint64), ("btrfsscrub_csum_errors", .uint64), ("btrfsscrub_verify_errors", .uint64),
+        ("btrfsscrub_no_csum", .uint64), ("btrfsscrub_csum_discards", .uint64), ("btrfsscrub_super_errors", .uint64),
+        ("btrfsscrub_malloc_errors", .uint64), ("btrfsscrub_uncorrectable_errors", .uint64),
+        ("btrfsscrub_unverified_errors", .uint64), ("btrfsscrub_corrected_errors", .uint64),
+        ("btrfsscrub_last_physical", .uint64),
+    ])
+
     /// One member of an md array as /proc/mdstat lists it (md_stat).
     public static let mdstat = StructLayout("mdstat", [
         ("mdstat_device", .string), ("mdstat_index", .int32), ("mdstat_flags", .string),

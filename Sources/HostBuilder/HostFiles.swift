@@ -36,8 +36,9 @@ struct HostFiles {
         ("zerofree", ["/usr/sbin/zerofree"]),
         // file(1) for the file procedure; its magic database is a data file below.
         ("file", ["/usr/bin/file"]),
-        ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/fsck.fat", "/usr/sbin/fsck.vfat",
-                        "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
+        // mkfs.msdos: `mkfs msdos`, which FAT for syslinux is often made with.
+        ("dosfstools", ["/usr/sbin/mkfs.fat", "/usr/sbin/mkfs.vfat", "/usr/sbin/mkfs.msdos", "/usr/sbin/fsck.fat",
+                        "/usr/sbin/fsck.vfat", "/usr/sbin/fsck.msdos", "/usr/sbin/fatlabel", "/usr/sbin/dosfslabel"]),
         // The xfs group: xfs_info and xfs_admin are scripts over xfs_db and xfs_spaceman
         // (findmnt tells xfs_info a mounted filesystem); setfiles for selinux_relabel.
         ("xfsprogs", ["/usr/sbin/mkfs.xfs", "/usr/sbin/xfs_info", "/usr/sbin/xfs_admin", "/usr/sbin/xfs_growfs",
@@ -48,7 +49,14 @@ struct HostFiles {
         ("sleuthkit", ["/usr/bin/icat", "/usr/bin/blkls"]),
         // The rsync group: rsync, rsync_in, rsync_out.
         ("rsync", ["/usr/bin/rsync"]),
-        ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs", "/usr/bin/btrfstune"]),
+        // The btrfs group; btrfsck is a link to btrfs that acts by its name.
+        ("btrfs-progs", ["/usr/sbin/mkfs.btrfs", "/usr/sbin/fsck.btrfs", "/usr/bin/btrfs", "/usr/bin/btrfstune", "/usr/bin/btrfsck",
+                         "/usr/bin/btrfs-image"]),
+        // Groups syslinux and extlinux. syslinux(1) writes to the FAT device through
+        // mtools (mattrib and mcopy, run by /bin/sh), which recode names to code page 850.
+        ("syslinux", ["/usr/bin/syslinux"]),
+        ("extlinux", ["/usr/bin/extlinux"]),
+        ("mtools", ["/usr/bin/mtools", "/usr/bin/mcopy", "/usr/bin/mattrib"]),
         // The LVM2 group: one lvm binary for every command, dmsetup for the mappings.
         ("lvm2", ["/sbin/lvm"]),
         ("dmsetup", ["/sbin/dmsetup"]),
@@ -68,10 +76,12 @@ struct HostFiles {
     /// Configuration the programs read: mke2fs's defaults (features, inode size) come
     /// from this file, so without it ext4 would differ from the stock appliance's; file(1)
     /// reads its compiled magic through the /usr/share/misc link; libhivex recodes
-    /// registry names and strings through iconv's LATIN1 and UTF-16LE, which glibc loads
-    /// from its gconv folder.
+    /// registry names and strings through iconv's LATIN1 and UTF-16LE, and mtools through
+    /// IBM850 (declared in gconv-modules.d's extra list), which glibc loads from its gconv folder.
     static let dataFiles = ["/etc/mke2fs.conf", "/usr/share/misc/magic.mgc", "/usr/lib/x86_64-linux-gnu/gconv/gconv-modules",
-                            "/usr/lib/x86_64-linux-gnu/gconv/ISO8859-1.so", "/usr/lib/x86_64-linux-gnu/gconv/UTF-16.so"]
+                            "/usr/lib/x86_64-linux-gnu/gconv/ISO8859-1.so", "/usr/lib/x86_64-linux-gnu/gconv/UTF-16.so",
+                            "/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.d/gconv-modules-extra.conf",
+                            "/usr/lib/x86_64-linux-gnu/gconv/IBM850.so"]
     /// Folders copied whole: the Augeas lenses libaugeas reads at aug_init (package
     /// augeas-lenses, which libaugeas0 depends on).
     static let dataTrees = ["/usr/share/augeas/lenses"]

@@ -67,6 +67,16 @@ final class ProcedureTableTests: XCTestCase {
         // btrfs subvolumes.
         (322, "btrfs_subvolume_snapshot"), (323, "btrfs_subvolume_delete"), (324, "btrfs_subvolume_create"), (317, "mkfs_btrfs"), (329, "btrfs_device_add"), (330, "btrfs_device_delete"), (455, "btrfs_replace"), (289, "btrfs_filesystem_resize"), (327, "btrfs_filesystem_sync"), (328, "btrfs_filesystem_balance"),
         (325, "btrfs_subvolume_list"), (326, "btrfs_subvolume_set_default"), (425, "btrfs_subvolume_get_default"),
+        (426, "btrfs_subvolume_show"), (427, "btrfs_quota_enable"), (428, "btrfs_quota_rescan"), (429, "btrfs_qgroup_limit"),
+        (430, "btrfs_qgroup_create"), (431, "btrfs_qgroup_destroy"), (432, "btrfs_qgroup_show"), (433, "btrfs_qgroup_assign"),
+        (434, "btrfs_qgroup_remove"), (435, "btrfs_scrub_start"), (436, "btrfs_scrub_cancel"), (437, "btrfs_scrub_resume"),
+        (438, "btrfs_balance_pause"), (439, "btrfs_balance_cancel"), (440, "btrfs_balance_resume"),
+        (443, "btrfs_filesystem_defragment"), (444, "btrfs_rescue_chunk_recover"), (445, "btrfs_rescue_super_recover"),
+        (448, "btrfs_balance_status"), (449, "btrfs_scrub_status"), (450, "btrfstune_seeding"),
+        (451, "btrfstune_enable_extended_inode_refs"), (452, "btrfstune_enable_skinny_metadata_extent_refs"),
+        (453, "btrfs_image"), (465, "btrfs_filesystem_show"), (331, "btrfs_set_seeding"), (332, "btrfs_fsck"),
+        // SYSLINUX.
+        (399, "syslinux"), (400, "extlinux"),
         // md RAID and NTFS.
         (299, "md_create"), (300, "list_md_devices"), (301, "md_detail"), (302, "md_stop"), (316, "md_stat"),
         (110, "ntfs_3g_probe"), (250, "ntfsresize_size"), (288, "ntfsresize"), (307, "ntfsfix"),

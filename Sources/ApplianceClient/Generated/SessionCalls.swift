@@ -752,6 +752,132 @@ extension Session {
     public func btrfsFilesystemBalance(_ fs: String) throws {
         _ = try invoke(.btrfsFilesystemBalance, [.string(fs)])
     }
+    /// btrfs_filesystem_defragment (443): defragment a file or directory
+    public func btrfsFilesystemDefragment(_ path: String, flush: Bool? = nil, compress: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let flush { optionals[0] = .bool(flush) }
+        if let compress { optionals[1] = .string(compress) }
+        _ = try invoke(.btrfsFilesystemDefragment, [.string(path)], optionals: optionals)
+    }
+    /// btrfs_filesystem_show (465): list devices for btrfs filesystem
+    public func btrfsFilesystemShow(_ device: String) throws -> [String] {
+        return try invoke(.btrfsFilesystemShow, [.string(device)]).strings(.btrfsFilesystemShow)
+    }
+    /// btrfs_subvolume_show (426): return detailed information of the subvolume
+    public func btrfsSubvolumeShow(_ subvolume: String) throws -> [(String, String)] {
+        return try invoke(.btrfsSubvolumeShow, [.string(subvolume)]).hashtable(.btrfsSubvolumeShow)
+    }
+    /// btrfs_quota_enable (427): enable or disable subvolume quota support
+    public func btrfsQuotaEnable(_ fs: String, _ enable: Bool) throws {
+        _ = try invoke(.btrfsQuotaEnable, [.string(fs), .bool(enable)])
+    }
+    /// btrfs_quota_rescan (428): trash all qgroup numbers and scan the metadata again with the current config
+    public func btrfsQuotaRescan(_ fs: String) throws {
+        _ = try invoke(.btrfsQuotaRescan, [.string(fs)])
+    }
+    /// btrfs_qgroup_limit (429): limit the size of a subvolume
+    public func btrfsQgroupLimit(_ subvolume: String, _ size: Int64) throws {
+        _ = try invoke(.btrfsQgroupLimit, [.string(subvolume), .int64(size)])
+    }
+    /// btrfs_qgroup_create (430): create a subvolume quota group
+    public func btrfsQgroupCreate(_ qgroupid: String, _ subvolume: String) throws {
+        _ = try invoke(.btrfsQgroupCreate, [.string(qgroupid), .string(subvolume)])
+    }
+    /// btrfs_qgroup_destroy (431): destroy a subvolume quota group
+    public func btrfsQgroupDestroy(_ qgroupid: String, _ subvolume: String) throws {
+        _ = try invoke(.btrfsQgroupDestroy, [.string(qgroupid), .string(subvolume)])
+    }
+    /// btrfs_qgroup_show (432): show subvolume quota groups
+    public func btrfsQgroupShow(_ path: String) throws -> [StructValue] {
+        return try invoke(.btrfsQgroupShow, [.string(path)]).structList(.btrfsQgroupShow)
+    }
+    /// btrfs_qgroup_assign (433): add a qgroup to a parent qgroup
+    public func btrfsQgroupAssign(_ src: String, _ dst: String, _ path: String) throws {
+        _ = try invoke(.btrfsQgroupAssign, [.string(src), .string(dst), .string(path)])
+    }
+    /// btrfs_qgroup_remove (434): remove a qgroup from its parent qgroup
+    public func btrfsQgroupRemove(_ src: String, _ dst: String, _ path: String) throws {
+        _ = try invoke(.btrfsQgroupRemove, [.string(src), .string(dst), .string(path)])
+    }
+    /// btrfs_scrub_start (435): read all data from all disks and verify checksums
+    public func btrfsScrubStart(_ path: String) throws {
+        _ = try invoke(.btrfsScrubStart, [.string(path)])
+    }
+    /// btrfs_scrub_cancel (436): cancel a running scrub
+    public func btrfsScrubCancel(_ path: String) throws {
+        _ = try invoke(.btrfsScrubCancel, [.string(path)])
+    }
+    /// btrfs_scrub_resume (437): resume a previously canceled or interrupted scrub
+    public func btrfsScrubResume(_ path: String) throws {
+        _ = try invoke(.btrfsScrubResume, [.string(path)])
+    }
+    /// btrfs_scrub_status (449): show status of running or finished scrub
+    public func btrfsScrubStatus(_ path: String) throws -> StructValue {
+        return try invoke(.btrfsScrubStatus, [.string(path)]).structure(.btrfsScrubStatus)
+    }
+    /// btrfs_balance_pause (438): pause a running balance
+    public func btrfsBalancePause(_ path: String) throws {
+        _ = try invoke(.btrfsBalancePause, [.string(path)])
+    }
+    /// btrfs_balance_cancel (439): cancel a running or paused balance
+    public func btrfsBalanceCancel(_ path: String) throws {
+        _ = try invoke(.btrfsBalanceCancel, [.string(path)])
+    }
+    /// btrfs_balance_resume (440): resume a paused balance
+    public func btrfsBalanceResume(_ path: String) throws {
+        _ = try invoke(.btrfsBalanceResume, [.string(path)])
+    }
+    /// btrfs_balance_status (448): show the status of a running or paused balance
+    public func btrfsBalanceStatus(_ path: String) throws -> StructValue {
+        return try invoke(.btrfsBalanceStatus, [.string(path)]).structure(.btrfsBalanceStatus)
+    }
+    /// btrfs_set_seeding (331): enable or disable the seeding feature of device
+    public func btrfsSetSeeding(_ device: String, _ seeding: Bool) throws {
+        _ = try invoke(.btrfsSetSeeding, [.string(device), .bool(seeding)])
+    }
+    /// btrfs_fsck (332): check a btrfs filesystem
+    public func btrfsFsck(_ device: String, superblock: Int64? = nil, repair: Bool? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let superblock { optionals[0] = .int64(superblock) }
+        if let repair { optionals[1] = .bool(repair) }
+        _ = try invoke(.btrfsFsck, [.string(device)], optionals: optionals)
+    }
+    /// btrfs_rescue_chunk_recover (444): recover the chunk tree of btrfs filesystem
+    public func btrfsRescueChunkRecover(_ device: String) throws {
+        _ = try invoke(.btrfsRescueChunkRecover, [.string(device)])
+    }
+    /// btrfs_rescue_super_recover (445): recover bad superblocks from good copies
+    public func btrfsRescueSuperRecover(_ device: String) throws {
+        _ = try invoke(.btrfsRescueSuperRecover, [.string(device)])
+    }
+    /// btrfstune_seeding (450): enable or disable seeding of a btrfs device
+    public func btrfstuneSeeding(_ device: String, _ seeding: Bool) throws {
+        _ = try invoke(.btrfstuneSeeding, [.string(device), .bool(seeding)])
+    }
+    /// btrfstune_enable_extended_inode_refs (451): enable extended inode refs
+    public func btrfstuneEnableExtendedInodeRefs(_ device: String) throws {
+        _ = try invoke(.btrfstuneEnableExtendedInodeRefs, [.string(device)])
+    }
+    /// btrfstune_enable_skinny_metadata_extent_refs (452): enable skinny metadata extent refs
+    public func btrfstuneEnableSkinnyMetadataExtentRefs(_ device: String) throws {
+        _ = try invoke(.btrfstuneEnableSkinnyMetadataExtentRefs, [.string(device)])
+    }
+    /// btrfs_image (453): create an image of a btrfs filesystem
+    public func btrfsImage(_ source: [String], _ image: String, compresslevel: Int32? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let compresslevel { optionals[0] = .int(compresslevel) }
+        _ = try invoke(.btrfsImage, [.strings(source), .string(image)], optionals: optionals)
+    }
+    /// syslinux (399): install the SYSLINUX bootloader
+    public func syslinux(_ device: String, directory: String? = nil) throws {
+        var optionals: [Int: CallArgument] = [:]
+        if let directory { optionals[0] = .string(directory) }
+        _ = try invoke(.syslinux, [.string(device)], optionals: optionals)
+    }
+    /// extlinux (400): install the SYSLINUX bootloader on an ext2/3/4 or btrfs filesystem
+    public func extlinux(_ directory: String) throws {
+        _ = try invoke(.extlinux, [.string(directory)])
+    }
     /// md_create (299): create a Linux md (RAID) device
     public func mdCreate(_ name: String, _ devices: [String], missingbitmap: Int64? = nil, nrdevices: Int32? = nil, spare: Int32? = nil, chunk: Int64? = nil, level: String? = nil) throws {
         var optionals: [Int: CallArgument] = [:]

@@ -372,6 +372,64 @@ extension Procedure {
     public static let btrfsFilesystemSync = numbered(327)!
     /// btrfs_filesystem_balance (328): balance a btrfs filesystem
     public static let btrfsFilesystemBalance = numbered(328)!
+    /// btrfs_filesystem_defragment (443): defragment a file or directory
+    public static let btrfsFilesystemDefragment = numbered(443)!
+    /// btrfs_filesystem_show (465): list devices for btrfs filesystem
+    public static let btrfsFilesystemShow = numbered(465)!
+    /// btrfs_subvolume_show (426): return detailed information of the subvolume
+    public static let btrfsSubvolumeShow = numbered(426)!
+    /// btrfs_quota_enable (427): enable or disable subvolume quota support
+    public static let btrfsQuotaEnable = numbered(427)!
+    /// btrfs_quota_rescan (428): trash all qgroup numbers and scan the metadata again with the current config
+    public static let btrfsQuotaRescan = numbered(428)!
+    /// btrfs_qgroup_limit (429): limit the size of a subvolume
+    public static let btrfsQgroupLimit = numbered(429)!
+    /// btrfs_qgroup_create (430): create a subvolume quota group
+    public static let btrfsQgroupCreate = numbered(430)!
+    /// btrfs_qgroup_destroy (431): destroy a subvolume quota group
+    public static let btrfsQgroupDestroy = numbered(431)!
+    /// btrfs_qgroup_show (432): show subvolume quota groups
+    public static let btrfsQgroupShow = numbered(432)!
+    /// btrfs_qgroup_assign (433): add a qgroup to a parent qgroup
+    public static let btrfsQgroupAssign = numbered(433)!
+    /// btrfs_qgroup_remove (434): remove a qgroup from its parent qgroup
+    public static let btrfsQgroupRemove = numbered(434)!
+    /// btrfs_scrub_start (435): read all data from all disks and verify checksums
+    public static let btrfsScrubStart = numbered(435)!
+    /// btrfs_scrub_cancel (436): cancel a running scrub
+    public static let btrfsScrubCancel = numbered(436)!
+    /// btrfs_scrub_resume (437): resume a previously canceled or interrupted scrub
+    public static let btrfsScrubResume = numbered(437)!
+    /// btrfs_scrub_status (449): show status of running or finished scrub
+    public static let btrfsScrubStatus = numbered(449)!
+    /// btrfs_balance_pause (438): pause a running balance
+    public static let btrfsBalancePause = numbered(438)!
+    /// btrfs_balance_cancel (439): cancel a running or paused balance
+    public static let btrfsBalanceCancel = numbered(439)!
+    /// btrfs_balance_resume (440): resume a paused balance
+    public static let btrfsBalanceResume = numbered(440)!
+    /// btrfs_balance_status (448): show the status of a running or paused balance
+    public static let btrfsBalanceStatus = numbered(448)!
+    /// btrfs_set_seeding (331): enable or disable the seeding feature of device
+    public static let btrfsSetSeeding = numbered(331)!
+    /// btrfs_fsck (332): check a btrfs filesystem
+    public static let btrfsFsck = numbered(332)!
+    /// btrfs_rescue_chunk_recover (444): recover the chunk tree of btrfs filesystem
+    public static let btrfsRescueChunkRecover = numbered(444)!
+    /// btrfs_rescue_super_recover (445): recover bad superblocks from good copies
+    public static let btrfsRescueSuperRecover = numbered(445)!
+    /// btrfstune_seeding (450): enable or disable seeding of a btrfs device
+    public static let btrfstuneSeeding = numbered(450)!
+    /// btrfstune_enable_extended_inode_refs (451): enable extended inode refs
+    public static let btrfstuneEnableExtendedInodeRefs = numbered(451)!
+    /// btrfstune_enable_skinny_metadata_extent_refs (452): enable skinny metadata extent refs
+    public static let btrfstuneEnableSkinnyMetadataExtentRefs = numbered(452)!
+    /// btrfs_image (453): create an image of a btrfs filesystem
+    public static let btrfsImage = numbered(453)!
+    /// syslinux (399): install the SYSLINUX bootloader
+    public static let syslinux = numbered(399)!
+    /// extlinux (400): install the SYSLINUX bootloader on an ext2/3/4 or btrfs filesystem
+    public static let extlinux = numbered(400)!
     /// md_create (299): create a Linux md (RAID) device
     public static let mdCreate = numbered(299)!
     /// list_md_devices (300): list Linux md (RAID) devices

@@ -377,6 +377,64 @@ protocol ProcedureHandlers {
     func doBtrfsFilesystemSync(fs: ByteString) throws(CallError)
     /// btrfs_filesystem_balance (328): balance a btrfs filesystem
     func doBtrfsFilesystemBalance(fs: ByteString) throws(CallError)
+    /// btrfs_filesystem_defragment (443): defragment a file or directory
+    func doBtrfsFilesystemDefragment(path: ByteString, flush: Bool?, compress: ByteString?) throws(CallError)
+    /// btrfs_filesystem_show (465): list devices for btrfs filesystem
+    func doBtrfsFilesystemShow(device: String) throws(CallError) -> [ByteString]
+    /// btrfs_subvolume_show (426): return detailed information of the subvolume
+    func doBtrfsSubvolumeShow(subvolume: ByteString) throws(CallError) -> [(ByteString, ByteString)]
+    /// btrfs_quota_enable (427): enable or disable subvolume quota support
+    func doBtrfsQuotaEnable(fs: ByteString, enable: Bool) throws(CallError)
+    /// btrfs_quota_rescan (428): trash all qgroup numbers and scan the metadata again with the current config
+    func doBtrfsQuotaRescan(fs: ByteString) throws(CallError)
+    /// btrfs_qgroup_limit (429): limit the size of a subvolume
+    func doBtrfsQgroupLimit(subvolume: ByteString, size: Int64) throws(CallError)
+    /// btrfs_qgroup_create (430): create a subvolume quota group
+    func doBtrfsQgroupCreate(qgroupid: ByteString, subvolume: ByteString) throws(CallError)
+    /// btrfs_qgroup_destroy (431): destroy a subvolume quota group
+    func doBtrfsQgroupDestroy(qgroupid: ByteString, subvolume: ByteString) throws(CallError)
+    /// btrfs_qgroup_show (432): show subvolume quota groups
+    func doBtrfsQgroupShow(path: ByteString) throws(CallError) -> [StructValue]
+    /// btrfs_qgroup_assign (433): add a qgroup to a parent qgroup
+    func doBtrfsQgroupAssign(src: ByteString, dst: ByteString, path: ByteString) throws(CallError)
+    /// btrfs_qgroup_remove (434): remove a qgroup from its parent qgroup
+    func doBtrfsQgroupRemove(src: ByteString, dst: ByteString, path: ByteString) throws(CallError)
+    /// btrfs_scrub_start (435): read all data from all disks and verify checksums
+    func doBtrfsScrubStart(path: ByteString) throws(CallError)
+    /// btrfs_scrub_cancel (436): cancel a running scrub
+    func doBtrfsScrubCancel(path: ByteString) throws(CallError)
+    /// btrfs_scrub_resume (437): resume a previously canceled or interrupted scrub
+    func doBtrfsScrubResume(path: ByteString) throws(CallError)
+    /// btrfs_scrub_status (449): show status of running or finished scrub
+    func doBtrfsScrubStatus(path: ByteString) throws(CallError) -> StructValue
+    /// btrfs_balance_pause (438): pause a running balance
+    func doBtrfsBalancePause(path: ByteString) throws(CallError)
+    /// btrfs_balance_cancel (439): cancel a running or paused balance
+    func doBtrfsBalanceCancel(path: ByteString) throws(CallError)
+    /// btrfs_balance_resume (440): resume a paused balance
+    func doBtrfsBalanceResume(path: ByteString) throws(CallError)
+    /// btrfs_balance_status (448): show the status of a running or paused balance
+    func doBtrfsBalanceStatus(path: ByteString) throws(CallError) -> StructValue
+    /// btrfs_set_seeding (331): enable or disable the seeding feature of device
+    func doBtrfsSetSeeding(device: String, seeding: Bool) throws(CallError)
+    /// btrfs_fsck (332): check a btrfs filesystem
+    func doBtrfsFsck(device: String, superblock: Int64?, repair: Bool?) throws(CallError)
+    /// btrfs_rescue_chunk_recover (444): recover the chunk tree of btrfs filesystem
+    func doBtrfsRescueChunkRecover(device: String) throws(CallError)
+    /// btrfs_rescue_super_recover (445): recover bad superblocks from good copies
+    func doBtrfsRescueSuperRecover(device: String) throws(CallError)
+    /// btrfstune_seeding (450): enable or disable seeding of a btrfs device
+    func doBtrfstuneSeeding(device: String, seeding: Bool) throws(CallError)
+    /// btrfstune_enable_extended_inode_refs (451): enable extended inode refs
+    func doBtrfstuneEnableExtendedInodeRefs(device: String) throws(CallError)
+    /// btrfstune_enable_skinny_metadata_extent_refs (452): enable skinny metadata extent refs
+    func doBtrfstuneEnableSkinnyMetadataExtentRefs(device: String) throws(CallError)
+    /// btrfs_image (453): create an image of a btrfs filesystem
+    func doBtrfsImage(source: [String], image: ByteString, compresslevel: Int32?) throws(CallError)
+    /// syslinux (399): install the SYSLINUX bootloader
+    func doSyslinux(device: String, directory: ByteString?) throws(CallError)
+    /// extlinux (400): install the SYSLINUX bootloader on an ext2/3/4 or btrfs filesystem
+    func doExtlinux(directory: ByteString) throws(CallError)
     /// md_create (299): create a Linux md (RAID) device
     func doMdCreate(name: ByteString, devices: [String], missingbitmap: Int64?, nrdevices: Int32?, spare: Int32?, chunk: Int64?, level: ByteString?) throws(CallError)
     /// list_md_devices (300): list Linux md (RAID) devices
@@ -915,6 +973,35 @@ extension Daemon: ProcedureHandlers {
         (.btrfsFilesystemResize, { d, c throws(CallError) in try d.doBtrfsFilesystemResize(mountpoint: c.argument(0), size: c.optional(0)); return .none }),
         (.btrfsFilesystemSync, { d, c throws(CallError) in try d.doBtrfsFilesystemSync(fs: c.argument(0)); return .none }),
         (.btrfsFilesystemBalance, { d, c throws(CallError) in try d.doBtrfsFilesystemBalance(fs: c.argument(0)); return .none }),
+        (.btrfsFilesystemDefragment, { d, c throws(CallError) in try d.doBtrfsFilesystemDefragment(path: c.argument(0), flush: c.optional(0), compress: c.optional(1)); return .none }),
+        (.btrfsFilesystemShow, { d, c throws(CallError) in Reply.strings(try d.doBtrfsFilesystemShow(device: c.argument(0))) }),
+        (.btrfsSubvolumeShow, { d, c throws(CallError) in Reply.hashtable(try d.doBtrfsSubvolumeShow(subvolume: c.argument(0))) }),
+        (.btrfsQuotaEnable, { d, c throws(CallError) in try d.doBtrfsQuotaEnable(fs: c.argument(0), enable: c.argument(1)); return .none }),
+        (.btrfsQuotaRescan, { d, c throws(CallError) in try d.doBtrfsQuotaRescan(fs: c.argument(0)); return .none }),
+        (.btrfsQgroupLimit, { d, c throws(CallError) in try d.doBtrfsQgroupLimit(subvolume: c.argument(0), size: c.argument(1)); return .none }),
+        (.btrfsQgroupCreate, { d, c throws(CallError) in try d.doBtrfsQgroupCreate(qgroupid: c.argument(0), subvolume: c.argument(1)); return .none }),
+        (.btrfsQgroupDestroy, { d, c throws(CallError) in try d.doBtrfsQgroupDestroy(qgroupid: c.argument(0), subvolume: c.argument(1)); return .none }),
+        (.btrfsQgroupShow, { d, c throws(CallError) in Reply.structList(try d.doBtrfsQgroupShow(path: c.argument(0))) }),
+        (.btrfsQgroupAssign, { d, c throws(CallError) in try d.doBtrfsQgroupAssign(src: c.argument(0), dst: c.argument(1), path: c.argument(2)); return .none }),
+        (.btrfsQgroupRemove, { d, c throws(CallError) in try d.doBtrfsQgroupRemove(src: c.argument(0), dst: c.argument(1), path: c.argument(2)); return .none }),
+        (.btrfsScrubStart, { d, c throws(CallError) in try d.doBtrfsScrubStart(path: c.argument(0)); return .none }),
+        (.btrfsScrubCancel, { d, c throws(CallError) in try d.doBtrfsScrubCancel(path: c.argument(0)); return .none }),
+        (.btrfsScrubResume, { d, c throws(CallError) in try d.doBtrfsScrubResume(path: c.argument(0)); return .none }),
+        (.btrfsScrubStatus, { d, c throws(CallError) in Reply.structure(try d.doBtrfsScrubStatus(path: c.argument(0))) }),
+        (.btrfsBalancePause, { d, c throws(CallError) in try d.doBtrfsBalancePause(path: c.argument(0)); return .none }),
+        (.btrfsBalanceCancel, { d, c throws(CallError) in try d.doBtrfsBalanceCancel(path: c.argument(0)); return .none }),
+        (.btrfsBalanceResume, { d, c throws(CallError) in try d.doBtrfsBalanceResume(path: c.argument(0)); return .none }),
+        (.btrfsBalanceStatus, { d, c throws(CallError) in Reply.structure(try d.doBtrfsBalanceStatus(path: c.argument(0))) }),
+        (.btrfsSetSeeding, { d, c throws(CallError) in try d.doBtrfsSetSeeding(device: c.argument(0), seeding: c.argument(1)); return .none }),
+        (.btrfsFsck, { d, c throws(CallError) in try d.doBtrfsFsck(device: c.argument(0), superblock: c.optional(0), repair: c.optional(1)); return .none }),
+        (.btrfsRescueChunkRecover, { d, c throws(CallError) in try d.doBtrfsRescueChunkRecover(device: c.argument(0)); return .none }),
+        (.btrfsRescueSuperRecover, { d, c throws(CallError) in try d.doBtrfsRescueSuperRecover(device: c.argument(0)); return .none }),
+        (.btrfstuneSeeding, { d, c throws(CallError) in try d.doBtrfstuneSeeding(device: c.argument(0), seeding: c.argument(1)); return .none }),
+        (.btrfstuneEnableExtendedInodeRefs, { d, c throws(CallError) in try d.doBtrfstuneEnableExtendedInodeRefs(device: c.argument(0)); return .none }),
+        (.btrfstuneEnableSkinnyMetadataExtentRefs, { d, c throws(CallError) in try d.doBtrfstuneEnableSkinnyMetadataExtentRefs(device: c.argument(0)); return .none }),
+        (.btrfsImage, { d, c throws(CallError) in try d.doBtrfsImage(source: c.argument(0), image: c.argument(1), compresslevel: c.optional(0)); return .none }),
+        (.syslinux, { d, c throws(CallError) in try d.doSyslinux(device: c.argument(0), directory: c.optional(0)); return .none }),
+        (.extlinux, { d, c throws(CallError) in try d.doExtlinux(directory: c.argument(0)); return .none }),
         (.mdCreate, { d, c throws(CallError) in try d.doMdCreate(name: c.argument(0), devices: c.argument(1), missingbitmap: c.optional(0), nrdevices: c.optional(1), spare: c.optional(2), chunk: c.optional(3), level: c.optional(4)); return .none }),
         (.listMdDevices, { d, c throws(CallError) in Reply.strings(try d.doListMdDevices()) }),
         (.mdDetail, { d, c throws(CallError) in Reply.hashtable(try d.doMdDetail(md: c.argument(0))) }),

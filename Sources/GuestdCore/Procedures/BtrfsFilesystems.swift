@@ -32,7 +32,7 @@ extension Daemon {
             argv += [ByteString("--\(name)"), ByteString("\(value)")]
         }
         for device in list { _ = try? Subprocess.appliance(["wipefs", "-a", "--force", ByteString(device)]) }
-        try btrfsTool(argv + list.map { ByteString($0) }, prefix: devices.reverse(first))
+        try btrfsTool(argv + list.map { ByteString($0) }, prefix: first)
         StorageActivation.scanBtrfs(modules: modules)
     }
 
@@ -67,9 +67,10 @@ extension Daemon {
 
     private static let btrfsProfiles: Set<ByteString> = ["raid0", "raid1", "raid10", "single"]
 
-    /// commandv: "PREFIX: STDERR" on failure, device names in the caller's terms.
-    private func btrfsTool(_ argv: [ByteString], prefix: String) throws(CallError) {
+    /// commandv: "PREFIX: STDERR" on failure (the error reply names devices in the
+    /// caller's terms).
+    func btrfsTool(_ argv: [ByteString], prefix: String) throws(CallError) {
         let r = try Subprocess.appliance(argv)
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: ByteString(prefix) + ": " + Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError(ByteString(prefix) + ": " + Subprocess.errorText(r)) }
     }
 }

@@ -23,7 +23,7 @@ extension Daemon {
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
-        case "xz", "wipefs", "fstrim", "zerofree", "btrfs": hasProgram(group)
+        case "xz", "wipefs", "fstrim", "zerofree", "btrfs", "syslinux", "extlinux": hasProgram(group)
         case "luks": hasProgram("cryptsetup")
         case "linuxfsuuid": hasProgram("mkswap")
         case "gdisk": hasProgram("sgdisk")
