@@ -2,8 +2,8 @@ import Foundation
 import XCTest
 
 /// The libguestfs tools that inspect and change guests, run by Debian's real tools on our
-/// appliance and on libguestfs's stock one, on a small Debian-like image with one MBR
-/// ext4 partition (ToolsDebianDisk): what they print, and the images they leave.
+/// appliance and on libguestfs's stock one, on an installed Debian 12 with one MBR ext4
+/// partition (DebianGuestDisk): what they print, and the images they leave.
 final class ChangingToolsTests: XCTestCase {
     /// virt-inspector, virt-log (the guest's systemd journal), virt-alignment-scan and
     /// virt-diff print the same on both appliances.
@@ -27,25 +27,25 @@ final class ChangingToolsTests: XCTestCase {
 
     func testInspectorLogAlignmentAndDiffMatchTheStockAppliance() throws {
         let f = try Fixture.get()
-        let disk = try ToolsDebianDisk.path(f)
+        let disk = try DebianGuestDisk.path(f)
         let other = f.work + "/tools-other.img"
         try Fixture.sh("cp --sparse=always \(disk) \(other)")
         let edit = try f.runTool("virt-edit -a \(other) /etc/hostname -e s/tooldeb/otherdeb/", stock: false)
         XCTAssertEqual(edit.status, 0, edit.err)
-        for tool in ["virt-inspector -a \(disk)", "virt-log -a \(disk)", "virt-alignment-scan -a \(disk)",
-                     "virt-diff -a \(disk) -A \(other)"] {
+        let inspector = "virt-inspector -a \(disk)", log = "virt-log -a \(disk)", diff = "virt-diff -a \(disk) -A \(other)"
+        var printed: [String: String] = [:]
+        for tool in [inspector, log, "virt-alignment-scan -a \(disk)", diff] {
             let (ours, stock) = try f.runOnBoth(tool)
             XCTAssertEqual(Self.withoutDeviceNumberChanges(ours), Self.withoutDeviceNumberChanges(stock), tool)
+            printed[tool] = ours
         }
-        let xml = try f.runTool("virt-inspector -a \(disk)", stock: false).out
+        let xml = printed[inspector] ?? ""
         XCTAssertTrue(xml.contains("<hostname>tooldeb</hostname>"), xml)
         XCTAssertTrue(xml.contains("<name>base-files</name>"), xml)
         // The icon: libguestfs checks the logo with the file procedure before taking it.
         XCTAssertTrue(xml.contains("<icon>"), xml)
-        let log = try f.runTool("virt-log -a \(disk)", stock: false).out
-        XCTAssertTrue(log.hasSuffix(" sshd[42] err: error: something failed\n"), log)
-        let diff = try f.runTool("virt-diff -a \(disk) -A \(other)", stock: false).out
-        XCTAssertTrue(diff.contains("-tooldeb\n+otherdeb\n"), diff)
+        XCTAssertTrue(printed[log]?.hasSuffix(" sshd[42] err: error: something failed\n") == true, printed[log] ?? "")
+        XCTAssertTrue(printed[diff]?.contains("-tooldeb\n+otherdeb\n") == true, printed[diff] ?? "")
     }
 
     /// virt-edit -e and virt-make-fs leave the same images on both appliances (checked
@@ -53,7 +53,7 @@ final class ChangingToolsTests: XCTestCase {
     /// file's blocks back to the host and leaves a clean filesystem.
     func testEditMakeFsAndSparsifyChangeImagesAsTheStockApplianceDoes() throws {
         let f = try Fixture.get()
-        let disk = try ToolsDebianDisk.path(f)
+        let disk = try DebianGuestDisk.path(f)
         var edited: [String] = []
         var made: [String] = []
         let input = f.work + "/make-fs-input"
@@ -64,7 +64,7 @@ final class ChangingToolsTests: XCTestCase {
             try Fixture.sh("cp --sparse=always \(disk) \(copy)")
             let r = try f.runTool("virt-edit -a \(copy) /etc/hostname -e 's/tooldeb/edited/'", stock: stock)
             XCTAssertEqual(r.status, 0, "\(name): \(r.err)")
-            edited.append(try ToolsDebianDisk.debugfs(copy, offset: 1_048_576, "cat /etc/hostname", "stat /etc/hostname"))
+            edited.append(try DebianGuestDisk.debugfs(copy, offset: 1_048_576, "cat /etc/hostname", "stat /etc/hostname"))
 
             let image = f.work + "/make-fs-\(name).img"
             try Fixture.sh("rm -f \(image)")
@@ -74,7 +74,7 @@ final class ChangingToolsTests: XCTestCase {
             let start = try Fixture.sh("sfdisk -J \(image) | sed -n 's/.*\"start\": *\\([0-9]*\\).*/\\1/p'").out
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let offset = (Int(start) ?? 0) * 512
-            made.append(table + (try ToolsDebianDisk.debugfs(image, offset: offset, "cat /d/f", "stat /l")))
+            made.append(table + (try DebianGuestDisk.debugfs(image, offset: offset, "cat /d/f", "stat /l")))
         }
         // Inode and block numbers, times, generation and checksums differ between any
         // two runs.
@@ -99,11 +99,11 @@ final class ChangingToolsTests: XCTestCase {
         try Fixture.sh("cp --sparse=always \(disk) \(sparse)")
         let w = try f.runTool("guestfish -a \(sparse) -m /dev/sda1 fill-pattern x 25165824 /big : sync : rm /big", stock: false)
         XCTAssertEqual(w.status, 0, w.err)
-        let before = try ToolsDebianDisk.allocatedKiB(sparse)
+        let before = try DebianGuestDisk.allocatedKiB(sparse)
         let s = try f.runTool("virt-sparsify --in-place \(sparse)", stock: false)
         XCTAssertEqual(s.status, 0, s.err)
         XCTAssertTrue(s.out.contains("Trimming /dev/sda1"), s.out)
-        let after = try ToolsDebianDisk.allocatedKiB(sparse)
+        let after = try DebianGuestDisk.allocatedKiB(sparse)
         XCTAssertLessThan(after, before - 20 * 1024, "allocated \(before) KiB before, \(after) KiB after")
         let fsck = try Fixture.sh("dd if=\(sparse) of=\(sparse).p1 bs=1M skip=1 status=none && e2fsck -fn \(sparse).p1")
         XCTAssertEqual(fsck.status, 0, fsck.out + fsck.err)
@@ -114,46 +114,48 @@ final class ChangingToolsTests: XCTestCase {
     /// deleted 24 MiB file gives its blocks back to the image.
     func testOurLauncherPassesDiscardsThrough() throws {
         let f = try Fixture.get()
-        let disk = try ToolsDebianDisk.path(f), image = f.work + "/trim.img"
+        let disk = try DebianGuestDisk.path(f), image = f.work + "/trim.img"
         try Fixture.sh("cp --sparse=always \(disk) \(image)")
         let env = ["APPLIANCE_CACHE": f.work + "/cache", "APPLIANCE_LIBEXEC": f.productsDir]
         let cli = "\(f.productsDir)/appliance run --accel tcg -a \(image) -- mount /dev/sda1 / : "
         let fill = try Fixture.sh(cli + "fill-pattern x 25165824 /big : sync : rm /big", environment: env)
         XCTAssertEqual(fill.status, 0, fill.err)
-        let before = try ToolsDebianDisk.allocatedKiB(image)
+        let before = try DebianGuestDisk.allocatedKiB(image)
         let trim = try Fixture.sh(cli + "fstrim /", environment: env)
         XCTAssertEqual(trim.status, 0, trim.err)
-        let after = try ToolsDebianDisk.allocatedKiB(image)
+        let after = try DebianGuestDisk.allocatedKiB(image)
         XCTAssertLessThan(after, before - 20 * 1024, "allocated \(before) KiB before, \(after) KiB after")
     }
 
     /// virt-resize --expand to a larger disk and virt-format on our appliance: the
     /// partition tables the stock appliance leaves (observed with these same images:
-    /// 2048+257792 and 128+130817 sectors), a grown clean filesystem with the guest's
-    /// files, a fresh ext4.
+    /// 2048+1044224 and 128+786177 sectors, and a filesystem of 522112 blocks), a grown
+    /// clean filesystem with the guest's files, a fresh ext4.
     func testResizeAndFormatLeaveWhatTheStockApplianceLeaves() throws {
         let f = try Fixture.get()
-        let disk = try ToolsDebianDisk.path(f)
+        let disk = try DebianGuestDisk.path(f)
         let source = f.work + "/resize-in.img", target = f.work + "/resize-out.img"
-        try Fixture.sh("cp --sparse=always \(disk) \(source) && rm -f \(target) && truncate -s 128M \(target)")
+        try Fixture.sh("cp --sparse=always \(disk) \(source) && rm -f \(target) && truncate -s 512M \(target)")
         let r = try f.runTool("virt-resize --expand /dev/sda1 \(source) \(target)", stock: false)
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("Resize operation completed with no errors"), r.out)
-        XCTAssertTrue(try Fixture.sh("sfdisk -d \(target)").out.contains("resize-out.img1 : start=        2048, size=      257792, type=83"))
-        let grown = try ToolsDebianDisk.debugfs(target, offset: 2048 * 512, "cat /etc/hostname")
+        XCTAssertEqual(try Fixture.sh("sfdisk -d \(target) | grep '^\(target)1 '").out,
+                       "\(target)1 : start=        2048, size=     1044224, type=83\n")
+        let grown = try DebianGuestDisk.debugfs(target, offset: 2048 * 512, "cat /etc/hostname")
         XCTAssertEqual(grown, "tooldeb\n")
         let part = try Fixture.sh("dd if=\(target) of=\(target).p1 bs=512 skip=2048 status=none && e2fsck -fn \(target).p1 >/dev/null"
             + " && dumpe2fs -h \(target).p1 2>/dev/null | sed -n 's/^Block count: *//p'")
         XCTAssertEqual(part.status, 0, part.err)
-        XCTAssertEqual(part.out, "128896\n")
+        XCTAssertEqual(part.out, "522112\n")
 
         let formatted = f.work + "/format.img"
         try Fixture.sh("cp --sparse=always \(disk) \(formatted)")
         let v = try f.runTool("virt-format -a \(formatted) --filesystem=ext4", stock: false)
         XCTAssertEqual(v.status, 0, v.err)
-        XCTAssertTrue(try Fixture.sh("sfdisk -d \(formatted)").out.contains("format.img1 : start=         128, size=      130817, type=83"))
+        XCTAssertEqual(try Fixture.sh("sfdisk -d \(formatted) | grep '^\(formatted)1 '").out,
+                       "\(formatted)1 : start=         128, size=      786177, type=83\n")
         XCTAssertEqual(try Fixture.sh("blkid -p -o value -s TYPE -O 65536 \(formatted)").out, "ext4\n")
-        XCTAssertEqual(try ToolsDebianDisk.debugfs(formatted, offset: 65536, "ls -p /"), "/2/040755/0/0/.//\n/2/040755/0/0/..//\n/11/040700/0/0/lost+found//\n\n")
+        XCTAssertEqual(try DebianGuestDisk.debugfs(formatted, offset: 65536, "ls -p /"), "/2/040755/0/0/.//\n/2/040755/0/0/..//\n/11/040700/0/0/lost+found//\n\n")
     }
 
     /// The calls of virt-resize, virt-format, virt-make-fs, virt-sparsify and
@@ -164,7 +166,7 @@ final class ChangingToolsTests: XCTestCase {
     /// copy-device-to-device, list-disk-labels, debug progress; and their errors.
     func testCallsOfTheChangingToolsPrintTheSameOnBothAppliances() throws {
         let f = try Fixture.get()
-        let disk = try ToolsDebianDisk.path(f)
+        let disk = try DebianGuestDisk.path(f)
         let script = f.work + "/changing.gf", scratch = f.work + "/changing-scratch.img"
         try Self.script(disk: disk, scratch: scratch).write(toFile: script, atomically: true, encoding: .utf8)
         try Fixture.sh("rm -f \(scratch)")
@@ -309,58 +311,5 @@ final class ChangingToolsTests: XCTestCase {
         -debug progress x
 
         """
-    }
-}
-
-/// A Debian-like guest on an MBR disk with one ext4 partition: os-release, dpkg's
-/// status, a hostname and fstab, an ELF for the architecture, the Debian logo (the
-/// host's, from debconf), and a systemd journal of two entries written by
-/// systemd-journal-remote.
-enum ToolsDebianDisk {
-    static let made = LockedPath()
-
-    static func path(_ f: Fixture) throws -> String {
-        if let p = made.get() { return p }
-        let disk = f.work + "/tooldeb.img", tree = f.work + "/tooldeb-tree"
-        try Fixture.sh(script(disk: disk, tree: tree))
-        made.set(disk)
-        return disk
-    }
-
-    static func script(disk: String, tree: String) -> String {
-        """
-        set -eu
-        r=\(tree); rm -rf $r; mkdir -p $r/etc $r/usr/bin $r/usr/lib $r/var/lib/dpkg $r/root $r/tmp
-        ln -s usr/bin $r/bin; ln -s usr/lib $r/lib
-        printf '%s\\n' 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"' 'NAME="Debian GNU/Linux"' 'VERSION_ID="12"' 'ID=debian' > $r/etc/os-release
-        echo 12.5 > $r/etc/debian_version
-        echo tooldeb > $r/etc/hostname
-        echo 'UUID=0b1ac4b2-5b6f-4b43-a2a5-0f1f2a3b4c5d / ext4 errors=remount-ro 0 1' > $r/etc/fstab
-        printf 'root:x:0:0:root:/root:/bin/sh\\n' > $r/etc/passwd
-        cp /usr/bin/true $r/usr/bin/ls
-        mkdir -p $r/usr/share/pixmaps; cp /usr/share/pixmaps/debian-logo.png $r/usr/share/pixmaps/
-        printf 'Package: base-files\\nStatus: install ok installed\\nArchitecture: amd64\\nVersion: 12.4+deb12u5\\nDescription: Debian base system miscellaneous files\\n\\n' > $r/var/lib/dpkg/status
-        j=$r/var/log/journal/fedcba9876543210fedcba9876543210; mkdir -p $j
-        entry() { printf '__REALTIME_TIMESTAMP=%s\\n__MONOTONIC_TIMESTAMP=%s\\n_BOOT_ID=0123456789abcdef0123456789abcdef\\n_MACHINE_ID=fedcba9876543210fedcba9876543210\\n_HOSTNAME=tooldeb\\nPRIORITY=%s\\nSYSLOG_IDENTIFIER=%s\\n%bMESSAGE=%s\\n\\n' "$@"; }
-        { entry 1700000000000000 1000 6 kernel '' 'Linux version 6.1'; entry 1700000005000000 5000000 3 sshd '_PID=42\\n' 'error: something failed'; } \\
-          | /lib/systemd/systemd-journal-remote -o $j/system.journal - 2>/dev/null
-        rm -f \(disk); truncate -s 64M \(disk)
-        echo 'start=2048, type=83' | sfdisk -q \(disk)
-        mkfs.ext4 -q -F -U 0b1ac4b2-5b6f-4b43-a2a5-0f1f2a3b4c5d -d $r -E offset=1048576 \(disk) 62M
-        """
-    }
-
-    /// debugfs's answers about the ext filesystem at `offset` in the image (the
-    /// partition copied out first: debugfs reads whole devices).
-    static func debugfs(_ image: String, offset: Int, _ requests: String...) throws -> String {
-        let part = image + ".part"
-        try Fixture.sh("dd if=\(image) of=\(part) bs=512 skip=\(offset / 512) status=none")
-        defer { try? FileManager.default.removeItem(atPath: part) }
-        return try requests.map { try Fixture.sh("debugfs -R '\($0)' \(part) 2>/dev/null").out }.joined()
-    }
-
-    /// The image's allocated size, as du counts it.
-    static func allocatedKiB(_ image: String) throws -> Int {
-        Int(try Fixture.sh("du -k \(image) | cut -f1").out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 }

@@ -52,6 +52,20 @@ final class MoreFileProcedureTests: SysrootTestCase {
         XCTAssertEqual(try daemon.call(.realpath, ["/"]).string(), "/")
     }
 
+    /// ln -s and ln -sf to a directory, or a symlink to one, make the link inside it, as
+    /// ln(1) does for the real daemon; the complaint names the link it tried to make.
+    func testSymbolicLinksToADirectoryGoInsideIt() throws {
+        assertOK(try daemon.call(.lnSF, ["/usr/lib/unit.service", "/dir"]))
+        XCTAssertEqual(try daemon.call(.readlink, ["/dir/unit.service"]).string(), "/usr/lib/unit.service")
+        assertOK(try daemon.call(.lnSF, ["/other/unit.service", "/dir/"]))
+        XCTAssertEqual(try daemon.call(.readlink, ["/dir/unit.service"]).string(), "/other/unit.service")
+        assertOK(try daemon.call(.lnS, ["dir", "/dirlink"]))
+        assertOK(try daemon.call(.lnS, ["../x", "/dirlink"]))
+        XCTAssertEqual(try daemon.call(.readlink, ["/dir/x"]).string(), "../x")
+        assertError(try daemon.call(.lnS, ["../x", "/dir"]),
+                    "ln -s: ../x: /dir: ln: failed to create symbolic link '\(root.path)/dir/x': File exists")
+    }
+
     func testOffsetTransfersAndBase64() throws {
         try write("/f", "0123456789")
         assertOK(try daemon.fileIn(.uploadOffset, ["/f"], data: Array("abc".utf8), offsetArgument: 4).reply)

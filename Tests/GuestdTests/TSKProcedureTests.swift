@@ -13,6 +13,9 @@ final class TSKProcedureTests: SysrootTestCase {
         try FileManager.default.createDirectory(atPath: dev, withIntermediateDirectories: true)
         try Data("twelve bytes".utf8).write(to: URL(fileURLWithPath: tree + "/sub/file"))
         try FileManager.default.createSymbolicLink(atPath: tree + "/link", withDestinationPath: "sub/file")
+        // Enough entries for several chunks: the walk streams them as it meets them.
+        try FileManager.default.createDirectory(atPath: tree + "/many", withIntermediateDirectories: true)
+        for i in 0 ..< 200 { XCTAssertTrue(FileManager.default.createFile(atPath: tree + "/many/file-\(i)", contents: Data())) }
         XCTAssertTrue(FileManager.default.createFile(atPath: dev + "/sda", contents: Data()))
         let mkfs = Process()
         mkfs.executableURL = URL(fileURLWithPath: "/usr/sbin/mkfs.ext4")
@@ -43,6 +46,9 @@ final class TSKProcedureTests: SysrootTestCase {
         XCTAssertEqual(entries["link"]?["tsk_type"], .int(Int64(UInt8(ascii: "l"))))
         XCTAssertEqual(entries["link"]?["tsk_link"], .string("sub/file"))
         XCTAssertNotNil(entries["lost+found"])
+        XCTAssertGreaterThan(walk.data.count, 3 * Guestfs.maxChunkSize)
+        XCTAssertEqual(entries.keys.filter { $0.hasPrefix("many/file-") }.count, 200)
+        XCTAssertEqual(entries["many/file-199"]?["tsk_size"], .int(0))
 
         // Not a filesystem: the library's own error, before any transfer.
         XCTAssertTrue(FileManager.default.createFile(atPath: dev + "/sda2", contents: Data(count: 1 << 20)))

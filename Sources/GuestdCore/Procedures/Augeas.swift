@@ -8,11 +8,14 @@ extension Daemon {
     /// The handle aug_init made; nil before it and after aug_close.
     nonisolated(unsafe) private static var augeas: (library: AugeasLibrary, handle: AugeasLibrary.Handle)?
 
+    /// Closes the handle if one is open (aug_finalize).
+    static func closeAugeas() {
+        if let open = augeas { open.library.close(open.handle) }
+        augeas = nil
+    }
+
     func doAugInit(root: ByteString, flags: Int32) throws(CallError) {
-        if let open = Daemon.augeas {
-            open.library.close(open.handle)
-            Daemon.augeas = nil
-        }
+        Daemon.closeAugeas()
         let library: AugeasLibrary
         do throws(SysError) { library = try AugeasLibrary.shared() } catch { throw CallError("aug_init: \(error)") }
         // The real daemon joins the sysroot and the root as they are, so "/.." would give
@@ -38,9 +41,8 @@ extension Daemon {
     }
 
     func doAugClose() throws(CallError) {
-        let aug = try needAugeas("do_aug_close")
-        aug.library.close(aug.handle)
-        Daemon.augeas = nil
+        _ = try needAugeas("do_aug_close")
+        Daemon.closeAugeas()
     }
 
     func doAugDefvar(name: ByteString, expr: ByteString?) throws(CallError) -> Int32 {

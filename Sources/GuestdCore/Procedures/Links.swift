@@ -13,14 +13,15 @@ extension Daemon {
     }
 
     func doLnSF(target: ByteString, linkname: ByteString) throws(CallError) {
+        let destination = symlinkDestination(target, linkname)
         do throws(SysError) {
-            try sysroot.atParent(linkname) { (dir, name) throws(SysError) in
+            try sysroot.atParent(destination) { (dir, name) throws(SysError) in
                 var st = stat()
                 if fstatat(dir, name.cString, &st, AT_SYMLINK_NOFOLLOW) == 0, !st.st_mode.isDirectory { _ = unlinkat(dir, name.cString, 0) }
-                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", linkname) }
+                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", destination) }
             }
         } catch {
-            throw CallError("ln -sf: \(target): \(linkname): ln: failed to create symbolic link '\(sysroot.path)\(linkname)': \(error.reason)")
+            throw CallError("ln -sf: \(target): \(linkname): ln: failed to create symbolic link '\(sysroot.path)\(destination)': \(error.reason)")
         }
     }
 
@@ -43,14 +44,23 @@ extension Daemon {
         }
     }
 
+    /// The real daemon runs ln(1) without -T: a link name that is a directory, or a
+    /// symlink to one, gets the link inside it, named as the target's last name (as
+    /// virt-customize's firstboot links a unit into multi-user.target.wants).
+    private func symlinkDestination(_ target: ByteString, _ linkname: ByteString) -> ByteString {
+        guard let last = target.components.last, (try? sysroot.directoryHostPath(linkname)) != nil else { return linkname }
+        return (linkname.bytes.last == UInt8(ascii: "/") ? linkname : linkname + "/") + last
+    }
+
     func doLnS(target: ByteString, linkname: ByteString) throws(CallError) {
+        let destination = symlinkDestination(target, linkname)
         do throws(SysError) {
-            try sysroot.atParent(linkname) { (dir, name) throws(SysError) in
-                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", linkname) }
+            try sysroot.atParent(destination) { (dir, name) throws(SysError) in
+                guard symlinkat(target.cString, dir, name.cString) == 0 else { throw SysError("symlink", destination) }
             }
         } catch {
             // The real daemon runs ln -s and passes on its complaint.
-            throw CallError("ln -s: \(target): \(linkname): ln: failed to create symbolic link '\(sysroot.path)\(linkname)': \(error.reason)", errno: 0)
+            throw CallError("ln -s: \(target): \(linkname): ln: failed to create symbolic link '\(sysroot.path)\(destination)': \(error.reason)", errno: 0)
         }
     }
 

@@ -14,7 +14,7 @@ extension Daemon {
     /// At close the library asks for everything to be unmounted and flushed.
     func doInternalAutosync() throws(CallError) {
         defer { syncDisks() }
-        Daemon.closeHive()
+        closeGuestHandles()
         try mounts.unmountAll()
     }
 

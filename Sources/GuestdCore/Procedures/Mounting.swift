@@ -17,8 +17,16 @@ extension Daemon {
     }
 
     func doUmountAll() throws(CallError) {
-        Daemon.closeHive()
+        closeGuestHandles()
         try mounts.unmountAll()
+    }
+
+    /// The Augeas, hivex and journal handles hold files of the guest open, so an unmount
+    /// would fail while any is open: the real daemon closes all three before unmounting.
+    func closeGuestHandles() {
+        Daemon.closeAugeas()
+        Daemon.closeHive()
+        journal.close()
     }
 
     func doUmount(pathordevice: ByteString, force: Bool?, lazyunmount: Bool?) throws(CallError) {

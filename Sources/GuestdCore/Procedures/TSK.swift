@@ -4,8 +4,9 @@ import GuestProtocol
 /// The libtsk group (daemon/tsk.c of libguestfs 1.48): internal_filesystem_walk and
 /// internal_find_inode walk an unmounted filesystem with the Sleuth Kit's library and
 /// send each entry as an XDR tsk_dirent in a FileOut stream, which the library's
-/// filesystem_walk and find_inode decode. libtsk is opened with dlopen at the first
-/// call; the group is available where it loads.
+/// filesystem_walk and find_inode decode. Entries go to the stream as the walk meets
+/// them (a large filesystem's walk is never held whole). libtsk is opened with dlopen
+/// at the first call; the group is available where it loads.
 extension Daemon {
     func doInternalFilesystemWalk(device: String) throws(CallError) -> Answer {
         try TSK.walk(Mountable(device).device, only: nil)
@@ -56,11 +57,13 @@ enum TSK {
         static let fsRootInum = 32
     }
 
-    /// What the walk's callback fills: the encoded entries, the inode asked for.
-    final class Collected {
-        var encoder = XDREncoder()
+    /// What the walk's callback needs: the stream, the inode asked for, and the first
+    /// failure to send (the C callback cannot throw; the walk stops on it).
+    final class Walk {
+        let stream: FileOutStream
         let only: UInt64?
-        init(only: UInt64?) { self.only = only }
+        var failure: (any Error)?
+        init(stream: FileOutStream, only: UInt64?) { (self.stream, self.only) = (stream, only) }
     }
 
     static func walk(_ device: String, only: UInt64?) throws(CallError) -> Answer {
@@ -77,22 +80,24 @@ enum TSK {
         }
         return .fileOut { stream in
             defer { lib.fsClose(fs); lib.imgClose(img) }
-            let collected = Collected(only: only)
+            let walk = Walk(stream: stream, only: only)
             let root = fs.load(fromByteOffset: Offset.fsRootInum, as: UInt64.self)
             let status = lib.dirWalk(fs, root, walkFlags, { file, path, context in
                 guard let file, let context else { return TSK.walkError }
-                let c = Unmanaged<Collected>.fromOpaque(context).takeUnretainedValue()
-                TSK.add(file, path, to: c)
+                let w = Unmanaged<Walk>.fromOpaque(context).takeUnretainedValue()
+                guard let entry = TSK.entry(file, path, only: w.only) else { return TSK.walkContinue }
+                var e = XDREncoder()
+                entry.encode(into: &e)
+                do { try w.stream.write(e.bytes) } catch {
+                    w.failure = error
+                    return TSK.walkError
+                }
                 return TSK.walkContinue
-            }, Unmanaged.passUnretained(collected).toOpaque())
+            }, Unmanaged.passUnretained(walk).toOpaque())
+            if let failure = walk.failure { throw failure }
+            // The entries sent so far stay sent; the transfer ends cancelled, as the real
+            // daemon's does.
             guard status == 0 else { try stream.abort(); return }
-            let bytes = collected.encoder.bytes
-            var at = 0
-            while at < bytes.count {
-                let end = min(at + Guestfs.maxChunkSize, bytes.count)
-                try stream.write(bytes[at ..< end])
-                at = end
-            }
             try stream.finish()
         }
     }
@@ -105,15 +110,15 @@ enum TSK {
 
     /// One entry as tsk_dirent, unless it is "." or ".." of a directory other than the root's
     /// own ".", or (find_inode) another inode's.
-    static func add(_ file: UnsafeMutableRawPointer, _ path: UnsafePointer<CChar>?, to c: Collected) {
-        guard let name = file.load(fromByteOffset: Offset.fileName, as: UnsafeMutableRawPointer?.self) else { return }
+    static func entry(_ file: UnsafeMutableRawPointer, _ path: UnsafePointer<CChar>?, only: UInt64?) -> StructValue? {
+        guard let name = file.load(fromByteOffset: Offset.fileName, as: UnsafeMutableRawPointer?.self) else { return nil }
         let metaAddr = name.load(fromByteOffset: Offset.nameMetaAddr, as: UInt64.self)
-        if let only = c.only, only != metaAddr { return }
+        if let only, only != metaAddr { return nil }
         let leaf = bytes(name.load(fromByteOffset: Offset.nameName, as: UnsafePointer<CChar>?.self))
         if leaf == [0x2E] || leaf == [0x2E, 0x2E] {
             let fs = file.load(fromByteOffset: Offset.fileFS, as: UnsafeMutableRawPointer?.self)
             let root = fs?.load(fromByteOffset: Offset.fsRootInum, as: UInt64.self)
-            guard root == metaAddr, leaf == [0x2E] else { return }
+            guard root == metaAddr, leaf == [0x2E] else { return nil }
         }
         let nameType = name.load(fromByteOffset: Offset.nameType, as: UInt32.self)
         let nameFlags = name.load(fromByteOffset: Offset.nameFlags, as: UInt32.self)
@@ -142,7 +147,7 @@ enum TSK {
         values.append(.int(meta.map { Int64($0.load(fromByteOffset: Offset.metaNlink, as: Int32.self)) } ?? 0))
         values.append(.string(ByteString(bytes(meta?.load(fromByteOffset: Offset.metaLink, as: UnsafePointer<CChar>?.self)))))
         values.append(.int(0))
-        StructValue(.tskDirent, values).encode(into: &c.encoder)
+        return StructValue(.tskDirent, values)
     }
 
     /// TSK_FS_NAME_TYPE_* as the real daemon's letters (its virtual entries are 'u').

@@ -58,7 +58,13 @@ extension Daemon {
         }
         argv.append(try sysrootPath(path))
         let r = try Subprocess.appliance(argv)
-        guard r.succeeded else { throw CallError(path + ": " + Subprocess.errorText(r)) }
+        guard r.succeeded else { throw Daemon.xfsGrowfsError(path: path, stderr: Subprocess.errorText(r), devices: devices) }
+    }
+
+    /// xfs_growfs names the data and log devices as this kernel does ("cannot open
+    /// /dev/vdb1"): the caller's names in the error, after the path it gave.
+    static func xfsGrowfsError(path: ByteString, stderr: ByteString, devices: Devices) -> CallError {
+        CallError(path + ": " + devices.reverseNames(in: stderr))
     }
 
     func doXfsAdmin(device: String, extunwritten: Bool?, imgfile: Bool?, v2log: Bool?, projid32bit: Bool?,
