@@ -1,8 +1,8 @@
 import Foundation
 
 /// The installed Debian 12 of `DebianTree` on an MBR disk with one ext4 partition at
-/// sector 2048 (its fstab names it by UUID), made once per test run by the stock
-/// appliance's guestfish, for the tools that inspect and change guests. Beside the
+/// sector 2048 (its fstab names it by UUID), made once per test run by guestfish on our
+/// appliance, for the tools that inspect and change guests. Beside the
 /// installed system it holds what those tools look for and remove: a known hostname
 /// (mode 0644 as an installer leaves it; mmdebstrap's is 0755), hosts and machine-id, ssh host keys, shell histories, logs, temporary files, the
 /// Debian logo (the host's, from debconf) and a systemd journal of two entries written
@@ -18,9 +18,8 @@ enum DebianGuestDisk {
         if let p = made.get() { return p }
         let disk = f.work + "/debian-guest.img"
         let r = try Fixture.sh(script(disk: disk, tree: try DebianTree.tarball(f), work: f.work + "/debian-guest-files"),
-                               environment: ["LIBGUESTFS_BACKEND": "direct", "LIBGUESTFS_BACKEND_SETTINGS": "force_tcg",
-                                             "LIBGUESTFS_TMPDIR": f.work])
-        guard r.status == 0 else { throw GuestImageError(reason: "the stock appliance could not build the Debian guest: \(r.err)") }
+                               environment: f.toolEnvironment(stock: false))
+        guard r.status == 0 else { throw GuestImageError(reason: "guestfish could not build the Debian guest: \(r.err)") }
         made.set(disk)
         return disk
     }
