@@ -7,23 +7,8 @@ import XCTest
 /// host's mkfs.btrfs (btrfs-progs read a file as they read a device), and the argument
 /// checks that come before any tool runs.
 final class BtrfsDeviceProcedureTests: InProcessDaemonTestCase {
-    private func assertError(_ body: @autoclosure () throws -> Void, _ message: String, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), line: line) { error in
-            XCTAssertEqual((error as? CallError)?.message.description, message, line: line)
-        }
-    }
-
     private func makeBtrfs(_ name: String) throws -> String {
-        let image = base.path + "/" + name
-        XCTAssertTrue(FileManager.default.createFile(atPath: image, contents: nil))
-        XCTAssertEqual(truncate(image, 200 << 20), 0)
-        let mkfs = Process()
-        mkfs.executableURL = URL(fileURLWithPath: "/usr/sbin/mkfs.btrfs")
-        mkfs.arguments = ["-q", "-L", "unit", image]
-        try mkfs.run()
-        mkfs.waitUntilExit()
-        XCTAssertEqual(mkfs.terminationStatus, 0)
-        return image
+        try makeImage(name, size: 200 << 20, mkfs: "/usr/sbin/mkfs.btrfs")
     }
 
     func testToolsOnAnImageFile() throws {

@@ -23,4 +23,26 @@ class InProcessDaemonTestCase: XCTestCase {
         fds.forEach { close($0) }
         try? FileManager.default.removeItem(at: base)
     }
+
+    /// The call fails with exactly this text.
+    func assertError<T>(_ body: @autoclosure () throws -> T, _ message: String, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), line: line) { error in
+            XCTAssertEqual((error as? CallError)?.message.description, message, line: line)
+        }
+    }
+
+    /// An image file of `size` bytes in the sysroot, formatted by the host's `mkfs`
+    /// (with -q and the label "unit"); its host path.
+    func makeImage(_ name: String, size: off_t, mkfs: String) throws -> String {
+        let image = base.path + "/" + name
+        XCTAssertTrue(FileManager.default.createFile(atPath: image, contents: nil))
+        XCTAssertEqual(truncate(image, size), 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: mkfs)
+        p.arguments = ["-q", "-L", "unit", image]
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        return image
+    }
 }

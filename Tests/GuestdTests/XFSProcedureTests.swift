@@ -7,22 +7,8 @@ import XCTest
 /// host's xfsprogs read a file as they read a device), and their argument checks, which
 /// come before any tool runs.
 final class XFSProcedureTests: InProcessDaemonTestCase {
-    private func assertError<T>(_ body: @autoclosure () throws -> T, _ message: String, line: UInt = #line) {
-        XCTAssertThrowsError(try body(), line: line) { error in
-            XCTAssertEqual((error as? CallError)?.message.description, message, line: line)
-        }
-    }
-
     func testXfsInfoAndRepairOfAnImageFile() throws {
-        let image = base.path + "/xfs.img"
-        XCTAssertTrue(FileManager.default.createFile(atPath: image, contents: nil))
-        XCTAssertEqual(truncate(image, 320 << 20), 0)
-        let mkfs = Process()
-        mkfs.executableURL = URL(fileURLWithPath: "/usr/sbin/mkfs.xfs")
-        mkfs.arguments = ["-q", "-L", "unit", image]
-        try mkfs.run()
-        mkfs.waitUntilExit()
-        XCTAssertEqual(mkfs.terminationStatus, 0)
+        let image = try makeImage("xfs.img", size: 320 << 20, mkfs: "/usr/sbin/mkfs.xfs")
 
         let info = try daemon.doXfsInfo(pathordevice: "/xfs.img")
         XCTAssertEqual(info["xfs_mntpoint"], .string(ByteString(image)))
