@@ -159,7 +159,10 @@ final class Daemon {
         MessageHeader(procedure: h.procedure, direction: .reply, serial: h.serial, status: status)
     }
 
-    /// send_error: the reply with status error, carrying the errno's name if any.
+    /// send_error: the reply with status error, carrying the errno's name if any. Handlers
+    /// and the tools they run name the appliance's device nodes; every /dev name in the
+    /// text becomes the caller's here, once (a second pass would move a name again when
+    /// the kernel numbered the disks in another order).
     private func sendError(_ error: CallError, _ h: CallHeader) throws {
         let message = devices.reverseNames(in: error.message)
         if !console.quiet { Console.write("error: \(message)") }

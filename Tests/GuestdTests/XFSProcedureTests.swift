@@ -48,19 +48,3 @@ final class XFSProcedureTests: InProcessDaemonTestCase {
                     "stopping address must greater than starting address")
     }
 }
-
-/// xfs_growfs's error names the devices by the caller's names: a recorded /sys/block
-/// with one user disk, the appliance's vdb, which the caller knows as /dev/sda.
-final class XFSGrowfsErrorTests: XCTestCase {
-    func testTheErrorNamesTheCallersDevice() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("xfs-sysfs-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: base) }
-        let sys = base.path + "/sys"
-        try FileManager.default.createDirectory(atPath: sys + "/block/vdb/vdb1", withIntermediateDirectories: true)
-        let devices = Devices(sysfs: sys, dev: "/dev")
-        XCTAssertEqual(devices.disks(), ["vdb"])
-        let error = Daemon.xfsGrowfsError(path: "/data", stderr: "xfs_growfs: cannot open /dev/vdb1: Device or resource busy",
-                                          devices: devices)
-        XCTAssertEqual(error.message.description, "/data: xfs_growfs: cannot open /dev/sda1: Device or resource busy")
-    }
-}

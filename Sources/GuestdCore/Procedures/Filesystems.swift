@@ -6,18 +6,16 @@ import GuestProtocol
 /// with the real daemon's arguments and error texts.
 extension Daemon {
     func doMkfs(fstype: ByteString, device: String, blocksize: Int32?, features: ByteString?, inode: Int32?, sectorsize: Int32?, label: ByteString?) throws(CallError) {
-        try showingUserNames(device) { () throws(CallError) in try Mkfs(fstype: fstype.description, device: device, blocksize: blocksize, features: features?.description,
-                 inode: inode, sectorsize: sectorsize, label: label).run() }
+        try Mkfs(fstype: fstype.description, device: device, blocksize: blocksize, features: features?.description,
+                 inode: inode, sectorsize: sectorsize, label: label).run()
     }
 
     func doE2fsck(device: String, correct: Bool?, forceall: Bool?) throws(CallError) {
-        try showingUserNames(device) { () throws(CallError) in
-            try Daemon.e2fsck(device, correct: correct ?? false, forceall: forceall ?? false)
-        }
+        try Daemon.e2fsck(device, correct: correct ?? false, forceall: forceall ?? false)
     }
 
     func doE2fsckF(device: String) throws(CallError) {
-        try showingUserNames(device) { () throws(CallError) in try Daemon.e2fsck(device, correct: true, forceall: false) }
+        try Daemon.e2fsck(device, correct: true, forceall: false)
     }
 
     func doFsck(fstype: ByteString, device: String) throws(CallError) -> Int32 {
@@ -27,22 +25,14 @@ extension Daemon {
 
     func doTune2fsL(device: String) throws(CallError) -> [(ByteString, ByteString)] {
         let r = try Subprocess.appliance(["tune2fs", "-l", device])
-        guard r.succeeded else {
-            let error = CallError(Subprocess.errorText(r))
-            try showingUserNames(device) { () throws(CallError) in throw error }
-            throw error
-        }
+        guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
         return Daemon.tune2fsFields(r.out)
     }
 
     // wipefs -a --force (Debian's wipefs has --force; the real daemon asks --help).
     func doWipefs(device: String) throws(CallError) {
         let r = try Subprocess.appliance(["wipefs", "-a", "--force", device])
-        guard r.succeeded else {
-            let error = CallError(Subprocess.errorText(r))
-            try showingUserNames(device) { () throws(CallError) in throw error }
-            throw error
-        }
+        guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
     }
 
     func doDf() throws(CallError) -> ByteString {
@@ -53,16 +43,6 @@ extension Daemon {
         try df(["-h"], stub: Procedure.dfH.stub)
     }
 
-    /// Tools name the device node they opened. The real daemon's nodes carry the names
-    /// the user gave; ours may differ by a letter (the appliance root sits among the
-    /// disks), so error texts get the user's names back.
-    func showingUserNames<T>(_ device: String, _ body: () throws(CallError) -> T) throws(CallError) -> T {
-        do { return try body() } catch {
-            let shown = devices.reverse(device)
-            guard shown != device else { throw error }
-            throw CallError(error.message.replacing(ByteString(device), with: ByteString(shown)), errno: error.errno)
-        }
-    }
 
     /// e2fsck -f, noninteractive with -p or -y; exit 1 (errors corrected) is success.
     private static func e2fsck(_ device: String, correct: Bool, forceall: Bool) throws(CallError) {

@@ -79,7 +79,7 @@ extension Daemon {
             try lvm(["vgremove", "-f", vg], prefix: "vgremove: \(vg): ")
         }
         for pv in LVM.lines(try lvm(["pvs", "-o", "pv_name", "--noheadings"])) {
-            try lvm(["pvremove", "-f", pv], prefix: "pvremove: \(devices.reverse(pv)): ")
+            try lvm(["pvremove", "-f", pv], prefix: "pvremove: \(pv): ")
         }
     }
 

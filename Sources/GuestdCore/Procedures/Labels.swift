@@ -72,7 +72,7 @@ extension Daemon {
     /// btrfstune -U/-u (btrfs-progs 4.1 and later): "DEVICE: STDERR" on failure.
     private func btrfstune(_ args: [ByteString], _ device: String) throws(CallError) {
         let r = try Subprocess.appliance(["btrfstune"] + args + [ByteString(device)])
-        guard r.succeeded else { throw CallError("\(devices.reverse(device)): \(Subprocess.errorText(r))") }
+        guard r.succeeded else { throw CallError("\(device): \(Subprocess.errorText(r))") }
     }
 
     /// command(): the tool's stderr is the error.

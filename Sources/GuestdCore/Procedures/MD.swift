@@ -38,7 +38,7 @@ extension Daemon {
         }
         _ = modules.ensureModule("md_mod")
         let r = try Subprocess.appliance(argv)
-        guard r.succeeded else { throw CallError("mdadm: \(name): \(self.devices.reverseNames(in: Subprocess.errorText(r)))") }
+        guard r.succeeded else { throw CallError("mdadm: \(name): \(Subprocess.errorText(r))") }
     }
 
     func doListMdDevices() throws(CallError) -> [ByteString] {
@@ -75,7 +75,7 @@ extension Daemon {
 
     func doMdStop(md: String) throws(CallError) {
         let r = try Subprocess.appliance(["mdadm", "--stop", md])
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
     }
 
     func doMdStat(md: String) throws(CallError) -> [StructValue] {

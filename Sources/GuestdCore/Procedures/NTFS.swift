@@ -10,7 +10,7 @@ extension Daemon {
         do throws(SysError) {
             return try Subprocess.run(["ntfs-3g.probe", rw ? "-w" : "-r", ByteString(device)], root: nil).status
         } catch {
-            throw CallError("\(devices.reverse(device)): \(error.call): \(error.reason)")
+            throw CallError("\(device): \(error.call): \(error.reason)")
         }
     }
 
@@ -36,7 +36,7 @@ extension Daemon {
     private func ntfsTool(_ argv: [String], device: String, foldStdout: Bool) throws(CallError) {
         let r = try Subprocess.appliance(argv, foldStdout: foldStdout)
         guard r.succeeded else {
-            throw CallError(ByteString("\(devices.reverse(device)): ") + devices.reverseNames(in: Subprocess.errorText(r)))
+            throw CallError(ByteString("\(device): ") + Subprocess.errorText(r))
         }
     }
 
@@ -60,13 +60,13 @@ extension Daemon {
     func doNtfscloneIn(device: String, fileIn: FileInReceiver?) throws(CallError) {
         let argv: [ByteString] = ["ntfsclone", "-O", ByteString(device), "--restore-image", "-"]
         let fed = try PipedChild.feed(argv, from: fileIn, stub: "ntfsclone_in")
-        let name = devices.reverse(device)
+        let name = device
         switch fed.failure {
-        case .sinkFailed?: throw CallError(ByteString("write error on device: \(name): ") + devices.reverseNames(in: fed.errors))
+        case .sinkFailed?: throw CallError(ByteString("write error on device: \(name): ") + fed.errors)
         case .cancelledByLibrary?: throw CallError("ntfsclone cancelled")
         case nil:
             guard fed.status == 0 else {
-                throw CallError(ByteString("ntfsclone subcommand failed on device: \(name): ") + devices.reverseNames(in: fed.errors))
+                throw CallError(ByteString("ntfsclone subcommand failed on device: \(name): ") + fed.errors)
             }
         }
     }

@@ -40,9 +40,7 @@ extension Daemon {
     }
 
     private func parted(_ device: String, _ words: [String]) throws(CallError) {
-        try showingUserNames(device) { () throws(CallError) in
-            let r = try Subprocess.appliance(["parted", "-s", "--", device] + words, foldStdout: true)
-            guard r.succeeded else { throw CallError("parted: \(device): \(Subprocess.errorText(r))") }
-        }
+        let r = try Subprocess.appliance(["parted", "-s", "--", device] + words, foldStdout: true)
+        guard r.succeeded else { throw CallError("parted: \(device): \(Subprocess.errorText(r))") }
     }
 }

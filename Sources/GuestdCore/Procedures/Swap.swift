@@ -25,7 +25,7 @@ extension Daemon {
         // As before mkfs: an old signature must not outlive the new one.
         _ = try? Subprocess.appliance(["wipefs", "-a", "--force", device])
         let r = try Subprocess.appliance(argv)
-        guard r.succeeded else { throw CallError(ByteString("\(devices.reverse(device)): ") + devices.reverseNames(in: Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError(ByteString("\(device): ") + Subprocess.errorText(r)) }
     }
 
     func doMkswapL(label: ByteString, device: String) throws(CallError) {
@@ -41,23 +41,23 @@ extension Daemon {
         guard r.succeeded else { throw CallError(path + ": " + Subprocess.errorText(r)) }
     }
 
-    func doSwaponDevice(device: String) throws(CallError) { try swapOnOff("swapon", [ByteString(device)], shown: ByteString(devices.reverse(device))) }
-    func doSwapoffDevice(device: String) throws(CallError) { try swapOnOff("swapoff", [ByteString(device)], shown: ByteString(devices.reverse(device))) }
-    func doSwaponFile(file: ByteString) throws(CallError) { try swapOnOff("swapon", [try swapFilePath(file)], shown: nil) }
-    func doSwapoffFile(file: ByteString) throws(CallError) { try swapOnOff("swapoff", [try swapFilePath(file)], shown: nil) }
+    func doSwaponDevice(device: String) throws(CallError) { try swapOnOff("swapon", [ByteString(device)]) }
+    func doSwapoffDevice(device: String) throws(CallError) { try swapOnOff("swapoff", [ByteString(device)]) }
+    func doSwaponFile(file: ByteString) throws(CallError) { try swapOnOff("swapon", [try swapFilePath(file)]) }
+    func doSwapoffFile(file: ByteString) throws(CallError) { try swapOnOff("swapoff", [try swapFilePath(file)]) }
 
     func doSwaponLabel(label: ByteString) throws(CallError) {
         try Daemon.checkSwapLabel(label)
-        try swapOnOff("swapon", ["-L", label], shown: nil)
+        try swapOnOff("swapon", ["-L", label])
     }
 
     func doSwapoffLabel(label: ByteString) throws(CallError) {
         try Daemon.checkSwapLabel(label)
-        try swapOnOff("swapoff", ["-L", label], shown: nil)
+        try swapOnOff("swapoff", ["-L", label])
     }
 
-    func doSwaponUUID(uuid: ByteString) throws(CallError) { try swapOnOff("swapon", ["-U", uuid], shown: nil) }
-    func doSwapoffUUID(uuid: ByteString) throws(CallError) { try swapOnOff("swapoff", ["-U", uuid], shown: nil) }
+    func doSwaponUUID(uuid: ByteString) throws(CallError) { try swapOnOff("swapon", ["-U", uuid]) }
+    func doSwapoffUUID(uuid: ByteString) throws(CallError) { try swapOnOff("swapoff", ["-U", uuid]) }
 
     /// A missing file is left to the program, named as the real daemon names it (the
     /// sysroot's path before the guest's), so that its own error reaches the caller.
@@ -71,12 +71,12 @@ extension Daemon {
         }
     }
 
-    /// The error names the value as given (the real daemon names its argument: the
-    /// appliance's path for a file, which the caller's name replaces here only for devices).
-    private func swapOnOff(_ program: ByteString, _ args: [ByteString], shown: ByteString?) throws(CallError) {
+    /// The error names the value given to the program, as the real daemon's does (the
+    /// reply puts the caller's device names back).
+    private func swapOnOff(_ program: ByteString, _ args: [ByteString]) throws(CallError) {
         let r = try Subprocess.appliance([program] + args)
         guard r.succeeded else {
-            throw CallError((shown ?? args.last!) + ": " + devices.reverseNames(in: Subprocess.errorText(r)))
+            throw CallError(args.last! + ": " + Subprocess.errorText(r))
         }
     }
 }

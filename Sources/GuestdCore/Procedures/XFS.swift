@@ -24,7 +24,7 @@ extension Daemon {
     func xfsInfo(_ target: ByteString) throws(CallError) -> XFSInfo {
         let r = try Subprocess.appliance(["xfs_info", target])
         // The tools name devices as this kernel does: the caller's names in the error.
-        guard r.succeeded else { throw CallError(devices.reverseNames(in: Subprocess.errorText(r))) }
+        guard r.succeeded else { throw CallError(Subprocess.errorText(r)) }
         do throws(XFSInfo.ParseError) {
             return try XFSInfo.parse(String(decoding: r.out, as: UTF8.self))
         } catch {
@@ -58,13 +58,7 @@ extension Daemon {
         }
         argv.append(try sysrootPath(path))
         let r = try Subprocess.appliance(argv)
-        guard r.succeeded else { throw Daemon.xfsGrowfsError(path: path, stderr: Subprocess.errorText(r), devices: devices) }
-    }
-
-    /// xfs_growfs names the data and log devices as this kernel does ("cannot open
-    /// /dev/vdb1"): the caller's names in the error, after the path it gave.
-    static func xfsGrowfsError(path: ByteString, stderr: ByteString, devices: Devices) -> CallError {
-        CallError(path + ": " + devices.reverseNames(in: stderr))
+        guard r.succeeded else { throw CallError(path + ": " + Subprocess.errorText(r)) }
     }
 
     func doXfsAdmin(device: String, extunwritten: Bool?, imgfile: Bool?, v2log: Bool?, projid32bit: Bool?,
@@ -86,7 +80,7 @@ extension Daemon {
         // xfs_admin's messages go to stdout: both streams make the error.
         let r = try Subprocess.appliance(argv, foldStdout: true)
         guard r.succeeded else {
-            throw CallError(ByteString("\(devices.reverse(device)): ") + devices.reverseNames(in: Subprocess.errorText(r)))
+            throw CallError(ByteString("\(device): ") + Subprocess.errorText(r))
         }
     }
 
@@ -117,14 +111,14 @@ extension Daemon {
         let shown: ByteString
         if let dev = deviceArgument(device) {
             argv.append(ByteString(dev))
-            shown = ByteString(devices.reverse(dev))
+            shown = ByteString(dev)
         } else {
             argv += ["-f", try sysrootPath(device)]
             shown = device
         }
         let r = try Subprocess.appliance(argv)
         // A signal's death (128 + signal) is what the real daemon's command gives -1 for.
-        guard r.status < 128 else { throw CallError(shown + ": " + devices.reverseNames(in: Subprocess.errorText(r))) }
+        guard r.status < 128 else { throw CallError(shown + ": " + Subprocess.errorText(r)) }
         return r.status
     }
 
