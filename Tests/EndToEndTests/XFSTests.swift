@@ -35,15 +35,18 @@ final class XFSTests: XCTestCase {
     func testXFSProceduresOnBlankDisksMatchTheStockAppliance() throws {
         let f = try Fixture.get()
         let w = f.work + "/xfs-blank"
-        var outputs: [String] = []
-        for stock in [false, true] {
+        func run(stock: Bool) throws -> String {
             let made = try Fixture.sh("rm -rf \(w); mkdir -p \(w); truncate -s 1G \(w)/1.img \(w)/2.img")
             XCTAssertEqual(made.status, 0, made.err)
             try Data((Self.lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: w + "/script"))
             let r = try f.runTool("guestfish -a \(w)/1.img -a \(w)/2.img -f \(w)/script", stock: stock)
             XCTAssertEqual(r.status, 0, r.err)
-            outputs.append(r.out + r.err)
+            return r.out + r.err
         }
+        var outputs = [try run(stock: false), try run(stock: true)]
+        // Under load the stock appliance's kernel may number its own root disk first and
+        // name the first disk /dev/sdb in xfs_info's report and in errors: repeated once.
+        if outputs[1].hasPrefix("xfs\ntrue\nxfs_mntpoint: /dev/sdb1\n") { outputs[1] = try run(stock: true) }
         let ours = outputs[0]
         XCTAssertTrue(ours.hasPrefix("xfs\ntrue\nxfs_mntpoint: /dev/sda1\nxfs_inodesize: 512\n"), ours)
         for expected in ["XFSLABEL\n01234567-89ab-cdef-0123-456789abcdef\n", "set_label: xfs: invalid new label",
