@@ -19,9 +19,15 @@ struct Mkfs {
 
     func run() throws(CallError) {
         let argv = try arguments()
-        _ = try? Subprocess.appliance(["wipefs", "-a", "--force", device])
+        Mkfs.wipeSignatures(device)
         let r = try Subprocess.appliance(argv)
         guard r.succeeded else { throw CallError("\(fstype): \(device): \(Subprocess.errorText(r))") }
+    }
+
+    /// wipe_device_before_mkfs: old signatures go first, so that none outlives the new
+    /// one; a failure is ignored, as there.
+    static func wipeSignatures(_ device: String) {
+        _ = try? Subprocess.appliance(["wipefs", "-a", "--force", device])
     }
 
     func arguments() throws(CallError) -> [ByteString] {

@@ -31,7 +31,7 @@ extension Daemon {
             guard value > 0, value & (value - 1) == 0 else { throw CallError("\(name) must be > 0 and a power of two") }
             argv += [ByteString("--\(name)"), ByteString("\(value)")]
         }
-        for device in list { _ = try? Subprocess.appliance(["wipefs", "-a", "--force", ByteString(device)]) }
+        for device in list { Mkfs.wipeSignatures(device) }
         try btrfsTool(argv + list.map { ByteString($0) }, prefix: first)
         StorageActivation.scanBtrfs(modules: modules)
     }

@@ -22,8 +22,7 @@ extension Daemon {
         }
         if let uuid { argv += ["-U", uuid] }
         argv.append(ByteString(device))
-        // As before mkfs: an old signature must not outlive the new one.
-        _ = try? Subprocess.appliance(["wipefs", "-a", "--force", device])
+        Mkfs.wipeSignatures(device)
         let r = try Subprocess.appliance(argv)
         guard r.succeeded else { throw CallError(ByteString("\(device): ") + Subprocess.errorText(r)) }
     }
