@@ -92,15 +92,16 @@ final class CustomizeSysprepTests: XCTestCase {
     }
 }
 
-/// A guest's first partition (ext4 at sector 2048) unpacked with debugfs's rdump and
-/// listed: one line per entry (mode, owner, group, size, link target, path), then one
-/// sha256 line per file. Files named in `random` keep their line but not their digest.
+/// An ext filesystem in an image (the first partition's at sector 2048 unless `sector`
+/// says otherwise) unpacked with debugfs's rdump and listed: one line per entry (mode,
+/// owner, group, size, link target, path), then one sha256 line per file. Files named in
+/// `random` keep their line but not their digest.
 enum GuestTree {
-    static func listing(of image: String, work: String, random: [String] = []) throws -> [String] {
+    static func listing(of image: String, work: String, random: [String] = [], sector: Int = 2048) throws -> [String] {
         let script = """
             set -eu
             rm -rf \(work) \(work).part; mkdir -p \(work)
-            dd if=\(image) of=\(work).part bs=512 skip=2048 status=none
+            dd if=\(image) of=\(work).part bs=512 skip=\(sector) status=none
             debugfs -R 'rdump / \(work)' \(work).part >/dev/null 2>&1
             rm -f \(work).part
             cd \(work)
