@@ -37,9 +37,10 @@ struct LVMLayout {
     /// Where a linear LV's data starts: the partition's start, plus the PV's pe_start,
     /// plus the LV's first extent times the extent size (sectors).
     func sector(ofLV lv: String) throws -> Int {
+        let lines = metadata.split(separator: "\n")
         guard let extent = number("extent_size"), let peStart = number("pe_start"),
-              let body = metadata.range(of: "\t\(lv) {"),
-              let first = metadata[body.upperBound...].firstMatch(of: /stripes = \[\s*"pv0", (\d+)/).flatMap({ Int($0.1) })
+              let at = lines.firstIndex(where: { $0.trimmingPrefix(while: \.isWhitespace) == "\(lv) {" }),
+              let first = lines[at...].joined(separator: "\n").firstMatch(of: /stripes = \[\s*"pv0", (\d+)/).flatMap({ Int($0.1) })
         else { throw GuestImageError(reason: "no linear LV \(lv) in the LVM metadata:\n\(metadata)") }
         return start + peStart + first * extent
     }
