@@ -106,7 +106,8 @@ extension Daemon {
     /// list_filesystems: unpartitioned disks, then partitions that can hold a
     /// filesystem (not MBR extended, not the GPT types of Windows' reserved and LDM
     /// partitions), each with its vfs_type or "unknown"; members of RAID/LVM sets and
-    /// encrypted volumes are left out; md arrays follow the partitions, LVs come last.
+    /// encrypted volumes are left out; md arrays follow the partitions, then LVs, then
+    /// Windows dynamic disk volumes.
     /// Devices by their appliance names.
     func filesystems() -> [(device: String, type: String)] {
         var result: [(device: String, type: String)] = []
@@ -144,6 +145,11 @@ extension Daemon {
         for md in mds where devices.partitionNames(of: md).isEmpty { check(devices.dev + "/" + md) }
         if Daemon.isAvailable("lvm2") {
             for lv in (try? LVM.logicalVolumes()) ?? [] { check(lv) }
+        }
+        // Windows dynamic disk volumes last; being device-mapper nodes they were checked
+        // above too, and the real daemon lists them twice the same way.
+        if Daemon.isAvailable("ldm") {
+            for volume in LDM.mapped("ldm_vol_") { check(volume) }
         }
         return result
     }
