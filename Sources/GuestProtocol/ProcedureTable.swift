@@ -519,6 +519,34 @@ extension Procedure {
         Procedure("selinux_relabel", 467, ["specfile": .string, "path": .pathname], .none, optionals: ["force": .bool],
                   group: "selinuxrelabel", "relabel parts of the filesystem"),
 
+        // Windows dynamic disks (daemon/ldm.c, ldm.ml): ldmtool's JSON read as the real
+        // daemon reads it; list_ldm_* name the /dev/mapper nodes ldmtool made.
+        Procedure("list_ldm_volumes", 380, [:], .stringList, group: "ldm", "list all Windows dynamic disk volumes"),
+        Procedure("list_ldm_partitions", 381, [:], .stringList, group: "ldm", "list all Windows dynamic disk partitions"),
+        Procedure("ldmtool_create_all", 382, [:], .none, group: "ldm", "scan and create Windows dynamic disk volumes"),
+        Procedure("ldmtool_remove_all", 383, [:], .none, group: "ldm", "remove all Windows dynamic disk volumes"),
+        Procedure("ldmtool_scan", 384, [:], .stringList, group: "ldm", "scan for Windows dynamic disks"),
+        Procedure("ldmtool_scan_devices", 385, ["devices": .deviceList], .stringList, group: "ldm",
+                  "scan for Windows dynamic disks"),
+        Procedure("ldmtool_diskgroup_name", 386, ["diskgroup": .string], .string, group: "ldm",
+                  "return the name of a Windows dynamic disk group"),
+        Procedure("ldmtool_diskgroup_volumes", 387, ["diskgroup": .string], .stringList, group: "ldm",
+                  "return the volumes in a Windows dynamic disk group"),
+        Procedure("ldmtool_diskgroup_disks", 388, ["diskgroup": .string], .stringList, group: "ldm",
+                  "return the disks in a Windows dynamic disk group"),
+        Procedure("ldmtool_volume_type", 389, ["diskgroup": .string, "volume": .string], .string, group: "ldm",
+                  "return the type of a Windows dynamic disk volume"),
+        Procedure("ldmtool_volume_hint", 390, ["diskgroup": .string, "volume": .string], .string, group: "ldm",
+                  "return the hint field of a Windows dynamic disk volume"),
+        Procedure("ldmtool_volume_partitions", 391, ["diskgroup": .string, "volume": .string], .stringList, group: "ldm",
+                  "return the partitions in a Windows dynamic disk volume"),
+        // YARA (daemon/yara.c): rules held by the daemon until replaced or destroyed; the
+        // library's yara_scan decodes internal_yara_scan's stream of yara_detection.
+        Procedure("yara_load", 472, ["filename": .fileIn], .none, group: "libyara", "load yara rules within libguestfs"),
+        Procedure("yara_destroy", 473, [:], .none, group: "libyara", "destroy previously loaded yara rules"),
+        Procedure("internal_yara_scan", 474, ["path": .pathname, "filename": .fileOut], .none, group: "libyara",
+                  "scan a file with the loaded yara rules"),
+
         // The daemon itself.
         Procedure("sync", 2, [:], .none,
                   "sync disks, writes are flushed through to the disk image"),

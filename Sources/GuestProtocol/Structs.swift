@@ -113,6 +113,9 @@ public struct StructLayout: Sendable, Equatable {
         ("tsk_nlink", .int64), ("tsk_link", .string), ("tsk_spare1", .int64),
     ])
 
+    /// One YARA match (internal_yara_scan's stream): the scanned path as given, the rule's name.
+    public static let yaraDetection = StructLayout("yara_detection", [("yara_name", .string), ("yara_rule", .string)])
+
     /// One inotify event (inotify_read): the kernel's struct inotify_event, the name "" when none.
     public static let inotifyEvent = StructLayout("inotify_event", [
         ("in_wd", .int64), ("in_mask", .uint32), ("in_cookie", .uint32), ("in_name", .string),

@@ -47,6 +47,8 @@ final class Daemon {
     let journal = Journal()
     /// inotify_init's handle, open until inotify_close.
     let inotify = InotifyHandle()
+    /// yara_load's rules, kept until replaced or destroyed.
+    let yara = YaraRules()
     /// What the last inspect_os found (Inspect_types.inspect_fses); empty before.
     var inspected: [InspectedFilesystem] = []
 

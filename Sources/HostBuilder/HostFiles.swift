@@ -68,6 +68,8 @@ struct HostFiles {
         // mkfs/labels run.
         ("ntfs-3g", ["/bin/ntfs-3g", "/bin/ntfs-3g.probe", "/sbin/mount.ntfs", "/sbin/mount.ntfs-3g", "/sbin/mkntfs",
                      "/sbin/mkfs.ntfs", "/sbin/ntfsresize", "/sbin/ntfsclone", "/bin/ntfscat", "/bin/ntfsfix", "/sbin/ntfslabel"]),
+        // Windows dynamic disks (group ldm): ldmtool maps their volumes with libdevmapper.
+        ("ldmtool", ["/usr/bin/ldmtool"]),
         // The kernel's request_module runs /sbin/modprobe: device-mapper targets, ciphers
         // and filesystems then load when first asked for, as on any Linux.
         ("kmod", ["/sbin/modprobe"]),

@@ -105,6 +105,12 @@ final class ProcedureTableTests: XCTestCase {
         (359, "hivex_value_key"), (360, "hivex_value_type"), (361, "hivex_value_value"), (479, "hivex_value_string"),
         (478, "hivex_value_utf8"), (362, "hivex_commit"), (363, "hivex_node_add_child"), (364, "hivex_node_delete_child"),
         (365, "hivex_node_set_value"),
+        // Windows dynamic disks and YARA.
+        (380, "list_ldm_volumes"), (381, "list_ldm_partitions"), (382, "ldmtool_create_all"), (383, "ldmtool_remove_all"),
+        (384, "ldmtool_scan"), (385, "ldmtool_scan_devices"), (386, "ldmtool_diskgroup_name"),
+        (387, "ldmtool_diskgroup_volumes"), (388, "ldmtool_diskgroup_disks"), (389, "ldmtool_volume_type"),
+        (390, "ldmtool_volume_hint"), (391, "ldmtool_volume_partitions"), (472, "yara_load"), (473, "yara_destroy"),
+        (474, "internal_yara_scan"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

@@ -975,6 +975,58 @@ extension Session {
         if let force { optionals[0] = .bool(force) }
         _ = try invoke(.selinuxRelabel, [.string(specfile), .string(path)], optionals: optionals)
     }
+    /// list_ldm_volumes (380): list all Windows dynamic disk volumes
+    public func listLdmVolumes() throws -> [String] {
+        return try invoke(.listLdmVolumes, []).strings(.listLdmVolumes)
+    }
+    /// list_ldm_partitions (381): list all Windows dynamic disk partitions
+    public func listLdmPartitions() throws -> [String] {
+        return try invoke(.listLdmPartitions, []).strings(.listLdmPartitions)
+    }
+    /// ldmtool_create_all (382): scan and create Windows dynamic disk volumes
+    public func ldmtoolCreateAll() throws {
+        _ = try invoke(.ldmtoolCreateAll, [])
+    }
+    /// ldmtool_remove_all (383): remove all Windows dynamic disk volumes
+    public func ldmtoolRemoveAll() throws {
+        _ = try invoke(.ldmtoolRemoveAll, [])
+    }
+    /// ldmtool_scan (384): scan for Windows dynamic disks
+    public func ldmtoolScan() throws -> [String] {
+        return try invoke(.ldmtoolScan, []).strings(.ldmtoolScan)
+    }
+    /// ldmtool_scan_devices (385): scan for Windows dynamic disks
+    public func ldmtoolScanDevices(_ devices: [String]) throws -> [String] {
+        return try invoke(.ldmtoolScanDevices, [.strings(devices)]).strings(.ldmtoolScanDevices)
+    }
+    /// ldmtool_diskgroup_name (386): return the name of a Windows dynamic disk group
+    public func ldmtoolDiskgroupName(_ diskgroup: String) throws -> String {
+        return try invoke(.ldmtoolDiskgroupName, [.string(diskgroup)]).string(.ldmtoolDiskgroupName)
+    }
+    /// ldmtool_diskgroup_volumes (387): return the volumes in a Windows dynamic disk group
+    public func ldmtoolDiskgroupVolumes(_ diskgroup: String) throws -> [String] {
+        return try invoke(.ldmtoolDiskgroupVolumes, [.string(diskgroup)]).strings(.ldmtoolDiskgroupVolumes)
+    }
+    /// ldmtool_diskgroup_disks (388): return the disks in a Windows dynamic disk group
+    public func ldmtoolDiskgroupDisks(_ diskgroup: String) throws -> [String] {
+        return try invoke(.ldmtoolDiskgroupDisks, [.string(diskgroup)]).strings(.ldmtoolDiskgroupDisks)
+    }
+    /// ldmtool_volume_type (389): return the type of a Windows dynamic disk volume
+    public func ldmtoolVolumeType(_ diskgroup: String, _ volume: String) throws -> String {
+        return try invoke(.ldmtoolVolumeType, [.string(diskgroup), .string(volume)]).string(.ldmtoolVolumeType)
+    }
+    /// ldmtool_volume_hint (390): return the hint field of a Windows dynamic disk volume
+    public func ldmtoolVolumeHint(_ diskgroup: String, _ volume: String) throws -> String {
+        return try invoke(.ldmtoolVolumeHint, [.string(diskgroup), .string(volume)]).string(.ldmtoolVolumeHint)
+    }
+    /// ldmtool_volume_partitions (391): return the partitions in a Windows dynamic disk volume
+    public func ldmtoolVolumePartitions(_ diskgroup: String, _ volume: String) throws -> [String] {
+        return try invoke(.ldmtoolVolumePartitions, [.string(diskgroup), .string(volume)]).strings(.ldmtoolVolumePartitions)
+    }
+    /// yara_destroy (473): destroy previously loaded yara rules
+    public func yaraDestroy() throws {
+        _ = try invoke(.yaraDestroy, [])
+    }
     /// sync (2): sync disks, writes are flushed through to the disk image
     public func sync() throws {
         _ = try invoke(.sync, [])

@@ -472,6 +472,36 @@ extension Procedure {
     public static let internalFindInode = numbered(470)!
     /// selinux_relabel (467): relabel parts of the filesystem
     public static let selinuxRelabel = numbered(467)!
+    /// list_ldm_volumes (380): list all Windows dynamic disk volumes
+    public static let listLdmVolumes = numbered(380)!
+    /// list_ldm_partitions (381): list all Windows dynamic disk partitions
+    public static let listLdmPartitions = numbered(381)!
+    /// ldmtool_create_all (382): scan and create Windows dynamic disk volumes
+    public static let ldmtoolCreateAll = numbered(382)!
+    /// ldmtool_remove_all (383): remove all Windows dynamic disk volumes
+    public static let ldmtoolRemoveAll = numbered(383)!
+    /// ldmtool_scan (384): scan for Windows dynamic disks
+    public static let ldmtoolScan = numbered(384)!
+    /// ldmtool_scan_devices (385): scan for Windows dynamic disks
+    public static let ldmtoolScanDevices = numbered(385)!
+    /// ldmtool_diskgroup_name (386): return the name of a Windows dynamic disk group
+    public static let ldmtoolDiskgroupName = numbered(386)!
+    /// ldmtool_diskgroup_volumes (387): return the volumes in a Windows dynamic disk group
+    public static let ldmtoolDiskgroupVolumes = numbered(387)!
+    /// ldmtool_diskgroup_disks (388): return the disks in a Windows dynamic disk group
+    public static let ldmtoolDiskgroupDisks = numbered(388)!
+    /// ldmtool_volume_type (389): return the type of a Windows dynamic disk volume
+    public static let ldmtoolVolumeType = numbered(389)!
+    /// ldmtool_volume_hint (390): return the hint field of a Windows dynamic disk volume
+    public static let ldmtoolVolumeHint = numbered(390)!
+    /// ldmtool_volume_partitions (391): return the partitions in a Windows dynamic disk volume
+    public static let ldmtoolVolumePartitions = numbered(391)!
+    /// yara_load (472): load yara rules within libguestfs
+    public static let yaraLoad = numbered(472)!
+    /// yara_destroy (473): destroy previously loaded yara rules
+    public static let yaraDestroy = numbered(473)!
+    /// internal_yara_scan (474): scan a file with the loaded yara rules
+    public static let internalYaraScan = numbered(474)!
     /// sync (2): sync disks, writes are flushed through to the disk image
     public static let sync = numbered(2)!
     /// ping_daemon (92): ping the guest daemon

@@ -477,6 +477,36 @@ protocol ProcedureHandlers {
     func doInternalFindInode(device: String, inode: Int64) throws(CallError) -> Answer
     /// selinux_relabel (467): relabel parts of the filesystem
     func doSelinuxRelabel(specfile: ByteString, path: ByteString, force: Bool?) throws(CallError)
+    /// list_ldm_volumes (380): list all Windows dynamic disk volumes
+    func doListLdmVolumes() throws(CallError) -> [ByteString]
+    /// list_ldm_partitions (381): list all Windows dynamic disk partitions
+    func doListLdmPartitions() throws(CallError) -> [ByteString]
+    /// ldmtool_create_all (382): scan and create Windows dynamic disk volumes
+    func doLdmtoolCreateAll() throws(CallError)
+    /// ldmtool_remove_all (383): remove all Windows dynamic disk volumes
+    func doLdmtoolRemoveAll() throws(CallError)
+    /// ldmtool_scan (384): scan for Windows dynamic disks
+    func doLdmtoolScan() throws(CallError) -> [ByteString]
+    /// ldmtool_scan_devices (385): scan for Windows dynamic disks
+    func doLdmtoolScanDevices(devices: [String]) throws(CallError) -> [ByteString]
+    /// ldmtool_diskgroup_name (386): return the name of a Windows dynamic disk group
+    func doLdmtoolDiskgroupName(diskgroup: ByteString) throws(CallError) -> ByteString
+    /// ldmtool_diskgroup_volumes (387): return the volumes in a Windows dynamic disk group
+    func doLdmtoolDiskgroupVolumes(diskgroup: ByteString) throws(CallError) -> [ByteString]
+    /// ldmtool_diskgroup_disks (388): return the disks in a Windows dynamic disk group
+    func doLdmtoolDiskgroupDisks(diskgroup: ByteString) throws(CallError) -> [ByteString]
+    /// ldmtool_volume_type (389): return the type of a Windows dynamic disk volume
+    func doLdmtoolVolumeType(diskgroup: ByteString, volume: ByteString) throws(CallError) -> ByteString
+    /// ldmtool_volume_hint (390): return the hint field of a Windows dynamic disk volume
+    func doLdmtoolVolumeHint(diskgroup: ByteString, volume: ByteString) throws(CallError) -> ByteString
+    /// ldmtool_volume_partitions (391): return the partitions in a Windows dynamic disk volume
+    func doLdmtoolVolumePartitions(diskgroup: ByteString, volume: ByteString) throws(CallError) -> [ByteString]
+    /// yara_load (472): load yara rules within libguestfs
+    func doYaraLoad(fileIn: FileInReceiver?) throws(CallError)
+    /// yara_destroy (473): destroy previously loaded yara rules
+    func doYaraDestroy() throws(CallError)
+    /// internal_yara_scan (474): scan a file with the loaded yara rules
+    func doInternalYaraScan(path: ByteString) throws(CallError) -> Answer
     /// sync (2): sync disks, writes are flushed through to the disk image
     func doSync() throws(CallError)
     /// ping_daemon (92): ping the guest daemon
@@ -1023,6 +1053,21 @@ extension Daemon: ProcedureHandlers {
         (.internalFilesystemWalk, { d, c throws(CallError) in try d.doInternalFilesystemWalk(device: c.argument(0)) }),
         (.internalFindInode, { d, c throws(CallError) in try d.doInternalFindInode(device: c.argument(0), inode: c.argument(1)) }),
         (.selinuxRelabel, { d, c throws(CallError) in try d.doSelinuxRelabel(specfile: c.argument(0), path: c.argument(1), force: c.optional(0)); return .none }),
+        (.listLdmVolumes, { d, c throws(CallError) in Reply.strings(try d.doListLdmVolumes()) }),
+        (.listLdmPartitions, { d, c throws(CallError) in Reply.strings(try d.doListLdmPartitions()) }),
+        (.ldmtoolCreateAll, { d, c throws(CallError) in try d.doLdmtoolCreateAll(); return .none }),
+        (.ldmtoolRemoveAll, { d, c throws(CallError) in try d.doLdmtoolRemoveAll(); return .none }),
+        (.ldmtoolScan, { d, c throws(CallError) in Reply.strings(try d.doLdmtoolScan()) }),
+        (.ldmtoolScanDevices, { d, c throws(CallError) in Reply.strings(try d.doLdmtoolScanDevices(devices: c.argument(0))) }),
+        (.ldmtoolDiskgroupName, { d, c throws(CallError) in Reply.string(try d.doLdmtoolDiskgroupName(diskgroup: c.argument(0))) }),
+        (.ldmtoolDiskgroupVolumes, { d, c throws(CallError) in Reply.strings(try d.doLdmtoolDiskgroupVolumes(diskgroup: c.argument(0))) }),
+        (.ldmtoolDiskgroupDisks, { d, c throws(CallError) in Reply.strings(try d.doLdmtoolDiskgroupDisks(diskgroup: c.argument(0))) }),
+        (.ldmtoolVolumeType, { d, c throws(CallError) in Reply.string(try d.doLdmtoolVolumeType(diskgroup: c.argument(0), volume: c.argument(1))) }),
+        (.ldmtoolVolumeHint, { d, c throws(CallError) in Reply.string(try d.doLdmtoolVolumeHint(diskgroup: c.argument(0), volume: c.argument(1))) }),
+        (.ldmtoolVolumePartitions, { d, c throws(CallError) in Reply.strings(try d.doLdmtoolVolumePartitions(diskgroup: c.argument(0), volume: c.argument(1))) }),
+        (.yaraLoad, { d, c throws(CallError) in try d.doYaraLoad(fileIn: c.fileIn); return .none }),
+        (.yaraDestroy, { d, c throws(CallError) in try d.doYaraDestroy(); return .none }),
+        (.internalYaraScan, { d, c throws(CallError) in try d.doInternalYaraScan(path: c.argument(0)) }),
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.echoDaemon, { d, c throws(CallError) in Reply.string(try d.doEchoDaemon(words: c.argument(0))) }),

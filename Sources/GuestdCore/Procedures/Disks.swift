@@ -104,9 +104,10 @@ extension Daemon {
     }
 
     /// list_filesystems: unpartitioned disks, then partitions that can hold a
-    /// filesystem (not MBR extended, not the GPT types of Windows' reserved and LDM
+    /// filesystem (not MBR extended, not the MBR and GPT types of Windows' reserved and LDM
     /// partitions), each with its vfs_type or "unknown"; members of RAID/LVM sets and
-    /// encrypted volumes are left out; md arrays follow the partitions, LVs come last.
+    /// encrypted volumes are left out; md arrays follow the partitions, then LVs, then
+    /// Windows dynamic disk volumes.
     /// Devices by their appliance names.
     func filesystems() -> [(device: String, type: String)] {
         var result: [(device: String, type: String)] = []
@@ -145,6 +146,11 @@ extension Daemon {
         if Daemon.isAvailable("lvm2") {
             for lv in (try? LVM.logicalVolumes()) ?? [] { check(lv) }
         }
+        // Windows dynamic disk volumes last; being device-mapper nodes they were checked
+        // above too, and the real daemon lists them twice the same way.
+        if Daemon.isAvailable("ldm") {
+            for volume in LDM.mapped("ldm_vol_") { check(volume) }
+        }
         return result
     }
 
@@ -153,9 +159,10 @@ extension Daemon {
         "E3C9E316-0B5C-4DB8-817D-F92DF00215AE", "CADDEBF1-4400-4DE8-B103-12117DCF3CCF",
     ]
 
-    private static func canHoldFilesystem(tableType: String, number: Int, entryType: String) -> Bool {
+    static func canHoldFilesystem(tableType: String, number: Int, entryType: String) -> Bool {
         switch tableType {
-        case "msdos": !((1 ... 4).contains(number) && ["0x5", "0xf", "0x85"].contains(entryType))
+        // 0x42, an LDM data partition (the type sgdisk gives it as GPT), holds none itself.
+        case "msdos": !((1 ... 4).contains(number) && ["0x5", "0xf", "0x85"].contains(entryType)) && entryType != "0x42"
         case "gpt": !reservedGPTTypes.contains(entryType)
         default: true
         }

@@ -19,7 +19,7 @@ extension Daemon {
     /// root has the program, as the real daemon's prog_exists tests ("lvm2" only in the
     /// appliance: a daemon on the host for tests never drives the host's volumes); the
     /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal;
-    /// hivex, acl and linuxcaps when libhivex, libacl and libcap load.
+    /// hivex, acl, linuxcaps and libyara when libhivex, libacl, libcap and libyara load.
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
@@ -36,6 +36,9 @@ extension Daemon {
         case "mdadm": LVM.isPrepared && hasProgram("mdadm")
         case "ntfs3g": LVM.isPrepared && hasProgram("ntfs-3g.probe")
         case "ntfsprogs": LVM.isPrepared && hasProgram("ntfsresize")
+        case "ldm": LVM.isPrepared && hasProgram("ldmtool")
+        // As a daemon linked with libyara: available when it loads.
+        case "libyara": YaraLibrary.loads
         case "journal": Journal.libraryLoads
         case "hivex": HivexLibrary.loads
         // As a daemon linked with libacl and libcap: available when they load.

@@ -1,9 +1,9 @@
 import Glibc
 
-/// md arrays, volume groups and multi-device btrfs filesystems on the user's disks are
-/// ready before any call can look for them, as the real appliance's init runs `mdadm -As`
-/// and `lvm pvscan --cache --activate ay`, and its udev registers btrfs members, before
-/// serving.
+/// md arrays, volume groups, Windows dynamic disk volumes and multi-device btrfs
+/// filesystems on the user's disks are ready before any call can look for them, as the
+/// real appliance's init runs `mdadm -As`, `lvm pvscan --cache --activate ay` and
+/// `ldmtool create all`, and its udev registers btrfs members, before serving.
 /// Here it happens before the first call after the set of disks changed: after boot, and
 /// after a warm start's disks were hot-plugged. Disks without LVM cost a blkid probe each.
 final class StorageActivation {
@@ -37,6 +37,10 @@ final class StorageActivation {
             }
         }
         if hasRaid { MD.runDegraded(console: console) }
+        // Windows dynamic disks last, as in the real init.
+        if Daemon.isAvailable("ldm") {
+            LDM.createAtLaunch(disks: disks.map { devices.dev + "/" + $0 }, modules: modules, console: console)
+        }
         // A btrfs filesystem over several devices mounts only once the kernel knows them
         // all, which udev's rule (`btrfs device ready`) tells it elsewhere.
         if types.contains("btrfs") { StorageActivation.scanBtrfs(modules: modules) }
