@@ -64,7 +64,7 @@ extension Daemon {
             case .devOrPath:
                 // Device names are text; anything else is a guest path, left as its bytes.
                 let path: ByteString = try call.argument(i)
-                if let device = path.string, devices.isDeviceParameter(device) {
+                if let device = path.string, devices.isDeviceArgument(device) {
                     call.values[i] = .string(try devices.resolve(device, function: stub))
                 } else {
                     try needRoot(stub)
