@@ -9,9 +9,10 @@ struct RootImage {
     let uuid: String
     let progress: @Sendable (String) -> Void
     /// Libraries guestd opens with dlopen (its Kmod.swift, AugeasLibrary.swift,
-    /// Journal.swift, HivexLibrary.swift and TSK.swift), which no ELF header names.
+    /// Journal.swift, HivexLibrary.swift, TSK.swift, ACL.swift, Capabilities.swift and
+    /// SELinuxContext.swift), which no ELF header names.
     static let guestdDlopened = ["libkmod.so.2", "libaugeas.so.0", "libsystemd.so.0", "libhivex.so.0", "libtsk.so.19",
-                                        "libacl.so.1", "libcap.so.2"]
+                                        "libacl.so.1", "libcap.so.2", "libselinux.so.1"]
 
     /// Mount points and work folders guestd expects to exist in a read-only root.
     static let directories = ["/proc", "/sys", "/dev", "/tmp", "/run", "/sysroot", "/etc"]

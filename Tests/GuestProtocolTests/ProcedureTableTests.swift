@@ -105,6 +105,9 @@ final class ProcedureTableTests: XCTestCase {
         (359, "hivex_value_key"), (360, "hivex_value_type"), (361, "hivex_value_value"), (479, "hivex_value_string"),
         (478, "hivex_value_utf8"), (362, "hivex_commit"), (363, "hivex_node_add_child"), (364, "hivex_node_delete_child"),
         (365, "hivex_node_set_value"),
+        // scrub, f2fs, squashfs, linuxmodules, grub, selinux.
+        (114, "scrub_device"), (115, "scrub_file"), (116, "scrub_freespace"), (505, "f2fs_expand"), (471, "mksquashfs"),
+        (194, "modprobe"), (86, "grub_install"), (185, "setcon"), (186, "getcon"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

@@ -33,6 +33,9 @@ final class FuzzTests: SysrootTestCase {
         // Swap headers on the host's devices, the host's own swap turned on or off.
         "mkswap", "mkswap_L", "mkswap_U", "mkswap_file", "swapon_device", "swapoff_device", "swapon_file",
         "swapoff_file", "swapon_label", "swapoff_label", "swapon_uuid", "swapoff_uuid",
+        // Wiping or rewriting the host's devices and free space, its kernel's modules, the
+        // test process's own security context.
+        "scrub_device", "scrub_file", "scrub_freespace", "f2fs_expand", "grub_install", "modprobe", "setcon",
     ]
 
     func testMutatedCallsNeverCrashOrHangTheDaemon() throws {

@@ -19,7 +19,7 @@ extension Daemon {
     /// root has the program, as the real daemon's prog_exists tests ("lvm2" only in the
     /// appliance: a daemon on the host for tests never drives the host's volumes); the
     /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal;
-    /// hivex, acl and linuxcaps when libhivex, libacl and libcap load.
+    /// hivex, acl, linuxcaps and selinux when libhivex, libacl, libcap and libselinux load.
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
@@ -42,6 +42,12 @@ extension Daemon {
         case "acl": AclLibrary.loads
         case "linuxcaps": CapLibrary.loads
         case "rsync": hasProgram("rsync")
+        case "scrub": hasProgram("scrub")
+        case "f2fs": hasProgram("resize.f2fs")
+        case "squashfs": hasProgram("mksquashfs")
+        case "grub": hasProgram("grub-install")
+        case "linuxmodules": kernelLoadsModules && hasProgram("modprobe")
+        case "selinux": SELinuxLibrary.loads
         // Every Linux kernel the appliance boots has inotify.
         case "inotify": true
         default: false
