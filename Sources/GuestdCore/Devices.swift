@@ -244,8 +244,8 @@ struct Devices {
     /// RESOLVE_DEVICE as the stubs do it; `function` names the stub in the messages.
     func resolve(_ device: String, function: String) throws(CallError) -> String {
         let real: String
-        do { real = try translate(device) } catch { throw CallError.perror("\(function): \(device)", error.errno) }
-        guard isDeviceParameter(real) else { throw CallError("\(function): \(device): expecting a device name") }
+        do { real = try translate(device) } catch { throw CallError.perror("\(function): \(device)", error.errno).inCallersNames }
+        guard isDeviceParameter(real) else { throw CallError("\(function): \(device): expecting a device name").inCallersNames }
         return real
     }
 }

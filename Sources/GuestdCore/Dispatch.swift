@@ -90,7 +90,7 @@ extension Daemon {
         guard text.hasPrefix(Mountable.btrfsPrefix) else { return try devices.resolve(text, function: stub) }
         let rest = String(text.dropFirst(Mountable.btrfsPrefix.count))
         guard let m = Mountable.parseBtrfsVolume(rest, resolve: { try? devices.translate($0) }) else {
-            throw CallError("\(stub): \(text): expecting a btrfs volume")
+            throw CallError("\(stub): \(text): expecting a btrfs volume").inCallersNames
         }
         return m.text
     }
