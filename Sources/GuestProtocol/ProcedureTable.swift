@@ -518,6 +518,19 @@ extension Procedure {
                   group: "libtsk", "search the entries associated to the given inode"),
         Procedure("selinux_relabel", 467, ["specfile": .string, "path": .pathname], .none, optionals: ["force": .bool],
                   group: "selinuxrelabel", "relabel parts of the filesystem"),
+        // Single-tool groups (daemon/scrub.c, f2fs.c, squashfs.c, modprobe.c, grub.c,
+        // selinux.c): scrub, resize.f2fs, mksquashfs, modprobe, grub-install, libselinux.
+        Procedure("scrub_device", 114, ["device": .device], .none, group: "scrub", "scrub (securely wipe) a device"),
+        Procedure("scrub_file", 115, ["file": .pathname], .none, group: "scrub", "scrub (securely wipe) a file"),
+        Procedure("scrub_freespace", 116, ["dir": .pathname], .none, group: "scrub", "scrub (securely wipe) free space"),
+        Procedure("f2fs_expand", 505, ["device": .device], .none, group: "f2fs", "expand a f2fs filesystem"),
+        Procedure("mksquashfs", 471, ["path": .pathname, "filename": .fileOut], .none,
+                  optionals: ["compress": .string, "excludes": .stringList], group: "squashfs",
+                  "create a squashfs filesystem"),
+        Procedure("modprobe", 194, ["modulename": .string], .none, group: "linuxmodules", "load a kernel module"),
+        Procedure("grub_install", 86, ["root": .pathname, "device": .device], .none, group: "grub", "install GRUB 1"),
+        Procedure("setcon", 185, ["context": .string], .none, group: "selinux", "set SELinux security context"),
+        Procedure("getcon", 186, [:], .string, group: "selinux", "get SELinux security context"),
 
         // Windows dynamic disks (daemon/ldm.c, ldm.ml): ldmtool's JSON read as the real
         // daemon reads it; list_ldm_* name the /dev/mapper nodes ldmtool made.

@@ -164,9 +164,10 @@ final class Daemon {
     /// send_error: the reply with status error, carrying the errno's name if any. Handlers
     /// and the tools they run name the appliance's device nodes; every /dev name in the
     /// text becomes the caller's here, once (a second pass would move a name again when
-    /// the kernel numbered the disks in another order).
+    /// the kernel numbered the disks in another order); a stub's refusal of a caller's
+    /// name is in the caller's terms already.
     private func sendError(_ error: CallError, _ h: CallHeader) throws {
-        let message = devices.reverseNames(in: error.message)
+        let message = error.namesCallersDevices ? error.message : devices.reverseNames(in: error.message)
         if !console.quiet { Console.write("error: \(message)") }
         var e = XDREncoder()
         MessageError(errnoString: error.errno > 0 ? ErrnoName.name(error.errno) : "", message: message).encode(into: &e)

@@ -233,11 +233,19 @@ struct Devices {
         (major & 0xfff) << 8 | (major & ~0xfff) << 32 | (minor & 0xff) | (minor & ~0xff) << 12
     }
 
+    /// is_device_parameter on a caller's name, as REQUIRE_ROOT_OR_RESOLVE_DEVICE asks it
+    /// before resolving: the test applies to the device the name translates to, since the
+    /// kernel may have given the caller's /dev/sdc to the appliance's own root disk.
+    func isDeviceArgument(_ name: String) -> Bool {
+        guard name.hasPrefix("/dev/sd"), let real = try? translate(name) else { return isDeviceParameter(name) }
+        return isDeviceParameter(real)
+    }
+
     /// RESOLVE_DEVICE as the stubs do it; `function` names the stub in the messages.
     func resolve(_ device: String, function: String) throws(CallError) -> String {
         let real: String
-        do { real = try translate(device) } catch { throw CallError.perror("\(function): \(device)", error.errno) }
-        guard isDeviceParameter(real) else { throw CallError("\(function): \(device): expecting a device name") }
+        do { real = try translate(device) } catch { throw CallError.perror("\(function): \(device)", error.errno).inCallersNames }
+        guard isDeviceParameter(real) else { throw CallError("\(function): \(device): expecting a device name").inCallersNames }
         return real
     }
 }

@@ -64,7 +64,7 @@ extension Daemon {
             case .devOrPath:
                 // Device names are text; anything else is a guest path, left as its bytes.
                 let path: ByteString = try call.argument(i)
-                if let device = path.string, devices.isDeviceParameter(device) {
+                if let device = path.string, devices.isDeviceArgument(device) {
                     call.values[i] = .string(try devices.resolve(device, function: stub))
                 } else {
                     try needRoot(stub)
@@ -90,7 +90,7 @@ extension Daemon {
         guard text.hasPrefix(Mountable.btrfsPrefix) else { return try devices.resolve(text, function: stub) }
         let rest = String(text.dropFirst(Mountable.btrfsPrefix.count))
         guard let m = Mountable.parseBtrfsVolume(rest, resolve: { try? devices.translate($0) }) else {
-            throw CallError("\(stub): \(text): expecting a btrfs volume")
+            throw CallError("\(stub): \(text): expecting a btrfs volume").inCallersNames
         }
         return m.text
     }

@@ -15,6 +15,9 @@ extension SystemCallError<ByteString> {
 struct CallError: Error, CustomStringConvertible {
     var message: ByteString
     var errno: Int32
+    /// The text already names the caller's devices (a stub's refusal of the name it was
+    /// given), so the reply must not translate it from the appliance's names.
+    var namesCallersDevices = false
 
     init(_ message: ByteString, errno: Int32 = 0) {
         self.message = message
@@ -24,6 +27,13 @@ struct CallError: Error, CustomStringConvertible {
     /// reply_with_perror: "<prefix>: <strerror>" with the errno.
     static func perror(_ prefix: ByteString, _ errno: Int32) -> CallError {
         CallError("\(prefix): \(Errno(errno).text)", errno: errno)
+    }
+
+    /// The same error, its text in the caller's device names already.
+    var inCallersNames: CallError {
+        var e = self
+        e.namesCallersDevices = true
+        return e
     }
 
     var description: String { message.description }

@@ -70,8 +70,17 @@ struct HostFiles {
                      "/sbin/mkfs.ntfs", "/sbin/ntfsresize", "/sbin/ntfsclone", "/bin/ntfscat", "/bin/ntfsfix", "/sbin/ntfslabel"]),
         // Windows dynamic disks (group ldm): ldmtool maps their volumes with libdevmapper.
         ("ldmtool", ["/usr/bin/ldmtool"]),
+        // Single-tool groups: scrub (scrub_*), f2fs (f2fs_expand; mkfs and fsck of f2fs),
+        // squashfs (mksquashfs) and grub (grub_install). grub-install comes without a
+        // platform directory, as in Debian's stock appliance (grub2-common only), so it
+        // refuses in its own words.
+        ("scrub", ["/usr/bin/scrub"]),
+        ("f2fs-tools", ["/usr/sbin/mkfs.f2fs", "/usr/sbin/fsck.f2fs", "/usr/sbin/resize.f2fs"]),
+        ("squashfs-tools", ["/usr/bin/mksquashfs"]),
+        ("grub2-common", ["/usr/sbin/grub-install"]),
         // The kernel's request_module runs /sbin/modprobe: device-mapper targets, ciphers
-        // and filesystems then load when first asked for, as on any Linux.
+        // and filesystems then load when first asked for, as on any Linux; the modprobe
+        // call (group linuxmodules) runs it too.
         ("kmod", ["/sbin/modprobe"]),
     ].flatMap { package, paths in paths.map { Program(path: $0, package: package) } }
 

@@ -10,9 +10,9 @@ struct RootImage {
     let progress: @Sendable (String) -> Void
     /// Libraries guestd opens with dlopen (its Kmod.swift, AugeasLibrary.swift,
     /// Journal.swift, HivexLibrary.swift, TSK.swift, ACL.swift, Capabilities.swift and
-    /// Yara.swift), which no ELF header names.
+    /// Yara.swift, SELinuxContext.swift), which no ELF header names.
     static let guestdDlopened = ["libkmod.so.2", "libaugeas.so.0", "libsystemd.so.0", "libhivex.so.0", "libtsk.so.19",
-                                        "libacl.so.1", "libcap.so.2", "libyara.so.9"]
+                                        "libacl.so.1", "libcap.so.2", "libyara.so.9", "libselinux.so.1"]
 
     /// Mount points and work folders guestd expects to exist in a read-only root.
     static let directories = ["/proc", "/sys", "/dev", "/tmp", "/run", "/sysroot", "/etc"]

@@ -111,6 +111,9 @@ final class ProcedureTableTests: XCTestCase {
         (387, "ldmtool_diskgroup_volumes"), (388, "ldmtool_diskgroup_disks"), (389, "ldmtool_volume_type"),
         (390, "ldmtool_volume_hint"), (391, "ldmtool_volume_partitions"), (472, "yara_load"), (473, "yara_destroy"),
         (474, "internal_yara_scan"),
+        // scrub, f2fs, squashfs, linuxmodules, grub, selinux.
+        (114, "scrub_device"), (115, "scrub_file"), (116, "scrub_freespace"), (505, "f2fs_expand"), (471, "mksquashfs"),
+        (194, "modprobe"), (86, "grub_install"), (185, "setcon"), (186, "getcon"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

@@ -25,14 +25,16 @@ final class DeviceNodeAndWipefsTests: SysrootTestCase {
         for group in ["linuxxattrs", "mknod", "xz", "wipefs"] {
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 0, group)
         }
-        for group in ["lvm2", "f2fs", "ldm"] {
+        for group in ["lvm2", "ldm"] {
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), 1, group)
         }
         // btrfs is served where the btrfs program is (prog_exists), as on this host or not.
         let btrfs = FileManager.default.isExecutableFile(atPath: "/usr/bin/btrfs") || FileManager.default.isExecutableFile(atPath: "/bin/btrfs")
         XCTAssertEqual(try daemon.call(.internalFeatureAvailable, ["btrfs"]).int(), btrfs ? 0 : 1)
-        // xfs by mkfs.xfs, selinuxrelabel by setfiles and sleuthkit by icat, the same way.
-        for (group, program) in [("xfs", "mkfs.xfs"), ("selinuxrelabel", "setfiles"), ("sleuthkit", "icat")] {
+        // xfs by mkfs.xfs, selinuxrelabel by setfiles, sleuthkit by icat, f2fs by
+        // resize.f2fs, squashfs by mksquashfs and grub by grub-install, the same way.
+        for (group, program) in [("xfs", "mkfs.xfs"), ("selinuxrelabel", "setfiles"), ("sleuthkit", "icat"),
+                                 ("f2fs", "resize.f2fs"), ("squashfs", "mksquashfs"), ("grub", "grub-install"), ("scrub", "scrub")] {
             let present = ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + program) }
             XCTAssertEqual(try daemon.call(.internalFeatureAvailable, [group]).int(), present ? 0 : 1, group)
         }

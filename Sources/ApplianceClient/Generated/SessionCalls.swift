@@ -975,6 +975,38 @@ extension Session {
         if let force { optionals[0] = .bool(force) }
         _ = try invoke(.selinuxRelabel, [.string(specfile), .string(path)], optionals: optionals)
     }
+    /// scrub_device (114): scrub (securely wipe) a device
+    public func scrubDevice(_ device: String) throws {
+        _ = try invoke(.scrubDevice, [.string(device)])
+    }
+    /// scrub_file (115): scrub (securely wipe) a file
+    public func scrubFile(_ file: String) throws {
+        _ = try invoke(.scrubFile, [.string(file)])
+    }
+    /// scrub_freespace (116): scrub (securely wipe) free space
+    public func scrubFreespace(_ dir: String) throws {
+        _ = try invoke(.scrubFreespace, [.string(dir)])
+    }
+    /// f2fs_expand (505): expand a f2fs filesystem
+    public func f2fsExpand(_ device: String) throws {
+        _ = try invoke(.f2fsExpand, [.string(device)])
+    }
+    /// modprobe (194): load a kernel module
+    public func modprobe(_ modulename: String) throws {
+        _ = try invoke(.modprobe, [.string(modulename)])
+    }
+    /// grub_install (86): install GRUB 1
+    public func grubInstall(_ root: String, _ device: String) throws {
+        _ = try invoke(.grubInstall, [.string(root), .string(device)])
+    }
+    /// setcon (185): set SELinux security context
+    public func setcon(_ context: String) throws {
+        _ = try invoke(.setcon, [.string(context)])
+    }
+    /// getcon (186): get SELinux security context
+    public func getcon() throws -> String {
+        return try invoke(.getcon, []).string(.getcon)
+    }
     /// list_ldm_volumes (380): list all Windows dynamic disk volumes
     public func listLdmVolumes() throws -> [String] {
         return try invoke(.listLdmVolumes, []).strings(.listLdmVolumes)

@@ -472,6 +472,24 @@ extension Procedure {
     public static let internalFindInode = numbered(470)!
     /// selinux_relabel (467): relabel parts of the filesystem
     public static let selinuxRelabel = numbered(467)!
+    /// scrub_device (114): scrub (securely wipe) a device
+    public static let scrubDevice = numbered(114)!
+    /// scrub_file (115): scrub (securely wipe) a file
+    public static let scrubFile = numbered(115)!
+    /// scrub_freespace (116): scrub (securely wipe) free space
+    public static let scrubFreespace = numbered(116)!
+    /// f2fs_expand (505): expand a f2fs filesystem
+    public static let f2fsExpand = numbered(505)!
+    /// mksquashfs (471): create a squashfs filesystem
+    public static let mksquashfs = numbered(471)!
+    /// modprobe (194): load a kernel module
+    public static let modprobe = numbered(194)!
+    /// grub_install (86): install GRUB 1
+    public static let grubInstall = numbered(86)!
+    /// setcon (185): set SELinux security context
+    public static let setcon = numbered(185)!
+    /// getcon (186): get SELinux security context
+    public static let getcon = numbered(186)!
     /// list_ldm_volumes (380): list all Windows dynamic disk volumes
     public static let listLdmVolumes = numbered(380)!
     /// list_ldm_partitions (381): list all Windows dynamic disk partitions

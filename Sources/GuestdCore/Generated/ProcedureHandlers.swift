@@ -477,6 +477,24 @@ protocol ProcedureHandlers {
     func doInternalFindInode(device: String, inode: Int64) throws(CallError) -> Answer
     /// selinux_relabel (467): relabel parts of the filesystem
     func doSelinuxRelabel(specfile: ByteString, path: ByteString, force: Bool?) throws(CallError)
+    /// scrub_device (114): scrub (securely wipe) a device
+    func doScrubDevice(device: String) throws(CallError)
+    /// scrub_file (115): scrub (securely wipe) a file
+    func doScrubFile(file: ByteString) throws(CallError)
+    /// scrub_freespace (116): scrub (securely wipe) free space
+    func doScrubFreespace(dir: ByteString) throws(CallError)
+    /// f2fs_expand (505): expand a f2fs filesystem
+    func doF2fsExpand(device: String) throws(CallError)
+    /// mksquashfs (471): create a squashfs filesystem
+    func doMksquashfs(path: ByteString, compress: ByteString?, excludes: [ByteString]?) throws(CallError) -> Answer
+    /// modprobe (194): load a kernel module
+    func doModprobe(modulename: ByteString) throws(CallError)
+    /// grub_install (86): install GRUB 1
+    func doGrubInstall(root: ByteString, device: String) throws(CallError)
+    /// setcon (185): set SELinux security context
+    func doSetcon(context: ByteString) throws(CallError)
+    /// getcon (186): get SELinux security context
+    func doGetcon() throws(CallError) -> ByteString
     /// list_ldm_volumes (380): list all Windows dynamic disk volumes
     func doListLdmVolumes() throws(CallError) -> [ByteString]
     /// list_ldm_partitions (381): list all Windows dynamic disk partitions
@@ -1053,6 +1071,15 @@ extension Daemon: ProcedureHandlers {
         (.internalFilesystemWalk, { d, c throws(CallError) in try d.doInternalFilesystemWalk(device: c.argument(0)) }),
         (.internalFindInode, { d, c throws(CallError) in try d.doInternalFindInode(device: c.argument(0), inode: c.argument(1)) }),
         (.selinuxRelabel, { d, c throws(CallError) in try d.doSelinuxRelabel(specfile: c.argument(0), path: c.argument(1), force: c.optional(0)); return .none }),
+        (.scrubDevice, { d, c throws(CallError) in try d.doScrubDevice(device: c.argument(0)); return .none }),
+        (.scrubFile, { d, c throws(CallError) in try d.doScrubFile(file: c.argument(0)); return .none }),
+        (.scrubFreespace, { d, c throws(CallError) in try d.doScrubFreespace(dir: c.argument(0)); return .none }),
+        (.f2fsExpand, { d, c throws(CallError) in try d.doF2fsExpand(device: c.argument(0)); return .none }),
+        (.mksquashfs, { d, c throws(CallError) in try d.doMksquashfs(path: c.argument(0), compress: c.optional(0), excludes: c.optional(1)) }),
+        (.modprobe, { d, c throws(CallError) in try d.doModprobe(modulename: c.argument(0)); return .none }),
+        (.grubInstall, { d, c throws(CallError) in try d.doGrubInstall(root: c.argument(0), device: c.argument(1)); return .none }),
+        (.setcon, { d, c throws(CallError) in try d.doSetcon(context: c.argument(0)); return .none }),
+        (.getcon, { d, c throws(CallError) in Reply.string(try d.doGetcon()) }),
         (.listLdmVolumes, { d, c throws(CallError) in Reply.strings(try d.doListLdmVolumes()) }),
         (.listLdmPartitions, { d, c throws(CallError) in Reply.strings(try d.doListLdmPartitions()) }),
         (.ldmtoolCreateAll, { d, c throws(CallError) in try d.doLdmtoolCreateAll(); return .none }),

@@ -19,7 +19,8 @@ extension Daemon {
     /// root has the program, as the real daemon's prog_exists tests ("lvm2" only in the
     /// appliance: a daemon on the host for tests never drives the host's volumes); the
     /// journal when libsystemd loads (Journal.swift), as a daemon built with sd-journal;
-    /// hivex, acl, linuxcaps and libyara when libhivex, libacl, libcap and libyara load.
+    /// hivex, acl, linuxcaps, libyara and selinux when libhivex, libacl, libcap, libyara and
+    /// libselinux load.
     static func isAvailable(_ group: String) -> Bool {
         switch group {
         case "linuxxattrs", "mknod", "blkdiscard", "blkdiscardzeroes", "augeas", "realpath": true
@@ -45,6 +46,12 @@ extension Daemon {
         case "acl": AclLibrary.loads
         case "linuxcaps": CapLibrary.loads
         case "rsync": hasProgram("rsync")
+        case "scrub": hasProgram("scrub")
+        case "f2fs": hasProgram("resize.f2fs")
+        case "squashfs": hasProgram("mksquashfs")
+        case "grub": hasProgram("grub-install")
+        case "linuxmodules": kernelLoadsModules && hasProgram("modprobe")
+        case "selinux": SELinuxLibrary.loads
         // Every Linux kernel the appliance boots has inotify.
         case "inotify": true
         default: false
