@@ -5,7 +5,7 @@ import Glibc
 /// every boot: about 2,600 more relocations at each start, for a library only the
 /// configuration-editing tools call. The builder copies it into the root with its
 /// closure (RootImage.guestdDlopened) and the lenses it reads (HostFiles).
-struct AugeasLibrary {
+struct AugeasLibrary: DynamicLibrary {
     static let soname = "libaugeas.so.0"
 
     /// augeas.h's enum aug_flags: do not close the handle when aug_init fails, so its
@@ -38,15 +38,7 @@ struct AugeasLibrary {
     let errorMinorMessage: @convention(c) (Handle?) -> CString
     let errorDetails: @convention(c) (Handle?) -> CString
 
-    /// Opened once; a failure is kept and reported at each aug_init.
-    nonisolated(unsafe) private static var loaded: Result<AugeasLibrary, SysError>?
-
-    static func shared() throws(SysError) -> AugeasLibrary {
-        if loaded == nil { loaded = Result { () throws(SysError) -> AugeasLibrary in try load() } }
-        return try loaded!.get()
-    }
-
-    private static func load() throws(SysError) -> AugeasLibrary {
+    static func load() throws(SysError) -> AugeasLibrary {
         let lib = try SharedLibrary(soname)
         return AugeasLibrary(
             initialize: try lib.symbol("aug_init"), close: try lib.symbol("aug_close"), defvar: try lib.symbol("aug_defvar"),

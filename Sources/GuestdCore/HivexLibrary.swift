@@ -4,7 +4,7 @@ import Glibc
 /// procedures and Windows inspection read registry hives through it. Only the Windows
 /// tools need it, so a boot does not load it. The builder copies it into the root
 /// (RootImage.guestdDlopened).
-struct HivexLibrary {
+struct HivexLibrary: DynamicLibrary {
     static let soname = "libhivex.so.0"
 
     /// hivex.h's open flags.
@@ -37,18 +37,7 @@ struct HivexLibrary {
     /// The value is a `hive_set_value` (HivexSetValue builds it).
     let nodeSetValue: @convention(c) (Handle?, Item, UnsafeRawPointer?, Int32) -> Int32
 
-    /// Opened once; a failure is kept and reported at each use.
-    nonisolated(unsafe) private static var loaded: Result<HivexLibrary, SysError>?
-
-    static func shared() throws(SysError) -> HivexLibrary {
-        if loaded == nil { loaded = Result { () throws(SysError) -> HivexLibrary in try load() } }
-        return try loaded!.get()
-    }
-
-    /// Whether the library loads: the "hivex" group is available only then.
-    static var loads: Bool { (try? shared()) != nil }
-
-    private static func load() throws(SysError) -> HivexLibrary {
+    static func load() throws(SysError) -> HivexLibrary {
         let lib = try SharedLibrary(soname)
         return HivexLibrary(
             open: try lib.symbol("hivex_open"), close: try lib.symbol("hivex_close"), root: try lib.symbol("hivex_root"),

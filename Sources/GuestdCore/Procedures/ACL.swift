@@ -43,7 +43,7 @@ extension Daemon {
 
 /// libacl (libacl.so.1), opened with dlopen at the first use; the group "acl" is
 /// available when it loads, as a daemon linked with it.
-struct AclLibrary {
+struct AclLibrary: DynamicLibrary {
     static let soname = "libacl.so.1"
     /// <sys/acl.h>'s acl_type_t values.
     static let typeAccess: UInt32 = 0x8000, typeDefault: UInt32 = 0x4000
@@ -56,20 +56,6 @@ struct AclLibrary {
     let fromText: @convention(c) (CString) -> OpaquePointer?
     let free: @convention(c) (UnsafeMutableRawPointer?) -> Int32
 
-    nonisolated(unsafe) private static var loaded: Result<AclLibrary, SysError>?
-
-    static func shared() throws(SysError) -> AclLibrary {
-        if loaded == nil { loaded = Result { () throws(SysError) -> AclLibrary in try load() } }
-        return try loaded!.get()
-    }
-
-    static var loads: Bool { (try? shared()) != nil }
-
-    /// For a handler: a library that does not load is the call's error.
-    static func library() throws(CallError) -> AclLibrary {
-        do throws(SysError) { return try shared() } catch { throw CallError.perror("\(error.call): \(error.path)", error.errno) }
-    }
-
     /// The acltype argument: "access" or "default", else the real daemon's refusal.
     static func type(_ name: ByteString) throws(CallError) -> UInt32 {
         switch name {
@@ -79,7 +65,7 @@ struct AclLibrary {
         }
     }
 
-    private static func load() throws(SysError) -> AclLibrary {
+    static func load() throws(SysError) -> AclLibrary {
         let lib = try SharedLibrary(soname)
         return AclLibrary(getFile: try lib.symbol("acl_get_file"), setFile: try lib.symbol("acl_set_file"),
                           deleteDefFile: try lib.symbol("acl_delete_def_file"), toText: try lib.symbol("acl_to_text"),

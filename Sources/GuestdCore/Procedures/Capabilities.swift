@@ -33,7 +33,7 @@ extension Daemon {
 
 /// libcap (libcap.so.2), opened with dlopen at the first use; the group "linuxcaps" is
 /// available when it loads, as a daemon linked with it.
-struct CapLibrary {
+struct CapLibrary: DynamicLibrary {
     static let soname = "libcap.so.2"
 
     typealias CString = UnsafePointer<CChar>?
@@ -43,20 +43,7 @@ struct CapLibrary {
     let fromText: @convention(c) (CString) -> OpaquePointer?
     let free: @convention(c) (UnsafeMutableRawPointer?) -> Int32
 
-    nonisolated(unsafe) private static var loaded: Result<CapLibrary, SysError>?
-
-    static func shared() throws(SysError) -> CapLibrary {
-        if loaded == nil { loaded = Result { () throws(SysError) -> CapLibrary in try load() } }
-        return try loaded!.get()
-    }
-
-    static var loads: Bool { (try? shared()) != nil }
-
-    static func library() throws(CallError) -> CapLibrary {
-        do throws(SysError) { return try shared() } catch { throw CallError.perror("\(error.call): \(error.path)", error.errno) }
-    }
-
-    private static func load() throws(SysError) -> CapLibrary {
+    static func load() throws(SysError) -> CapLibrary {
         let lib = try SharedLibrary(soname)
         return CapLibrary(getFile: try lib.symbol("cap_get_file"), setFile: try lib.symbol("cap_set_file"),
                           toText: try lib.symbol("cap_to_text"), fromText: try lib.symbol("cap_from_text"),

@@ -22,28 +22,14 @@ extension Daemon {
 
 /// libselinux (libselinux.so.1), opened with dlopen at the first use; the group
 /// "selinux" is available when it loads, as a daemon linked with it.
-struct SELinuxLibrary {
+struct SELinuxLibrary: DynamicLibrary {
     static let soname = "libselinux.so.1"
 
     let getcon: @convention(c) (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
     let setcon: @convention(c) (UnsafePointer<CChar>?) -> Int32
     let freecon: @convention(c) (UnsafeMutablePointer<CChar>?) -> Void
 
-    nonisolated(unsafe) private static var loaded: Result<SELinuxLibrary, SysError>?
-
-    static func shared() throws(SysError) -> SELinuxLibrary {
-        if loaded == nil { loaded = Result { () throws(SysError) -> SELinuxLibrary in try load() } }
-        return try loaded!.get()
-    }
-
-    static var loads: Bool { (try? shared()) != nil }
-
-    /// For a handler: a library that does not load is the call's error.
-    static func library() throws(CallError) -> SELinuxLibrary {
-        do throws(SysError) { return try shared() } catch { throw CallError.perror("\(error.call): \(error.path)", error.errno) }
-    }
-
-    private static func load() throws(SysError) -> SELinuxLibrary {
+    static func load() throws(SysError) -> SELinuxLibrary {
         let lib = try SharedLibrary(soname)
         return SELinuxLibrary(getcon: try lib.symbol("getcon"), setcon: try lib.symbol("setcon"), freecon: try lib.symbol("freecon"))
     }
