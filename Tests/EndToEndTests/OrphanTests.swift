@@ -89,7 +89,7 @@ final class OrphanTests: XCTestCase {
         kill(cli.processIdentifier, signal)
         cli.waitUntilExit()
         XCTAssertTrue(waitFor(3) { !isRunning(qemu) }, "qemu \(qemu) gone within 3 s of signal \(signal)", file: file, line: line)
-        XCTAssertTrue(waitFor(1) { channelFolders().isEmpty }, "no temporary folder left: \(channelFolders())", file: file, line: line)
+        XCTAssertTrue(waitFor(3) { channelFolders().isEmpty }, "no temporary folder left: \(channelFolders())", file: file, line: line)
     }
 
     func testSIGKILLMidBoot() throws { try check(signal: SIGKILL, midCall: false) }
@@ -111,6 +111,6 @@ final class OrphanTests: XCTestCase {
         let qemu = try XCTUnwrap(children(of: keeper).first(where: isQemu), "the keeper's qemu")
         kill(keeper, SIGKILL)
         XCTAssertTrue(waitFor(3) { !isRunning(qemu) }, "qemu \(qemu) gone within 3 s")
-        XCTAssertTrue(waitFor(1) { channelFolders().isEmpty }, "no channel folder left: \(channelFolders())")
+        XCTAssertTrue(waitFor(3) { channelFolders().isEmpty }, "no channel folder left: \(channelFolders())")
     }
 }
