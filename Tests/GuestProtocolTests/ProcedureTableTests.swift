@@ -105,6 +105,9 @@ final class ProcedureTableTests: XCTestCase {
         (359, "hivex_value_key"), (360, "hivex_value_type"), (361, "hivex_value_value"), (479, "hivex_value_string"),
         (478, "hivex_value_utf8"), (362, "hivex_commit"), (363, "hivex_node_add_child"), (364, "hivex_node_delete_child"),
         (365, "hivex_node_set_value"),
+        // ext2/3/4 labels and UUIDs (deprecated names), sleep and fill_dir.
+        (80, "set_e2label"), (81, "get_e2label"), (82, "set_e2uuid"), (83, "get_e2uuid"), (109, "sleep"),
+        (348, "fill_dir"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

@@ -1,3 +1,4 @@
+import Glibc
 import GuestProtocol
 
 /// The daemon's own procedures: liveness and flushing.
@@ -29,5 +30,12 @@ extension Daemon {
         } catch {
             throw CallError.perror("internal_appliance_resume: \(error.call) \(error.path)", error.errno)
         }
+    }
+}
+
+extension Daemon {
+    /// sleep(3); the real daemon ignores what it returns.
+    func doSleep(secs: Int32) throws(CallError) {
+        _ = Glibc.sleep(UInt32(clamping: secs))
     }
 }
