@@ -37,6 +37,10 @@ final class FuzzTests: SysrootTestCase {
         "sleep", "fill_dir",
         // The appliance's clock and entropy (refused off PID 1, kept out all the same).
         "internal_appliance_resume",
+        // rsync's remote is a host path in host mode: rsync_out "/dir" to "/" wrote the
+        // host's /dir, rsync_in "/" copied the host's whole root into the sysroot, and
+        // with deletedest either could empty a host directory.
+        "rsync", "rsync_in", "rsync_out",
     ]
 
     func testMutatedCallsNeverCrashOrHangTheDaemon() throws {
