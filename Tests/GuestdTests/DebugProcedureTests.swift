@@ -7,7 +7,7 @@ import XCTest
 final class DebugProcedureTests: SysrootTestCase {
     func testDebugSubcommands() throws {
         XCTAssertEqual(try daemon.call(.debug, args: [.s("help"), .list([])]).string(),
-                       "Commands supported: help binaries env error print progress segv sh spew")
+                       "Commands supported: help binaries env error ldd print progress segv sh spew")
         // The real daemon's regression path: an error of the asked length, with EROFS.
         assertError(try daemon.call(.debug, args: [.s("error"), .list(["5"])]), "aaaaa", errno: "EROFS")
         assertError(try daemon.call(.debug, args: [.s("error"), .list(["x"])]), "debug error: expecting one arg: length of error message")
@@ -18,5 +18,19 @@ final class DebugProcedureTests: SysrootTestCase {
         XCTAssertTrue(try daemon.call(.debug, args: [.s("env"), .list([])]).string().contains("PATH="))
         assertError(try daemon.call(.debug, args: [.s("frob"), .list([])]), "use 'debug help 0' to list the supported commands")
         try assertAlive()
+    }
+
+    /// `debug ldd` lists what `ldd -r` lists for the same program (load addresses vary
+    /// from run to run); a program with no dynamic section is an error.
+    func testDebugLddListsWhatLddLists() throws {
+        func withoutAddresses(_ text: String) -> String {
+            text.replacingOccurrences(of: #" \(0x[0-9a-f]+\)"#, with: "", options: .regularExpression)
+        }
+        let listed = try daemon.call(.debug, args: [.s("ldd"), .list(["/usr/bin/ls"])]).string()
+        XCTAssertTrue(listed.contains("libc.so.6 => "), listed)
+        XCTAssertEqual(withoutAddresses(listed), withoutAddresses(shell("ldd -r /usr/bin/ls")))
+        let r = try daemon.call(.debug, args: [.s("ldd"), .list(["/etc/hostname"])])
+        XCTAssertTrue(r.error?.message.hasPrefix("ldd: /etc/hostname: ") == true, r.error?.message ?? "no error")
+        assertError(try daemon.call(.debug, args: [.s("ldd"), .list([])]), "ldd: no file argument")
     }
 }
