@@ -16,11 +16,15 @@ extension Daemon {
             return Daemon.nonPIEExecutables()
         case "ldd":
             guard args.count == 1 else { throw CallError("ldd: no file argument") }
-            // ldd -r is the dynamic loader in trace mode with every symbol bound; the root
-            // has the loader, not the ldd script (which needs bash). Its stdout and stderr
-            // are the answer: missing libraries and symbols are found in them, not in a status.
-            let r = try Subprocess.appliance(["env", "LD_TRACE_LOADED_OBJECTS=1", "LD_WARN=yes", "LD_BIND_NOW=yes",
-                                              "/lib64/ld-linux-x86-64.so.2", args[0]])
+            // ldd -r's own steps, as the root has the loader but not the ldd script (which
+            // needs bash): --verify refuses what the loader cannot run (a static program, a
+            // text file), then the loader traces with every symbol bound. Its stdout and
+            // stderr are the answer: missing libraries and symbols show there, not in a status.
+            let loader: ByteString = "/lib64/ld-linux-x86-64.so.2"
+            guard try Subprocess.appliance([loader, "--verify", args[0]]).status != 1 else {
+                throw CallError("ldd: \(args[0]): \tnot a dynamic executable")
+            }
+            let r = try Subprocess.appliance(["env", "LD_TRACE_LOADED_OBJECTS=1", "LD_WARN=yes", "LD_BIND_NOW=yes", loader, args[0]])
             guard r.succeeded else { throw CallError("ldd: \(args[0]): \(ByteString(r.err))") }
             return ByteString(r.out + r.err)
         case "progress":
