@@ -114,6 +114,9 @@ final class ProcedureTableTests: XCTestCase {
         // scrub, f2fs, squashfs, linuxmodules, grub, selinux.
         (114, "scrub_device"), (115, "scrub_file"), (116, "scrub_freespace"), (505, "f2fs_expand"), (471, "mksquashfs"),
         (194, "modprobe"), (86, "grub_install"), (185, "setcon"), (186, "getcon"),
+        // ext2/3/4 labels and UUIDs (deprecated names), sleep and fill_dir.
+        (80, "set_e2label"), (81, "get_e2label"), (82, "set_e2uuid"), (83, "get_e2uuid"), (109, "sleep"),
+        (348, "fill_dir"),
     ]
 
     /// The appliance's own procedures, in their range above libguestfs's numbers.

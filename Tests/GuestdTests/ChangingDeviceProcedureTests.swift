@@ -159,6 +159,27 @@ final class ChangingDeviceProcedureTests: XCTestCase {
         XCTAssertEqual(r.error?.errnoString, "ENOTSUP")
     }
 
+    /// The older ext2/3/4-only names, as libguestfs's phony Debian guest is made with them:
+    /// set_e2uuid takes tune2fs's own words, which set_uuid refuses.
+    func testE2LabelAndUUIDCallsMatchE2labelAndBlkid() throws {
+        try makeImages("mkfs.ext4 -q -F \(sdb) 16M")
+        func uuid() -> String { shell("blkid -c /dev/null -o value -s UUID \(sdb)").trimmingCharacters(in: .whitespacesAndNewlines) }
+        ok(try daemon.call(.setE2label, ["/dev/sdb", "e2name"]))
+        XCTAssertEqual(shell("e2label \(sdb)"), "e2name\n")
+        XCTAssertEqual(try daemon.call(.getE2label, ["/dev/sdb"]).string(), "e2name")
+        XCTAssertEqual(error(try daemon.call(.setE2label, ["/dev/sdb", "waytoolongforanext4label"])),
+                       "waytoolongforanext4label: ext2/3/4 labels are limited to 16 bytes")
+        ok(try daemon.call(.setE2uuid, ["/dev/sdb", "01234567-0123-0123-0123-0123456789ab"]))
+        XCTAssertEqual(uuid(), "01234567-0123-0123-0123-0123456789ab")
+        XCTAssertEqual(try daemon.call(.getE2uuid, ["/dev/sdb"]).string(), "01234567-0123-0123-0123-0123456789ab")
+        ok(try daemon.call(.setE2uuid, ["/dev/sdb", "random"]))
+        XCTAssertNotEqual(uuid(), "01234567-0123-0123-0123-0123456789ab")
+        XCTAssertEqual(uuid().count, 36)
+        ok(try daemon.call(.setE2uuid, ["/dev/sdb", "clear"]))
+        XCTAssertEqual(uuid(), "")
+        XCTAssertTrue(error(try daemon.call(.setE2uuid, ["/dev/sdb", "nonsense"])).contains("Invalid UUID format"))
+    }
+
     /// virt-resize --shrink's question: resize2fs -P's block count times tune2fs's
     /// block size, as the host's tools say for the same image; other types are ENOTSUP.
     func testVfsMinimumSizeOfExtIsResize2fsEstimateTimesBlockSize() throws {

@@ -2,7 +2,7 @@ import Foundation
 import GuestProtocol
 import XCTest
 
-/// file, copy_attributes, fill_pattern, checksums_out, mkmountpoint/rmmountpoint, the
+/// file, copy_attributes, fill_pattern, fill_dir, sleep, checksums_out, mkmountpoint/rmmountpoint, the
 /// journal and debug progress on a sysroot directory, checked against the host's own
 /// tools (file, find | xargs md5sum, cksum, journalctl).
 final class ChangingFileProcedureTests: SysrootTestCase {
@@ -61,6 +61,20 @@ final class ChangingFileProcedureTests: SysrootTestCase {
         XCTAssertEqual(contents("/new"), Array(String(repeating: "xyz", count: 66_667).utf8.prefix(200_000)))
         assertError(try daemon.call(.fillPattern, args: [.s(""), .i(1), .s("/x")]), "pattern string must be non-empty")
         assertError(try daemon.call(.fillPattern, args: [.s("a"), .i(-1), .s("/x")]), "-1: length is < 0")
+    }
+
+    /// fill_dir: nr empty files named by eight digits, as libguestfs's big-directory test
+    /// makes them; sleep returns after its seconds.
+    func testFillDirMakesNumberedEmptyFilesAndSleepWaits() throws {
+        try FileManager.default.createDirectory(atPath: path("/big"), withIntermediateDirectories: false)
+        assertOK(try daemon.call(.fillDir, args: [.s("/big"), .i(12)]))
+        let names = try FileManager.default.contentsOfDirectory(atPath: path("/big")).sorted()
+        XCTAssertEqual(names, (0 ..< 12).map { String(format: "%08d", $0) })
+        XCTAssertEqual(contents("/big/00000011"), [])
+        assertError(try daemon.call(.fillDir, args: [.s("/nothing"), .i(1)]), "create: /nothing/00000000: No such file or directory", errno: "ENOENT")
+        let start = Date()
+        assertOK(try daemon.call(.sleep, args: [.i(1)]))
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 1)
     }
 
     /// The lines md5sum, sha256sum and cksum print for `find -type f` of the same

@@ -34,6 +34,13 @@ final class InProcessHandlerTests: InProcessDaemonTestCase {
         }
     }
 
+    /// Off PID 1 (tests run as root) the resume call is refused: it would set the host's
+    /// clock. The time asked for is now, so that a regression here moves no clock.
+    func testApplianceResumeIsRefusedOffTheAppliance() {
+        assertError(try daemon.doInternalApplianceResume(seconds: Int64(time(nil)), nanoseconds: 0, entropy: [1, 2, 3]),
+                    "internal_appliance_resume: only the appliance's clock is set")
+    }
+
     func testSymlinksCannotLeaveTheSysroot() throws {
         try Data("outside\n".utf8).write(to: base.appendingPathComponent("../guestd-outside-\(getpid())"))
         defer { try? FileManager.default.removeItem(at: base.appendingPathComponent("../guestd-outside-\(getpid())")) }

@@ -1071,6 +1071,10 @@ extension Session {
     public func echoDaemon(_ words: [String]) throws -> String {
         return try invoke(.echoDaemon, [.strings(words)]).string(.echoDaemon)
     }
+    /// sleep (109): sleep for some seconds
+    public func sleep(_ secs: Int32) throws {
+        _ = try invoke(.sleep, [.int(secs)])
+    }
     /// debug (76): debugging and internals
     public func debug(_ subcmd: String, _ extraargs: [String]) throws -> String {
         return try invoke(.debug, [.string(subcmd), .strings(extraargs)]).string(.debug)
@@ -1491,6 +1495,10 @@ extension Session {
     public func fillPattern(_ pattern: String, _ len: Int32, _ path: String) throws {
         _ = try invoke(.fillPattern, [.string(pattern), .int(len), .string(path)])
     }
+    /// fill_dir (348): fill a directory with empty files
+    public func fillDir(_ dir: String, _ nr: Int32) throws {
+        _ = try invoke(.fillDir, [.string(dir), .int(nr)])
+    }
     /// part_set_bootable (211): make a partition bootable
     public func partSetBootable(_ device: String, _ partnum: Int32, _ bootable: Bool) throws {
         _ = try invoke(.partSetBootable, [.string(device), .int(partnum), .bool(bootable)])
@@ -1658,6 +1666,22 @@ extension Session {
     /// set_uuid_random (456): set a random UUID for the filesystem
     public func setUUIDRandom(_ device: String) throws {
         _ = try invoke(.setUUIDRandom, [.string(device)])
+    }
+    /// set_e2label (80): set the ext2/3/4 filesystem label
+    public func setE2label(_ device: String, _ label: String) throws {
+        _ = try invoke(.setE2label, [.string(device), .string(label)])
+    }
+    /// get_e2label (81): get the ext2/3/4 filesystem label
+    public func getE2label(_ device: String) throws -> String {
+        return try invoke(.getE2label, [.string(device)]).string(.getE2label)
+    }
+    /// set_e2uuid (82): set the ext2/3/4 filesystem UUID
+    public func setE2uuid(_ device: String, _ uuid: String) throws {
+        _ = try invoke(.setE2uuid, [.string(device), .string(uuid)])
+    }
+    /// get_e2uuid (83): get the ext2/3/4 filesystem UUID
+    public func getE2uuid(_ device: String) throws -> String {
+        return try invoke(.getE2uuid, [.string(device)]).string(.getE2uuid)
     }
     /// vfs_minimum_size (457): get minimum filesystem size
     public func vfsMinimumSize(_ mountable: String) throws -> Int64 {

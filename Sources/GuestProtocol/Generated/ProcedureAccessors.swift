@@ -526,6 +526,8 @@ extension Procedure {
     public static let pingDaemon = numbered(92)!
     /// echo_daemon (195): echo arguments back to the client
     public static let echoDaemon = numbered(195)!
+    /// sleep (109): sleep for some seconds
+    public static let sleep = numbered(109)!
     /// debug (76): debugging and internals
     public static let debug = numbered(76)!
     /// internal_autosync (282): internal autosync operation
@@ -734,6 +736,8 @@ extension Procedure {
     public static let rmmountpoint = numbered(149)!
     /// fill_pattern (245): fill a file with a repeating pattern of bytes
     public static let fillPattern = numbered(245)!
+    /// fill_dir (348): fill a directory with empty files
+    public static let fillDir = numbered(348)!
     /// checksums_out (244): compute MD5, SHAx or CRC checksum of files in a directory
     public static let checksumsOut = numbered(244)!
     /// part_set_bootable (211): make a partition bootable
@@ -806,6 +810,14 @@ extension Procedure {
     public static let setUUID = numbered(403)!
     /// set_uuid_random (456): set a random UUID for the filesystem
     public static let setUUIDRandom = numbered(456)!
+    /// set_e2label (80): set the ext2/3/4 filesystem label
+    public static let setE2label = numbered(80)!
+    /// get_e2label (81): get the ext2/3/4 filesystem label
+    public static let getE2label = numbered(81)!
+    /// set_e2uuid (82): set the ext2/3/4 filesystem UUID
+    public static let setE2uuid = numbered(82)!
+    /// get_e2uuid (83): get the ext2/3/4 filesystem UUID
+    public static let getE2uuid = numbered(83)!
     /// vfs_minimum_size (457): get minimum filesystem size
     public static let vfsMinimumSize = numbered(457)!
     /// list_disk_labels (369): mapping of disk labels to devices

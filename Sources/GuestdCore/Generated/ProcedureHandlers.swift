@@ -531,6 +531,8 @@ protocol ProcedureHandlers {
     func doPingDaemon() throws(CallError)
     /// echo_daemon (195): echo arguments back to the client
     func doEchoDaemon(words: [ByteString]) throws(CallError) -> ByteString
+    /// sleep (109): sleep for some seconds
+    func doSleep(secs: Int32) throws(CallError)
     /// debug (76): debugging and internals
     func doDebug(subcmd: ByteString, extraargs: [ByteString]) throws(CallError) -> ByteString
     /// internal_autosync (282): internal autosync operation
@@ -739,6 +741,8 @@ protocol ProcedureHandlers {
     func doRmmountpoint(exemptpath: ByteString) throws(CallError)
     /// fill_pattern (245): fill a file with a repeating pattern of bytes
     func doFillPattern(pattern: ByteString, len: Int32, path: ByteString) throws(CallError)
+    /// fill_dir (348): fill a directory with empty files
+    func doFillDir(dir: ByteString, nr: Int32) throws(CallError)
     /// checksums_out (244): compute MD5, SHAx or CRC checksum of files in a directory
     func doChecksumsOut(csumtype: ByteString, directory: ByteString) throws(CallError) -> Answer
     /// part_set_bootable (211): make a partition bootable
@@ -811,6 +815,14 @@ protocol ProcedureHandlers {
     func doSetUUID(device: String, uuid: ByteString) throws(CallError)
     /// set_uuid_random (456): set a random UUID for the filesystem
     func doSetUUIDRandom(device: String) throws(CallError)
+    /// set_e2label (80): set the ext2/3/4 filesystem label
+    func doSetE2label(device: String, label: ByteString) throws(CallError)
+    /// get_e2label (81): get the ext2/3/4 filesystem label
+    func doGetE2label(device: String) throws(CallError) -> ByteString
+    /// set_e2uuid (82): set the ext2/3/4 filesystem UUID
+    func doSetE2uuid(device: String, uuid: ByteString) throws(CallError)
+    /// get_e2uuid (83): get the ext2/3/4 filesystem UUID
+    func doGetE2uuid(device: String) throws(CallError) -> ByteString
     /// vfs_minimum_size (457): get minimum filesystem size
     func doVfsMinimumSize(mountable: String) throws(CallError) -> Int64
     /// list_disk_labels (369): mapping of disk labels to devices
@@ -1098,6 +1110,7 @@ extension Daemon: ProcedureHandlers {
         (.sync, { d, c throws(CallError) in try d.doSync(); return .none }),
         (.pingDaemon, { d, c throws(CallError) in try d.doPingDaemon(); return .none }),
         (.echoDaemon, { d, c throws(CallError) in Reply.string(try d.doEchoDaemon(words: c.argument(0))) }),
+        (.sleep, { d, c throws(CallError) in try d.doSleep(secs: c.argument(0)); return .none }),
         (.debug, { d, c throws(CallError) in Reply.string(try d.doDebug(subcmd: c.argument(0), extraargs: c.argument(1))) }),
         (.internalAutosync, { d, c throws(CallError) in try d.doInternalAutosync(); return .none }),
         (.internalApplianceResume, { d, c throws(CallError) in try d.doInternalApplianceResume(seconds: c.argument(0), nanoseconds: c.argument(1), entropy: c.argument(2)); return .none }),
@@ -1202,6 +1215,7 @@ extension Daemon: ProcedureHandlers {
         (.mkmountpoint, { d, c throws(CallError) in try d.doMkmountpoint(exemptpath: c.argument(0)); return .none }),
         (.rmmountpoint, { d, c throws(CallError) in try d.doRmmountpoint(exemptpath: c.argument(0)); return .none }),
         (.fillPattern, { d, c throws(CallError) in try d.doFillPattern(pattern: c.argument(0), len: c.argument(1), path: c.argument(2)); return .none }),
+        (.fillDir, { d, c throws(CallError) in try d.doFillDir(dir: c.argument(0), nr: c.argument(1)); return .none }),
         (.checksumsOut, { d, c throws(CallError) in try d.doChecksumsOut(csumtype: c.argument(0), directory: c.argument(1)) }),
         (.partSetBootable, { d, c throws(CallError) in try d.doPartSetBootable(device: c.argument(0), partnum: c.argument(1), bootable: c.argument(2)); return .none }),
         (.partGetBootable, { d, c throws(CallError) in Reply.bool(try d.doPartGetBootable(device: c.argument(0), partnum: c.argument(1))) }),
@@ -1238,6 +1252,10 @@ extension Daemon: ProcedureHandlers {
         (.setLabel, { d, c throws(CallError) in try d.doSetLabel(mountable: c.argument(0), label: c.argument(1)); return .none }),
         (.setUUID, { d, c throws(CallError) in try d.doSetUUID(device: c.argument(0), uuid: c.argument(1)); return .none }),
         (.setUUIDRandom, { d, c throws(CallError) in try d.doSetUUIDRandom(device: c.argument(0)); return .none }),
+        (.setE2label, { d, c throws(CallError) in try d.doSetE2label(device: c.argument(0), label: c.argument(1)); return .none }),
+        (.getE2label, { d, c throws(CallError) in Reply.string(try d.doGetE2label(device: c.argument(0))) }),
+        (.setE2uuid, { d, c throws(CallError) in try d.doSetE2uuid(device: c.argument(0), uuid: c.argument(1)); return .none }),
+        (.getE2uuid, { d, c throws(CallError) in Reply.string(try d.doGetE2uuid(device: c.argument(0))) }),
         (.vfsMinimumSize, { d, c throws(CallError) in Reply.int64(try d.doVfsMinimumSize(mountable: c.argument(0))) }),
         (.listDiskLabels, { d, c throws(CallError) in Reply.hashtable(try d.doListDiskLabels()) }),
         (.journalOpen, { d, c throws(CallError) in try d.doJournalOpen(directory: c.argument(0)); return .none }),

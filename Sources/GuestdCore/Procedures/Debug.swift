@@ -4,16 +4,29 @@ import GuestProtocol
 /// `debug` (daemon/debug.c): the internals libguestfs's own regression tests poke at.
 /// Only the subcommands that test the daemon's and the host's failure paths: a crash
 /// (segv), a call that runs as long as asked (sh), a long error (error), console
-/// output (print, spew), the environment (env), progress messages (progress) and the
-/// appliance's programs (binaries).
+/// output (print, spew), the environment (env), progress messages (progress), the
+/// appliance's programs (binaries) and their libraries (ldd).
 extension Daemon {
     func doDebug(subcmd: ByteString, extraargs: [ByteString]) throws(CallError) -> ByteString {
         let args = extraargs, words = args.map(\.description)
         switch subcmd.description.lowercased() {
         case "help":
-            return "Commands supported: help binaries env error print progress segv sh spew"
+            return "Commands supported: help binaries env error ldd print progress segv sh spew"
         case "binaries":
             return Daemon.nonPIEExecutables()
+        case "ldd":
+            guard args.count == 1 else { throw CallError("ldd: no file argument") }
+            // ldd -r's own steps, as the root has the loader but not the ldd script (which
+            // needs bash): --verify refuses what the loader cannot run (a static program, a
+            // text file), then the loader traces with every symbol bound. Its stdout and
+            // stderr are the answer: missing libraries and symbols show there, not in a status.
+            let loader: ByteString = "/lib64/ld-linux-x86-64.so.2"
+            guard try Subprocess.appliance([loader, "--verify", args[0]]).status != 1 else {
+                throw CallError("ldd: \(args[0]): \tnot a dynamic executable")
+            }
+            let r = try Subprocess.appliance(["env", "LD_TRACE_LOADED_OBJECTS=1", "LD_WARN=yes", "LD_BIND_NOW=yes", loader, args[0]])
+            guard r.succeeded else { throw CallError("ldd: \(args[0]): \(ByteString(r.err))") }
+            return ByteString(r.out + r.err)
         case "progress":
             try debugProgress(words)
             return "ok"

@@ -1,9 +1,22 @@
 import Glibc
 import GuestProtocol
 
-/// fill_pattern (daemon/fill.c of libguestfs 1.48): the pattern repeated over the first
-/// `len` bytes of a file, created if missing and never truncated, its last copy cut short.
+/// fill_pattern and fill_dir (daemon/fill.c of libguestfs 1.48): the pattern repeated over
+/// the first `len` bytes of a file, created if missing and never truncated, its last copy
+/// cut short; `nr` empty files named 00000000, 00000001 … in a directory.
 extension Daemon {
+    func doFillDir(dir: ByteString, nr: Int32) throws(CallError) {
+        for i in 0 ..< max(0, nr) {
+            let digits = String(i)
+            let name = dir + ByteString("/" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits)
+            let fd: Int32
+            do { fd = try sysroot.create(name, flags: O_WRONLY | O_CREAT | O_NOCTTY, mode: 0o666) } catch {
+                throw CallError.perror("create: \(name)", error.errno)
+            }
+            guard close(fd) == 0 else { throw CallError.perror("close: \(name)", errno) }
+        }
+    }
+
     func doFillPattern(pattern: ByteString, len: Int32, path: ByteString) throws(CallError) {
         guard !pattern.isEmpty else { throw CallError("pattern string must be non-empty") }
         guard len >= 0 else { throw CallError("\(len): length is < 0") }
