@@ -38,8 +38,9 @@ final class FuzzTests: SysrootTestCase {
         "scrub_device", "scrub_file", "scrub_freespace", "f2fs_expand", "grub_install", "modprobe", "setcon",
         // An rsync remote is a path of the machine guestd runs on: rsync_in "/" copies the
         // host's whole root into the sysroot, rsync_out with deletedest could empty it;
-        // rsync joins ".." as text. internal_appliance_resume sets the host's clock.
-        "rsync", "rsync_in", "rsync_out", "internal_appliance_resume",
+        // rsync joins ".." as text. internal_appliance_resume sets the host's clock,
+        // inotify_init N writes the host's fs.inotify.max_queued_events.
+        "rsync", "rsync_in", "rsync_out", "internal_appliance_resume", "inotify_init",
         // 100 000 seconds of sleep or 100 000 files: a hang and a flood, not a finding.
         "sleep", "fill_dir",
     ]
