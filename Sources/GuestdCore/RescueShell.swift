@@ -22,7 +22,7 @@ enum RescueShell {
     /// Starts the shell on the kernel's console. Failures are reported and the daemon
     /// serves on, as without the shell.
     static func start(console: Console, finish: @escaping () -> Never) {
-        let words = commandLine().split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+        let words = (readSysfsLine("/proc/cmdline", capacity: 4096) ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         // The last console= is /dev/console; its options (",115200n8") are not the name.
         let consoleName = words.last { $0.hasPrefix("console=") }.map { String($0.dropFirst(8).prefix { $0 != "," }) } ?? "ttyS0"
         let tty = "/dev/" + consoleName
@@ -49,15 +49,6 @@ enum RescueShell {
         } catch {
             console.fatal("rescue: \(error)")
         }
-    }
-
-    /// /proc/cmdline as text ("" when it cannot be read).
-    private static func commandLine() -> String {
-        guard let f = fopen("/proc/cmdline", "re") else { return "" }
-        defer { fclose(f) }
-        var buf = [CChar](repeating: 0, count: 4096)
-        guard fgets(&buf, Int32(buf.count), f) != nil else { return "" }
-        return String(cString: buf)
     }
 
     /// Boot.reapChildren's report of an exited child.

@@ -28,10 +28,10 @@ enum DirEntry {
 }
 
 /// The first line of a small sysfs/proc file, without its newline; nil if unreadable.
-func readSysfsLine(_ path: String) -> String? {
+func readSysfsLine(_ path: String, capacity: Int = 512) -> String? {
     guard let f = fopen(path, "re") else { return nil }
     defer { fclose(f) }
-    var buf = [CChar](repeating: 0, count: 512)
+    var buf = [CChar](repeating: 0, count: capacity)
     guard fgets(&buf, Int32(buf.count), f) != nil else { return nil }
     var line = String(nulTerminated: buf)
     while line.hasSuffix("\n") { line.removeLast() }

@@ -83,6 +83,7 @@ extension Daemon {
 
     /// The key, written to a fresh file in /tmp (a tmpfs) for cryptsetup's -d, and
     /// removed after the body, success or not.
+    @discardableResult
     private func withKeyFile<T>(_ key: ByteString, _ body: (String) throws(CallError) -> T) throws(CallError) -> T {
         var template = Array("/tmp/luksXXXXXX".utf8CString)
         let fd = mkstemp(&template)
