@@ -18,7 +18,7 @@ final class Fixture: Sendable {
 
     private init() throws {
         productsDir = Self.findProductsDir()
-        work = NSTemporaryDirectory() + "appliance-e2e-\(getpid())"
+        work = NSTemporaryDirectory() + Self.workPrefix + "\(getpid())"
         Self.removeFinishedRunsWork()
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
 
@@ -39,14 +39,17 @@ final class Fixture: Sendable {
         try Self.sh("mkfs.ext4 -q -F -E offset=1048576 -d \(files) \(disk) \(62 * 1024)k")
     }
 
+    private static let workPrefix = "appliance-e2e-"
+
     /// A run's folder stays after it ends (a failure's disks can be looked at), until the
     /// next run: those of processes that are gone go then, since each holds gigabytes.
     private static func removeFinishedRunsWork() {
         let tmp = NSTemporaryDirectory()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? [] {
-            guard name.hasPrefix("appliance-e2e-"), let pid = Int32(name.dropFirst("appliance-e2e-".count)),
+            guard name.hasPrefix(workPrefix), let pid = Int32(name.dropFirst(workPrefix.count)),
                   pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
-            try? FileManager.default.removeItem(atPath: tmp + name)
+            // rm, not FileManager: HostileImageTests' tree is deeper than PATH_MAX.
+            _ = try? sh("rm -rf '\(tmp + name)'")
         }
     }
 

@@ -23,9 +23,9 @@ extension Fixture {
         }
         let line = (stock ? "env -u LIBGUESTFS_PATH -u LIBGUESTFS_CACHEDIR " : "") + command
         var r = try Fixture.sh(line, environment: env)
-        // Under load the stock appliance's kernel may probe its own root disk first, and
-        // then names the caller's last disk one letter too far (seen twice in a row): such
-        // a run is repeated, up to three times.
+        // The stock appliance's kernel may probe its own root disk first (about every
+        // other boot, more often under load), and then names the caller's last disk one
+        // letter too far: such a run is repeated, up to three times.
         for _ in 0 ..< 3 where stock && Self.namesADiskBeyond(Self.drives(command), r.out + r.err) {
             FileHandle.standardError.write(Data("stock appliance numbered its own disk first; repeating: \(command)\n".utf8))
             r = try Fixture.sh(line, environment: env)

@@ -1,4 +1,5 @@
 import Foundation
+@testable import GuestdCore
 import GuestProtocol
 import XCTest
 
@@ -85,8 +86,7 @@ final class InotifyProcedureTests: SysrootTestCase {
         XCTAssertEqual(try daemon.call(.inotifyAddWatch, args: [.s("/dir"), .i(0x100)]).int64(), 1)
         // Stay under the host's queue limit (16384 by default, far lower on some
         // machines) and still well past 64 KiB of events: 200-byte names take ~232 each.
-        let limit = (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8))
-            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 16384
+        let limit = readSysfsLine(Daemon.maxQueuedEventsPath).flatMap { Int($0) } ?? 16384
         let count = min(3000, limit - 1)
         let name = String(repeating: "n", count: 200)
         for i in 0 ..< count { create("/dir/\(name)\(i)") }
